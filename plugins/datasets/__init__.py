@@ -1,0 +1,3 @@
+from .coco import CocoDetDataset, DataError
+
+__all__ = ['CocoDetDataset', 'DataError']

@@ -1,0 +1,111 @@
+"""COCO-format detection dataset.
+
+Policy for bad annotations (each case is logged with the file and annotation id):
+- a box with non-finite values, zero or negative width/height (x2 <= x1 or
+  y2 <= y1 once converted), or lying wholly outside the image: skipped;
+- a box partly outside the image: clipped to the image;
+- a category id not in the file's ``categories``: error;
+- an image file that does not exist: error when the dataset is built;
+- an image with no (valid) boxes: kept for testing, dropped from training
+  when ``filter_empty_gt=True``.
+"""
+import json
+import math
+import os.path as osp
+from typing import List, Optional, Sequence
+
+from mmengine.dataset import BaseDataset
+from mmengine.logging import print_log
+
+from plugins.registry import DATASETS
+
+
+class DataError(ValueError):
+    """Bad input data; the message names the file and the offending entry."""
+
+
+def _read_coco(ann_file: str) -> dict:
+    if not osp.isfile(ann_file):
+        raise DataError(f'{ann_file}: annotation file not found')
+    try:
+        with open(ann_file, encoding='utf-8') as f:
+            coco = json.load(f)
+    except json.JSONDecodeError as e:
+        raise DataError(f'{ann_file}: invalid JSON ({e})') from None
+    for key in ('images', 'categories'):
+        if not isinstance(coco, dict) or key not in coco:
+            raise DataError(f'{ann_file}: missing key "{key}"')
+    coco.setdefault('annotations', [])
+    return coco
+
+
+@DATASETS.register_module()
+class CocoDetDataset(BaseDataset):
+    """Detection dataset from a COCO json; classes come from its ``categories``.
+
+    Args:
+        filter_empty_gt: drop images without boxes (use for training only).
+        check_files: verify at build time that every image file exists.
+    """
+
+    def __init__(self, ann_file: str, data_root: str = '', data_prefix: dict = dict(img=''),
+                 pipeline: Sequence = (), metainfo: Optional[dict] = None,
+                 test_mode: bool = False, indices: Optional[int] = None,
+                 filter_empty_gt: bool = False, check_files: bool = True):
+        self.filter_empty_gt = filter_empty_gt
+        self.check_files = check_files
+        super().__init__(ann_file=ann_file, metainfo=metainfo, data_root=data_root,
+                         data_prefix=data_prefix, pipeline=pipeline, test_mode=test_mode,
+                         indices=indices)
+
+    def load_data_list(self) -> List[dict]:
+        coco = _read_coco(self.ann_file)
+        cats = sorted(coco['categories'], key=lambda c: c['id'])
+        cat2label = {c['id']: i for i, c in enumerate(cats)}
+        if not self._metainfo.get('classes'):
+            self._metainfo['classes'] = tuple(c['name'] for c in cats)
+        anns_by_img = {}
+        for ann in coco['annotations']:
+            anns_by_img.setdefault(ann['image_id'], []).append(ann)
+        data_list, seen_ids = [], set()
+        img_prefix = self.data_prefix.get('img', '')
+        for img in coco['images']:
+            if img['id'] in seen_ids:
+                raise DataError(f'{self.ann_file}: duplicate image id {img["id"]}')
+            seen_ids.add(img['id'])
+            path = osp.join(img_prefix, img['file_name'])
+            if self.check_files and not osp.isfile(path):
+                raise DataError(f'{self.ann_file}: image file not found: {path}')
+            instances = [inst for ann in anns_by_img.get(img['id'], [])
+                         if (inst := self._parse_ann(ann, img, path, cat2label)) is not None]
+            data_list.append(dict(img_id=img['id'], img_path=path, height=img['height'],
+                                  width=img['width'], instances=instances))
+        return data_list
+
+    def _parse_ann(self, ann: dict, img: dict, path: str, cat2label: dict):
+        where = f'{self.ann_file}: annotation {ann.get("id")} of {path}'
+        if ann['category_id'] not in cat2label:
+            raise DataError(f'{where}: unknown category_id {ann["category_id"]}')
+        x, y, w, h = ann['bbox']
+        if not all(math.isfinite(v) for v in (x, y, w, h)) or w <= 0 or h <= 0:
+            print_log(f'{where}: skipped invalid box {ann["bbox"]}', 'current', 30)
+            return None
+        x1, y1 = max(x, 0), max(y, 0)
+        x2, y2 = min(x + w, img['width']), min(y + h, img['height'])
+        if x2 <= x1 or y2 <= y1:
+            print_log(f'{where}: skipped box outside the image {ann["bbox"]}', 'current', 30)
+            return None
+        if (x1, y1, x2, y2) != (x, y, x + w, y + h):
+            print_log(f'{where}: clipped box {ann["bbox"]} to the image', 'current', 30)
+        return dict(bbox=[x1, y1, x2, y2], bbox_label=cat2label[ann['category_id']])
+
+    def filter_data(self) -> List[dict]:
+        if self.test_mode or not self.filter_empty_gt:
+            return self.data_list
+        kept = [d for d in self.data_list if d['instances']]
+        if not kept:
+            raise DataError(f'{self.ann_file}: no image with a valid box is left for training')
+        if len(kept) < len(self.data_list):
+            print_log(f'{self.ann_file}: {len(self.data_list) - len(kept)} images without '
+                      'boxes are left out of training', 'current')
+        return kept

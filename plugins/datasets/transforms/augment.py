@@ -1,0 +1,64 @@
+"""Augmentations mmcv does not ship: 90-degree rotation (for overhead imagery)
+and photometric jitter. Both keep ``gt_bboxes`` exact."""
+import numpy as np
+from mmcv.transforms import BaseTransform
+from mmcv.transforms.utils import cache_randomness
+
+from plugins.registry import TRANSFORMS
+
+
+@TRANSFORMS.register_module()
+class RandomRot90(BaseTransform):
+    """Rotate image and boxes by k * 90 degrees, k uniform in {0, 1, 2, 3}.
+
+    Args:
+        prob: probability of rotating at all.
+    """
+
+    def __init__(self, prob: float = 0.75):
+        self.prob = prob
+
+    @cache_randomness
+    def _choose_k(self) -> int:
+        return int(np.random.randint(1, 4)) if np.random.rand() < self.prob else 0
+
+    def transform(self, results: dict) -> dict:
+        k = self._choose_k()
+        for _ in range(k):  # one counter-clockwise quarter turn at a time
+            h, w = results['img'].shape[:2]
+            results['img'] = np.ascontiguousarray(np.rot90(results['img']))
+            if 'gt_bboxes' in results:
+                b = results['gt_bboxes']
+                results['gt_bboxes'] = np.stack(
+                    [b[:, 1], w - b[:, 2], b[:, 3], w - b[:, 0]], axis=1).astype(b.dtype)
+            results['img_shape'] = (w, h)
+        return results
+
+
+@TRANSFORMS.register_module()
+class ColorJitter(BaseTransform):
+    """Random brightness, contrast and saturation, each with its own factor.
+
+    Args:
+        brightness: max additive shift as a fraction of 255.
+        contrast: factor drawn from [1 - contrast, 1 + contrast].
+        saturation: factor drawn from [1 - saturation, 1 + saturation].
+    """
+
+    def __init__(self, brightness: float = 0.15, contrast: float = 0.3, saturation: float = 0.3):
+        self.brightness, self.contrast, self.saturation = brightness, contrast, saturation
+
+    @cache_randomness
+    def _factors(self):
+        u = np.random.uniform
+        return (u(-self.brightness, self.brightness) * 255, u(1 - self.contrast, 1 + self.contrast),
+                u(1 - self.saturation, 1 + self.saturation))
+
+    def transform(self, results: dict) -> dict:
+        shift, contrast, saturation = self._factors()
+        img = results['img'].astype(np.float32)
+        gray = img.mean(axis=2, keepdims=True)
+        img = gray + (img - gray) * saturation
+        img = (img - img.mean()) * contrast + img.mean() + shift
+        results['img'] = np.clip(img, 0, 255).astype(np.uint8)
+        return results

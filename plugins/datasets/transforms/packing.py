@@ -1,0 +1,36 @@
+"""Pack a pipeline's result dict into ``inputs`` (C, H, W tensor) and a DetDataSample."""
+import numpy as np
+import torch
+from mmcv.transforms import BaseTransform
+from mmengine.structures import InstanceData
+
+from plugins.registry import TRANSFORMS
+from plugins.structures import DetDataSample
+
+
+@TRANSFORMS.register_module()
+class PackDetInputs(BaseTransform):
+    """Args:
+        meta_keys: result keys copied into the data sample's metainfo.
+    """
+
+    def __init__(self, meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape', 'scale_factor',
+                                  'flip', 'flip_direction')):
+        self.meta_keys = meta_keys
+
+    def transform(self, results: dict) -> dict:
+        img = results['img']
+        if img.ndim == 2:
+            img = img[..., None]
+        inputs = torch.from_numpy(np.ascontiguousarray(img.transpose(2, 0, 1)))
+        sample = DetDataSample()
+        gt = InstanceData()
+        bboxes = results.get('gt_bboxes', np.zeros((0, 4), np.float32))
+        gt.bboxes = torch.as_tensor(np.asarray(bboxes, np.float32)).reshape(-1, 4)
+        gt.labels = torch.as_tensor(
+            np.asarray(results.get('gt_bboxes_labels', []), np.int64)).reshape(-1)
+        sample.gt_instances = gt
+        meta = {k: results[k] for k in self.meta_keys if k in results}
+        meta.setdefault('scale_factor', (1.0, 1.0))
+        sample.set_metainfo(meta)
+        return dict(inputs=inputs, data_samples=sample)

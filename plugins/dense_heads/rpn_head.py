@@ -1,0 +1,115 @@
+"""Region Proposal Network head: objectness and box deltas for every anchor.
+
+Shapes: N images, L levels, level l a (H_l, W_l) map with A anchors per cell,
+P = sum_l H_l * W_l * A anchors per image, G gt boxes per image.
+- forward: feats [(N, C, H_l, W_l)] -> objectness [(N, A, H_l, W_l)],
+  deltas [(N, A * 4, H_l, W_l)].
+- loss_and_predict: forward -> per image assign P anchors to G boxes, sample,
+  binary CE + box regression -> (losses, proposals [(R, 4)] detached).
+- predict: forward -> proposals [(R, 4)] per image: top ``nms_pre`` per level,
+  decode, clip, drop tiny boxes, NMS per level, keep ``max_per_img``.
+"""
+from typing import Dict, List, Sequence, Tuple
+
+import torch
+import torch.nn as nn
+from mmengine.model import BaseModule
+from torchvision.ops import batched_nms, remove_small_boxes
+
+from plugins.registry import MODELS, TASK_UTILS
+
+
+def _flatten(maps: List[torch.Tensor], k: int) -> torch.Tensor:
+    """[(N, A * k, H, W)] -> (N, sum H * W * A, k), anchor order of AnchorGenerator."""
+    return torch.cat([m.permute(0, 2, 3, 1).reshape(m.shape[0], -1, k) for m in maps], dim=1)
+
+
+@MODELS.register_module()
+class RPNHead(BaseModule):
+    """Args:
+        in_channels: channels of every input level.
+        feat_channels: channels of the shared 3x3 conv.
+        anchor_generator, bbox_coder, assigner, sampler: task-util configs.
+        loss_cls: objectness loss (sigmoid form); loss_bbox: delta loss.
+        train_proposals, test_proposals: ``nms_pre`` (per level), ``iou_threshold``,
+            ``max_per_img`` and ``min_size`` for proposals in each mode.
+    """
+
+    def __init__(self, in_channels: int, feat_channels: int, anchor_generator: dict,
+                 bbox_coder: dict, assigner: dict, sampler: dict,
+                 loss_cls: dict = dict(type='CrossEntropyLoss', use_sigmoid=True),
+                 loss_bbox: dict = dict(type='SmoothL1Loss', beta=1 / 9),
+                 train_proposals: dict = dict(nms_pre=2000, iou_threshold=0.7, max_per_img=1000,
+                                              min_size=1e-3),
+                 test_proposals: dict = dict(nms_pre=1000, iou_threshold=0.7, max_per_img=1000,
+                                             min_size=1e-3),
+                 init_cfg=dict(type='Normal', layer='Conv2d', std=0.01)):
+        super().__init__(init_cfg)
+        self.anchor_generator = TASK_UTILS.build(anchor_generator)
+        self.bbox_coder = TASK_UTILS.build(bbox_coder)
+        self.assigner = TASK_UTILS.build(assigner)
+        self.sampler = TASK_UTILS.build(sampler)
+        self.loss_cls = MODELS.build(loss_cls)
+        self.loss_bbox = MODELS.build(loss_bbox)
+        self.train_proposals, self.test_proposals = train_proposals, test_proposals
+        num_anchors = self.anchor_generator.num_anchors
+        self.conv = nn.Conv2d(in_channels, feat_channels, 3, padding=1)
+        self.relu = nn.ReLU(inplace=True)
+        self.cls_logits = nn.Conv2d(feat_channels, num_anchors, 1)
+        self.bbox_pred = nn.Conv2d(feat_channels, num_anchors * 4, 1)
+
+    def forward(self, feats: Sequence[torch.Tensor]) -> Tuple[List[torch.Tensor], List[torch.Tensor]]:
+        hidden = [self.relu(self.conv(f)) for f in feats]
+        return [self.cls_logits(h) for h in hidden], [self.bbox_pred(h) for h in hidden]
+
+    def _anchors(self, feats) -> List[torch.Tensor]:
+        return self.anchor_generator.grid_anchors([f.shape[-2:] for f in feats], feats[0].device)
+
+    def loss_and_predict(self, feats, data_samples) -> Tuple[Dict[str, torch.Tensor], list]:
+        cls_maps, reg_maps = self(feats)
+        anchors = torch.cat(self._anchors(feats))
+        scores, deltas = _flatten(cls_maps, 1).squeeze(-1), _flatten(reg_maps, 4)
+        cls_preds, cls_targets, reg_preds, reg_targets = [], [], [], []
+        for i, sample in enumerate(data_samples):
+            gt = sample.gt_instances
+            assign = self.assigner.assign(anchors, gt.bboxes, gt.labels)
+            sampled = self.sampler.sample(assign)
+            inds = torch.cat([sampled.pos_inds, sampled.neg_inds])
+            cls_preds.append(scores[i, inds])
+            cls_targets.append((torch.arange(inds.numel(), device=inds.device)
+                                < sampled.pos_inds.numel()).float())
+            reg_preds.append(deltas[i, sampled.pos_inds])
+            reg_targets.append(self.bbox_coder.encode(
+                anchors[sampled.pos_inds], gt.bboxes[sampled.pos_assigned_gt_inds]))
+        num_samples = sum(t.numel() for t in cls_targets)
+        losses = dict(
+            loss_rpn_cls=self.loss_cls(torch.cat(cls_preds), torch.cat(cls_targets), num_samples),
+            loss_rpn_bbox=self.loss_bbox(torch.cat(reg_preds), torch.cat(reg_targets),
+                                         num_samples))
+        proposals = self._proposals([m.detach() for m in cls_maps], [m.detach() for m in reg_maps],
+                                    feats, data_samples, self.train_proposals)
+        return losses, proposals
+
+    def predict(self, feats, data_samples) -> List[torch.Tensor]:
+        cls_maps, reg_maps = self(feats)
+        return self._proposals(cls_maps, reg_maps, feats, data_samples, self.test_proposals)
+
+    def _proposals(self, cls_maps, reg_maps, feats, data_samples, cfg) -> List[torch.Tensor]:
+        anchors = self._anchors(feats)
+        results = []
+        for i, sample in enumerate(data_samples):
+            boxes, scores, levels = [], [], []
+            for lvl, (cls_map, reg_map, lvl_anchors) in enumerate(zip(cls_maps, reg_maps, anchors)):
+                s = cls_map[i].permute(1, 2, 0).reshape(-1)
+                d = reg_map[i].permute(1, 2, 0).reshape(-1, 4)
+                s, keep = s.topk(min(cfg['nms_pre'], s.numel()))
+                boxes.append(self.bbox_coder.decode(lvl_anchors[keep], d[keep],
+                                                    sample.metainfo['img_shape']))
+                scores.append(s.sigmoid())
+                levels.append(torch.full_like(keep, lvl))
+            boxes, scores, levels = torch.cat(boxes), torch.cat(scores), torch.cat(levels)
+            keep = remove_small_boxes(boxes, cfg['min_size'])
+            boxes, scores, levels = boxes[keep], scores[keep], levels[keep]
+            keep = batched_nms(boxes, scores, levels, cfg['iou_threshold'])[:cfg['max_per_img']]
+            results.append(boxes[keep])
+        return results

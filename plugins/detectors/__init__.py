@@ -1,0 +1,3 @@
+from .two_stage import TwoStageDetector
+
+__all__ = ['TwoStageDetector']

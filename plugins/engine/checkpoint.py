@@ -1,0 +1,97 @@
+"""Checkpoints that load with ``torch.load(weights_only=True)`` and are never half-written.
+
+MMEngine 0.10.7 pickles its ``HistoryBuffer`` objects (and numpy values) into
+the ``message_hub`` entry, which torch >= 2.6 refuses to load with
+``weights_only=True``. ``SafeCheckpointHook`` rewrites that entry as plain
+lists, dicts and numbers before saving and rebuilds the buffers after loading;
+it then checks that nothing but tensors and plain Python types is left, so no
+global beyond torch's own safe set is ever needed.
+
+``AtomicLocalBackend`` (file backend ``atomic_local``) writes to a temporary
+file in the same folder, fsyncs it and renames it over the target, so a kill
+at any moment leaves either the old file or the complete new one.
+"""
+import os
+import os.path as osp
+from collections import OrderedDict
+
+import numpy as np
+import torch
+from mmengine.fileio import LocalBackend, register_backend
+from mmengine.hooks import Hook
+from mmengine.logging import HistoryBuffer
+
+from plugins.registry import HOOKS
+
+_BUFFER_TAG = '__history_buffer__'
+_PLAIN = (str, int, float, bool, type(None), torch.Tensor, torch.Size, torch.dtype, torch.device)
+
+
+def _atomic_write(data: bytes, filepath: str) -> None:
+    folder = osp.dirname(osp.abspath(filepath))
+    os.makedirs(folder, exist_ok=True)
+    tmp = osp.join(folder, f'.{osp.basename(filepath)}.tmp{os.getpid()}')
+    try:
+        with open(tmp, 'wb') as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, filepath)
+    finally:
+        if osp.exists(tmp):
+            os.remove(tmp)
+
+
+@register_backend('atomic_local')
+class AtomicLocalBackend(LocalBackend):
+    """Local files written atomically (temp file + fsync + rename)."""
+
+    def put(self, obj: bytes, filepath) -> None:
+        _atomic_write(obj, str(filepath))
+
+    def put_text(self, obj: str, filepath, encoding: str = 'utf-8') -> None:
+        _atomic_write(obj.encode(encoding), str(filepath))
+
+
+def to_plain(value, path: str = 'checkpoint'):
+    """Return ``value`` with numpy values and HistoryBuffers turned into plain types.
+
+    Raises TypeError naming the key path of anything else that is not a tensor
+    or a plain Python type.
+    """
+    if isinstance(value, HistoryBuffer):
+        log, count = value.data
+        return {_BUFFER_TAG: True, 'log': log.tolist(), 'count': count.tolist(),
+                'max_length': value.max_length}
+    if isinstance(value, (np.ndarray, np.generic)):
+        return value.tolist()
+    if isinstance(value, _PLAIN):
+        return value
+    if isinstance(value, dict):
+        items = ((k, to_plain(v, f'{path}.{k}')) for k, v in value.items())
+        return OrderedDict(items) if isinstance(value, OrderedDict) else dict(items)
+    if isinstance(value, (list, tuple)):
+        return type(value)(to_plain(v, f'{path}[{i}]') for i, v in enumerate(value))
+    raise TypeError(f'{path}: a {type(value).__name__} cannot be stored in a weights_only '
+                    'checkpoint; store plain types or tensors')
+
+
+def _rebuild_buffers(log_scalars: dict) -> dict:
+    return {k: HistoryBuffer(v['log'], v['count'], v['max_length'])
+            if isinstance(v, dict) and v.get(_BUFFER_TAG) else v for k, v in log_scalars.items()}
+
+
+@HOOKS.register_module()
+class SafeCheckpointHook(Hook):
+    """Keep checkpoints loadable with ``weights_only=True`` (see module docstring)."""
+    priority = 'VERY_LOW'  # after hooks that add to the checkpoint (EMA, ...)
+
+    def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
+        plain = to_plain(checkpoint)
+        checkpoint.clear()
+        checkpoint.update(plain)
+
+    def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
+        hub = checkpoint.get('message_hub')
+        if isinstance(hub, dict) and 'log_scalars' in hub:
+            hub['log_scalars'] = _rebuild_buffers(hub['log_scalars'])

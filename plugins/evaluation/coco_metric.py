@@ -1,0 +1,91 @@
+"""COCO box AP with pycocotools: AP, AP50, AP75, AP_s/m/l, AR@100 and per-class AP."""
+import contextlib
+import io
+import json
+import os
+import os.path as osp
+from typing import List, Optional, Sequence
+
+import numpy as np
+from mmengine.evaluator import BaseMetric
+from mmengine.logging import MMLogger
+from pycocotools.coco import COCO
+from pycocotools.cocoeval import COCOeval
+
+from plugins.registry import METRICS
+
+STAT_NAMES = ('AP', 'AP50', 'AP75', 'AP_small', 'AP_medium', 'AP_large',
+              'AR_1', 'AR_10', 'AR_100', 'AR_small', 'AR_medium', 'AR_large')
+
+
+@METRICS.register_module()
+class CocoMetric(BaseMetric):
+    """Args:
+        ann_file: the COCO json holding the ground truth of the evaluated images.
+        classwise: also log a per-class AP table.
+        max_dets: detections per image counted (COCO's 100 by default).
+        outfile: if set, the raw detections are written there as COCO results json.
+    """
+    default_prefix = 'coco'
+
+    def __init__(self, ann_file: str, classwise: bool = True, max_dets: int = 100,
+                 outfile: Optional[str] = None, collect_device: str = 'cpu',
+                 prefix: Optional[str] = None):
+        super().__init__(collect_device=collect_device, prefix=prefix)
+        with contextlib.redirect_stdout(io.StringIO()):
+            self.coco = COCO(ann_file)
+        self.cat_ids = sorted(self.coco.getCatIds())
+        self.classwise, self.max_dets, self.outfile = classwise, max_dets, outfile
+
+    def process(self, data_batch, data_samples: Sequence) -> None:
+        # exactly one entry per image: MMEngine keeps the first len(dataset) entries
+        for sample in data_samples:
+            pred = sample['pred_instances']
+            self.results.append(dict(img_id=sample['img_id'],
+                                     bboxes=pred['bboxes'].cpu().numpy(),
+                                     scores=pred['scores'].cpu().numpy(),
+                                     labels=pred['labels'].cpu().numpy()))
+
+    def compute_metrics(self, results: List[dict]) -> dict:
+        logger = MMLogger.get_current_instance()
+        img_ids = sorted({r['img_id'] for r in results})
+        dets = [dict(image_id=r['img_id'], category_id=self.cat_ids[lab],
+                     bbox=[x1, y1, x2 - x1, y2 - y1], score=score)
+                for r in results
+                for (x1, y1, x2, y2), score, lab in zip(r['bboxes'].tolist(), r['scores'].tolist(),
+                                                        r['labels'].tolist())]
+        if self.outfile:
+            os.makedirs(osp.dirname(osp.abspath(self.outfile)), exist_ok=True)
+            tmp = self.outfile + '.tmp'
+            with open(tmp, 'w') as f:
+                json.dump(dets, f)
+            os.replace(tmp, self.outfile)
+            logger.info(f'detections written to {self.outfile}')
+        if not dets:
+            logger.warning('no detections at all: every COCO figure is 0')
+            return {name: 0.0 for name in STAT_NAMES}
+        with contextlib.redirect_stdout(io.StringIO()) as out:
+            evaluator = COCOeval(self.coco, self.coco.loadRes(dets), 'bbox')
+            evaluator.params.imgIds = img_ids
+            evaluator.params.maxDets = [1, 10, self.max_dets]
+            evaluator.evaluate()
+            evaluator.accumulate()
+            evaluator.summarize()
+        logger.info('\n' + out.getvalue())
+        metrics = {name: round(float(v), 4) for name, v in zip(STAT_NAMES, evaluator.stats)}
+        if self.classwise:
+            logger.info('\n' + self._class_table(evaluator))
+        return metrics
+
+    def _class_table(self, evaluator: COCOeval) -> str:
+        # precision: (iou thresholds, recall points, classes, areas, max dets)
+        precision = evaluator.eval['precision']
+        rows = ['class            AP     AP50']
+        for k, cat_id in enumerate(self.cat_ids):
+            def ap(p):
+                p = p[p > -1]
+                return float(np.mean(p)) if p.size else float('nan')
+            name = self.coco.loadCats(cat_id)[0]['name']
+            rows.append(f'{name:<14} {ap(precision[:, :, k, 0, -1]):6.3f} '
+                        f'{ap(precision[0, :, k, 0, -1]):6.3f}')
+        return '\n'.join(rows)

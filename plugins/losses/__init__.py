@@ -1,0 +1,3 @@
+from .losses import CrossEntropyLoss, L1Loss, SmoothL1Loss
+
+__all__ = ['CrossEntropyLoss', 'L1Loss', 'SmoothL1Loss']

@@ -1,0 +1,69 @@
+"""Pool a fixed-size feature for each RoI, from the pyramid level that fits its size.
+
+Shapes: feats [(N, C, H_l, W_l)] for L levels, rois (R, 5) as
+(batch index, x1, y1, x2, y2) in input pixels -> (R, C, S, S).
+
+The RoI layer is torchvision's ``RoIPool`` or ``RoIAlign``, registered under
+those names with defaults (RoIAlign: sampling_ratio=2, aligned=True) so that
+swapping them is one config field; built once per level with
+``spatial_scale = 1 / stride``. A box of side
+s = sqrt(w * h) goes to level floor(canonical_level + log2(s / canonical_scale))
+(FPN's rule), counted from the finest level's log2(stride) and clamped.
+"""
+import math
+from typing import Sequence
+
+import torch
+import torch.nn as nn
+from torchvision.ops import RoIAlign, RoIPool
+
+from plugins.registry import MODELS
+
+
+
+@MODELS.register_module('RoIAlign')
+def build_roi_align(output_size: int, spatial_scale: float, sampling_ratio: int = 2,
+                    aligned: bool = True) -> RoIAlign:
+    return RoIAlign(output_size, spatial_scale, sampling_ratio, aligned)
+
+
+@MODELS.register_module('RoIPool')
+def build_roi_pool(output_size: int, spatial_scale: float) -> RoIPool:
+    return RoIPool(output_size, spatial_scale)
+
+
+@MODELS.register_module()
+class RoIExtractor(nn.Module):
+    """Args:
+        roi_layer: ``dict(type='RoIAlign', output_size=7)`` or ``dict(type='RoIPool',
+            output_size=7)``; spatial_scale is filled in per level.
+        featmap_strides: stride of each input level.
+        canonical_scale, canonical_level: FPN's level-mapping constants (224, 4).
+    """
+
+    def __init__(self, roi_layer: dict, featmap_strides: Sequence[int],
+                 canonical_scale: float = 224, canonical_level: int = 4):
+        super().__init__()
+        self.layers = nn.ModuleList(
+            MODELS.build(dict(roi_layer, spatial_scale=1.0 / s)) for s in featmap_strides)
+        self.min_level = math.log2(featmap_strides[0])
+        self.canonical_scale, self.canonical_level = canonical_scale, canonical_level
+
+    def map_levels(self, rois: torch.Tensor) -> torch.Tensor:
+        scale = ((rois[:, 3] - rois[:, 1]) * (rois[:, 4] - rois[:, 2])).clamp(min=0).sqrt()
+        lvl = torch.floor(self.canonical_level + torch.log2(scale / self.canonical_scale + 1e-8)
+                          + 1e-6)
+        return (lvl - self.min_level).clamp(0, len(self.layers) - 1).long()
+
+    def forward(self, feats: Sequence[torch.Tensor], rois: torch.Tensor) -> torch.Tensor:
+        if len(self.layers) == 1:
+            return self.layers[0](feats[0], rois)
+        levels = self.map_levels(rois)
+        out = None
+        for lvl, (layer, feat) in enumerate(zip(self.layers, feats)):
+            idx = torch.nonzero(levels == lvl).squeeze(1)
+            pooled = layer(feat, rois[idx])
+            if out is None:
+                out = feat.new_zeros((rois.shape[0],) + pooled.shape[1:])
+            out[idx] = pooled
+        return out

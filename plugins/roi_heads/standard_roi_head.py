@@ -1,0 +1,71 @@
+"""The second stage of a two-stage detector: sample RoIs, pool, classify and refine.
+
+Shapes: N images, proposals [(R_i, 4)] per image, feats [(N, C, H_l, W_l)].
+- loss: add gt boxes to the proposals, assign (max IoU) and sample per image,
+  pool (R, C, S, S), bbox head -> loss_cls, loss_bbox.
+- predict: pool every proposal, bbox head -> per image InstanceData in the
+  input image's pixels (the detector rescales to the original image).
+"""
+from typing import Dict, List
+
+import torch
+from mmengine.model import BaseModule
+from mmengine.structures import InstanceData
+
+from plugins.registry import MODELS, TASK_UTILS
+
+
+def _to_rois(boxes: List[torch.Tensor]) -> torch.Tensor:
+    """[(R_i, 4)] -> (sum R_i, 5) with the image index in column 0."""
+    return torch.cat([torch.cat([b.new_full((b.shape[0], 1), i), b], dim=1)
+                      for i, b in enumerate(boxes)])
+
+
+@MODELS.register_module()
+class StandardRoIHead(BaseModule):
+    """Args:
+        roi_extractor: ``RoIExtractor`` config (RoIPool or RoIAlign inside).
+        bbox_head: ``BBoxHead`` config.
+        assigner, sampler: task-util configs for training RoIs.
+        add_gt_as_proposals: also train on the gt boxes themselves.
+    """
+
+    def __init__(self, roi_extractor: dict, bbox_head: dict, assigner: dict, sampler: dict,
+                 add_gt_as_proposals: bool = True, init_cfg=None):
+        super().__init__(init_cfg)
+        self.roi_extractor = MODELS.build(roi_extractor)
+        self.bbox_head = MODELS.build(bbox_head)
+        self.assigner = TASK_UTILS.build(assigner)
+        self.sampler = TASK_UTILS.build(sampler)
+        self.add_gt_as_proposals = add_gt_as_proposals
+
+    def loss(self, feats, proposals: List[torch.Tensor], data_samples) -> Dict[str, torch.Tensor]:
+        coder = self.bbox_head.bbox_coder
+        boxes, labels, targets = [], [], []
+        for props, sample in zip(proposals, data_samples):
+            gt = sample.gt_instances
+            if self.add_gt_as_proposals:
+                props = torch.cat([gt.bboxes, props])
+            assign = self.assigner.assign(props, gt.bboxes, gt.labels)
+            sampled = self.sampler.sample(assign)
+            inds = torch.cat([sampled.pos_inds, sampled.neg_inds])
+            lab = props.new_full((inds.numel(),), self.bbox_head.num_classes, dtype=torch.long)
+            lab[:sampled.pos_inds.numel()] = gt.labels[sampled.pos_assigned_gt_inds]
+            tgt = props.new_zeros((inds.numel(), 4))
+            tgt[:sampled.pos_inds.numel()] = coder.encode(
+                props[sampled.pos_inds], gt.bboxes[sampled.pos_assigned_gt_inds])
+            boxes.append(props[inds])
+            labels.append(lab)
+            targets.append(tgt)
+        scores, deltas = self.bbox_head(self.roi_extractor(feats, _to_rois(boxes)))
+        return self.bbox_head.loss(scores, deltas, torch.cat(labels), torch.cat(targets))
+
+    def predict(self, feats, proposals: List[torch.Tensor], data_samples) -> List[InstanceData]:
+        scores, deltas = self.bbox_head(self.roi_extractor(feats, _to_rois(proposals)))
+        results, start = [], 0
+        for props, sample in zip(proposals, data_samples):
+            end = start + props.shape[0]
+            results.append(self.bbox_head.predict(scores[start:end], deltas[start:end], props,
+                                                  sample.metainfo['img_shape']))
+            start = end
+        return results

@@ -1,0 +1,3 @@
+from .det_data_sample import DetDataSample
+
+__all__ = ['DetDataSample']

@@ -1,0 +1,36 @@
+"""The data sample that travels with each image through pipeline, model and metric.
+
+``gt_instances``: ``bboxes`` (K, 4) x1y1x2y2 in input-image pixels, ``labels`` (K,).
+``pred_instances``: ``bboxes`` (D, 4) in original-image pixels, ``scores`` (D,),
+``labels`` (D,). Meta keys (``img_id``, ``img_path``, ``ori_shape``,
+``img_shape``, ``scale_factor``, ``flip``, ...) are set by ``PackDetInputs``.
+"""
+from mmengine.structures import BaseDataElement, InstanceData
+
+
+class DetDataSample(BaseDataElement):
+    """Ground truth and predictions of one image."""
+
+    @property
+    def gt_instances(self) -> InstanceData:
+        return self._gt_instances
+
+    @gt_instances.setter
+    def gt_instances(self, value: InstanceData):
+        self.set_field(value, '_gt_instances', dtype=InstanceData)
+
+    @gt_instances.deleter
+    def gt_instances(self):
+        del self._gt_instances
+
+    @property
+    def pred_instances(self) -> InstanceData:
+        return self._pred_instances
+
+    @pred_instances.setter
+    def pred_instances(self, value: InstanceData):
+        self.set_field(value, '_pred_instances', dtype=InstanceData)
+
+    @pred_instances.deleter
+    def pred_instances(self):
+        del self._pred_instances

@@ -1,0 +1,59 @@
+"""Anchors on a grid of feature-map cells, one set per level.
+
+Shapes: level l has a (H_l, W_l) map and A = len(scales) * len(ratios) anchors
+per cell; ``grid_anchors`` returns, per level, (H_l * W_l * A, 4) boxes x1y1x2y2
+ordered cell by cell (row-major), then anchor by anchor (ratio-major), matching
+a head output permuted from (N, A * k, H, W) to (N, H, W, A, k).
+"""
+from typing import List, Optional, Sequence, Tuple
+
+import torch
+
+from plugins.registry import TASK_UTILS
+
+
+@TASK_UTILS.register_module()
+class AnchorGenerator:
+    """Args:
+        strides: feature stride of each level, in input pixels.
+        ratios: height / width of the anchors.
+        scales: anchor sides in units of ``base_sizes`` (default: the stride).
+        base_sizes: base side per level; defaults to ``strides``.
+        center_offset: anchor centre within a cell, in cells (0: top-left corner,
+            0.5: cell centre).
+    """
+
+    def __init__(self, strides: Sequence[int], ratios: Sequence[float] = (0.5, 1.0, 2.0),
+                 scales: Sequence[float] = (8.0,), base_sizes: Optional[Sequence[int]] = None,
+                 center_offset: float = 0.0):
+        self.strides = list(strides)
+        self.base_sizes = list(base_sizes) if base_sizes is not None else list(strides)
+        if len(self.base_sizes) != len(self.strides):
+            raise ValueError(f'base_sizes {self.base_sizes} and strides {self.strides} differ '
+                             'in length')
+        self.ratios = torch.tensor(ratios, dtype=torch.float32)
+        self.scales = torch.tensor(scales, dtype=torch.float32)
+        self.center_offset = center_offset
+        self.base_anchors = [self._base_anchors(s) for s in self.base_sizes]
+
+    @property
+    def num_anchors(self) -> int:
+        return len(self.ratios) * len(self.scales)
+
+    def _base_anchors(self, base_size: int) -> torch.Tensor:
+        h_ratios = self.ratios.sqrt()
+        w_ratios = 1 / h_ratios
+        ws = (base_size * w_ratios[:, None] * self.scales[None, :]).reshape(-1)
+        hs = (base_size * h_ratios[:, None] * self.scales[None, :]).reshape(-1)
+        return torch.stack([-ws, -hs, ws, hs], dim=1) / 2
+
+    def grid_anchors(self, featmap_sizes: List[Tuple[int, int]],
+                     device='cpu') -> List[torch.Tensor]:
+        anchors = []
+        for (h, w), stride, base in zip(featmap_sizes, self.strides, self.base_anchors):
+            xs = (torch.arange(w, device=device) + self.center_offset) * stride
+            ys = (torch.arange(h, device=device) + self.center_offset) * stride
+            yy, xx = torch.meshgrid(ys, xs, indexing='ij')
+            shifts = torch.stack([xx, yy, xx, yy], dim=-1).reshape(-1, 1, 4)
+            anchors.append((shifts + base.to(device)[None]).reshape(-1, 4))
+        return anchors

@@ -1,0 +1,58 @@
+"""Max-IoU assignment of priors (anchors or proposals) to ground-truth boxes.
+
+Shapes: priors (P, 4), gt boxes (G, 4), gt labels (G,). The result holds, per
+prior, ``gt_inds`` (P,) with 0 = negative, -1 = ignored, k >= 1 = matched to
+gt k - 1, ``max_overlaps`` (P,) and ``labels`` (P,) (-1 where not positive).
+"""
+from dataclasses import dataclass
+
+import torch
+from torchvision.ops import box_iou
+
+from plugins.registry import TASK_UTILS
+
+
+@dataclass
+class AssignResult:
+    num_gts: int
+    gt_inds: torch.Tensor
+    max_overlaps: torch.Tensor
+    labels: torch.Tensor
+
+
+@TASK_UTILS.register_module()
+class MaxIoUAssigner:
+    """Args:
+        pos_iou_thr: IoU at or above which a prior is positive.
+        neg_iou_thr: IoU below which a prior is negative (between: ignored).
+        min_pos_iou: with ``match_low_quality``, each gt also takes the priors
+            that overlap it most, if that overlap is at least this.
+        match_low_quality: give every gt its best priors (Faster R-CNN's RPN rule).
+    """
+
+    def __init__(self, pos_iou_thr: float = 0.5, neg_iou_thr: float = 0.5,
+                 min_pos_iou: float = 0.0, match_low_quality: bool = True):
+        self.pos_iou_thr, self.neg_iou_thr = pos_iou_thr, neg_iou_thr
+        self.min_pos_iou, self.match_low_quality = min_pos_iou, match_low_quality
+
+    def assign(self, priors: torch.Tensor, gt_bboxes: torch.Tensor,
+               gt_labels: torch.Tensor) -> AssignResult:
+        num_priors, num_gts = priors.shape[0], gt_bboxes.shape[0]
+        gt_inds = priors.new_full((num_priors,), -1, dtype=torch.long)
+        labels = priors.new_full((num_priors,), -1, dtype=torch.long)
+        if num_gts == 0 or num_priors == 0:
+            gt_inds[:] = 0
+            return AssignResult(num_gts, gt_inds, priors.new_zeros(num_priors), labels)
+        overlaps = box_iou(gt_bboxes, priors)  # (G, P)
+        max_overlaps, argmax = overlaps.max(dim=0)
+        gt_inds[max_overlaps < self.neg_iou_thr] = 0
+        pos = max_overlaps >= self.pos_iou_thr
+        gt_inds[pos] = argmax[pos] + 1
+        if self.match_low_quality:
+            gt_max = overlaps.max(dim=1).values  # (G,)
+            for g in range(num_gts):  # every prior tied for gt g's best overlap
+                if gt_max[g] >= self.min_pos_iou and gt_max[g] > 0:
+                    gt_inds[overlaps[g] == gt_max[g]] = g + 1
+        pos = gt_inds > 0
+        labels[pos] = gt_labels[gt_inds[pos] - 1]
+        return AssignResult(num_gts, gt_inds, max_overlaps, labels)

@@ -1,0 +1,3 @@
+from .det_visualizer import DetLocalVisualizer
+
+__all__ = ['DetLocalVisualizer']

@@ -1,0 +1,75 @@
+"""Shared fixtures: the real NEON data converted once per session, and tiny batches."""
+import os.path as osp
+import subprocess
+import sys
+
+import pytest
+import torch
+from mmengine.registry import init_default_scope
+from mmengine.structures import InstanceData
+
+from plugins.structures import DetDataSample
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+sys.path.insert(0, osp.join(ROOT, 'tools'))
+
+
+@pytest.fixture(autouse=True, scope='session')
+def _scope():
+    init_default_scope('plugins')
+
+
+@pytest.fixture(scope='session')
+def neon_root(tmp_path_factory):
+    """tools/prepare_neon.py run on the real files (../shared copy, or the wheel)."""
+    out = tmp_path_factory.mktemp('neon_trees')
+    subprocess.run([sys.executable, osp.join(ROOT, 'tools', 'prepare_neon.py'), '--out', str(out),
+                    '--cache', osp.join(ROOT, '.cache')], check=True, cwd=ROOT)
+    return str(out)
+
+
+def make_sample(boxes, labels=None, shape=(64, 64)):
+    boxes = torch.as_tensor(boxes, dtype=torch.float32).reshape(-1, 4)
+    labels = torch.zeros(len(boxes), dtype=torch.long) if labels is None else torch.as_tensor(labels)
+    sample = DetDataSample(metainfo=dict(img_shape=shape, ori_shape=shape, scale_factor=(1., 1.)))
+    sample.gt_instances = InstanceData(bboxes=boxes, labels=labels)
+    return sample
+
+
+def use_data(cfg, root: str, num_images: int = 2):
+    """Point a config's dataloaders and evaluators at ``root`` and shrink them."""
+    for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        loader = cfg[name]
+        loader.dataset.data_root = root
+        loader.dataset.indices = num_images
+        loader.batch_size = min(loader.batch_size, 2)
+        loader.num_workers = 0
+        loader.persistent_workers = False
+    for name in ('val_evaluator', 'test_evaluator'):
+        cfg[name].ann_file = osp.join(root, 'val.json')
+    return cfg
+
+
+@pytest.fixture
+def mmlog():
+    """Text of what MMEngine's current logger records during the test."""
+    import io
+    import logging
+
+    from mmengine.logging import MMLogger
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logger = MMLogger.get_current_instance()
+    logger.addHandler(handler)
+    yield stream
+    logger.removeHandler(handler)
+
+
+def shrink_schedule(cfg, iters: int):
+    """Run ``iters`` iterations with the config's own schedulers squeezed to fit."""
+    cfg.train_cfg.max_iters = iters
+    for sched in cfg.param_scheduler:
+        sched.begin = min(sched.get('begin', 0), iters - 1)
+        if 'end' in sched:
+            sched.end = min(sched.end, iters)
+    return cfg

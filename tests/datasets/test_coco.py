@@ -1,0 +1,77 @@
+"""The dataset on real files, and the documented policy for each kind of bad input."""
+import json
+import os.path as osp
+import shutil
+
+import pytest
+
+from plugins.datasets import CocoDetDataset, DataError
+
+
+def _write(tmp_path, images, annotations, categories=({'id': 1, 'name': 'Tree'},)):
+    path = tmp_path / 'ann.json'
+    path.write_text(json.dumps(dict(images=images, annotations=annotations,
+                                    categories=list(categories))))
+    return str(path)
+
+
+@pytest.fixture
+def one_image(tmp_path, neon_root):
+    shutil.copy(osp.join(neon_root, 'val', 'OSBS_029.png'), tmp_path / 'a.png')
+    return dict(id=1, file_name='a.png', width=400, height=400)
+
+
+def test_real_neon_sets(neon_root):
+    train = CocoDetDataset(ann_file='train.json', data_root=neon_root, filter_empty_gt=True)
+    val = CocoDetDataset(ann_file='val.json', data_root=neon_root, test_mode=True)
+    assert train.metainfo['classes'] == ('Tree',)
+    assert len(val) == 1 and len(val[0]['instances']) == 61
+    assert sum(len(d['instances']) for d in train) > 1000
+
+
+def test_bad_boxes_are_skipped_or_clipped_with_a_warning(tmp_path, one_image, mmlog):
+    anns = [dict(id=1, image_id=1, category_id=1, bbox=[10, 10, 20, 20]),
+            dict(id=2, image_id=1, category_id=1, bbox=[50, 50, -5, 10]),     # x2 < x1
+            dict(id=3, image_id=1, category_id=1, bbox=[500, 500, 10, 10]),   # outside
+            dict(id=4, image_id=1, category_id=1, bbox=[390, 390, 20, 20]),   # partly outside
+            dict(id=5, image_id=1, category_id=1, bbox=[float('nan'), 1, 2, 3])]
+    ann_file = _write(tmp_path, [one_image], anns)
+    ds = CocoDetDataset(ann_file=ann_file, data_prefix=dict(img=str(tmp_path)))
+    boxes = [i['bbox'] for i in ds[0]['instances']]
+    assert boxes == [[10, 10, 30, 30], [390, 390, 400, 400]]
+    log = mmlog.getvalue()
+    for ann_id in (2, 3, 4, 5):
+        assert f'annotation {ann_id} of' in log
+
+
+def test_image_without_boxes_kept_for_test_dropped_for_training(tmp_path, one_image):
+    ann_file = _write(tmp_path, [one_image], [])
+    prefix = dict(img=str(tmp_path))
+    assert len(CocoDetDataset(ann_file=ann_file, data_prefix=prefix, test_mode=True)) == 1
+    with pytest.raises(DataError, match='ann.json: no image with a valid box'):
+        CocoDetDataset(ann_file=ann_file, data_prefix=prefix, filter_empty_gt=True)
+
+
+def test_missing_image_file_is_named(tmp_path):
+    ann_file = _write(tmp_path, [dict(id=1, file_name='nope.png', width=4, height=4)], [])
+    with pytest.raises(DataError, match='nope.png'):
+        CocoDetDataset(ann_file=ann_file, data_prefix=dict(img=str(tmp_path)))
+
+
+@pytest.mark.parametrize('content,match', [('{"images": [', 'invalid JSON'),
+                                           ('{"images": []}', 'categories')])
+def test_broken_annotation_files_are_named(tmp_path, content, match):
+    path = tmp_path / 'broken.json'
+    path.write_text(content)
+    with pytest.raises(DataError, match=f'broken.json.*{match}'):
+        CocoDetDataset(ann_file=str(path))
+
+
+def test_duplicate_image_ids_and_unknown_category(tmp_path, one_image):
+    with pytest.raises(DataError, match='duplicate image id 1'):
+        CocoDetDataset(ann_file=_write(tmp_path, [one_image, one_image], []),
+                       data_prefix=dict(img=str(tmp_path)))
+    anns = [dict(id=7, image_id=1, category_id=9, bbox=[1, 1, 2, 2])]
+    with pytest.raises(DataError, match='annotation 7.*category_id 9'):
+        CocoDetDataset(ann_file=_write(tmp_path, [one_image], anns),
+                       data_prefix=dict(img=str(tmp_path)))

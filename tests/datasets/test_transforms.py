@@ -1,0 +1,51 @@
+import os.path as osp
+
+import numpy as np
+import pytest
+from mmcv.transforms import Compose
+
+from plugins.datasets import DataError
+from plugins.datasets.transforms import ColorJitter, LoadImage, PackDetInputs, RandomRot90
+
+
+def test_rot90_moves_boxes_with_the_pixels():
+    img = np.zeros((20, 30, 3), np.uint8)
+    img[2:6, 10:18] = 255  # a marked rectangle = the box
+    results = dict(img=img, gt_bboxes=np.array([[10, 2, 18, 6]], np.float32), img_shape=(20, 30))
+    for k in range(1, 4):
+        t = RandomRot90(prob=1.0)
+        t._choose_k = lambda k=k: k  # fix the draw
+        out = t.transform(dict(results, img=img.copy(), gt_bboxes=results['gt_bboxes'].copy()))
+        x1, y1, x2, y2 = out['gt_bboxes'][0].astype(int)
+        ys, xs = np.nonzero(out['img'][..., 0])
+        assert (x1, y1, x2, y2) == (xs.min(), ys.min(), xs.max() + 1, ys.max() + 1)
+        assert out['img_shape'] == out['img'].shape[:2]
+
+
+def test_color_jitter_keeps_shape_and_type():
+    img = np.random.randint(0, 255, (8, 8, 3), np.uint8)
+    out = ColorJitter().transform(dict(img=img))
+    assert out['img'].shape == img.shape and out['img'].dtype == np.uint8
+
+
+def test_load_image_errors_name_the_file(tmp_path, neon_root):
+    bad = tmp_path / 'corrupt.png'
+    bad.write_bytes(open(osp.join(neon_root, 'val', 'OSBS_029.png'), 'rb').read()[:100])
+    with pytest.raises(DataError, match='corrupt.png: cannot decode'):
+        LoadImage().transform(dict(img_path=str(bad)))
+    with pytest.raises(DataError, match='missing.png: image file not found'):
+        LoadImage().transform(dict(img_path=str(tmp_path / 'missing.png')))
+    good = osp.join(neon_root, 'val', 'OSBS_029.png')
+    with pytest.raises(DataError, match='400x400 but the annotation says 300x400'):
+        LoadImage().transform(dict(img_path=good, height=300, width=400))
+
+
+def test_pipeline_packs_real_image(neon_root):
+    pipeline = Compose([LoadImage(), dict(type='LoadAnnotations', with_bbox=True, with_label=True),
+                        dict(type='Resize', scale_factor=0.5), PackDetInputs()])
+    out = pipeline(dict(img_path=osp.join(neon_root, 'val', 'OSBS_029.png'), img_id=1,
+                        instances=[dict(bbox=[10, 20, 50, 60], bbox_label=0)]))
+    assert out['inputs'].shape == (3, 200, 200)
+    sample = out['data_samples']
+    assert sample.gt_instances.bboxes.tolist() == [[5, 10, 25, 30]]
+    assert sample.scale_factor == (0.5, 0.5) and sample.img_id == 1

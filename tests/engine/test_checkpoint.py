@@ -1,0 +1,55 @@
+import os
+import pickle
+
+import numpy as np
+import pytest
+import torch
+from mmengine.logging import HistoryBuffer
+
+from plugins.engine import AtomicLocalBackend, SafeCheckpointHook, to_plain
+
+
+def test_to_plain_converts_buffers_and_numpy():
+    buf = HistoryBuffer([1.0, 2.0], [1, 1])
+    ckpt = {'message_hub': {'log_scalars': {'loss': buf}, 'runtime_info': {'best': np.float32(3)}},
+            'state_dict': {'w': torch.ones(2)}}
+    SafeCheckpointHook().before_save_checkpoint(None, ckpt)
+    assert ckpt['message_hub']['runtime_info']['best'] == 3.0
+    path = 'plain.pth'
+    torch.save(ckpt, path)
+    try:
+        loaded = torch.load(path, weights_only=True)
+    finally:
+        os.remove(path)
+    SafeCheckpointHook().after_load_checkpoint(None, loaded)
+    rebuilt = loaded['message_hub']['log_scalars']['loss']
+    assert isinstance(rebuilt, HistoryBuffer) and rebuilt.mean() == 1.5
+
+
+def test_to_plain_names_what_cannot_be_stored():
+    with pytest.raises(TypeError, match=r'checkpoint\.meta\.extra\[1\]: a object'):
+        to_plain({'meta': {'extra': [1, object()]}})
+
+
+def test_atomic_put_keeps_old_file_when_write_fails(tmp_path, monkeypatch):
+    target = tmp_path / 'ckpt.pth'
+    backend = AtomicLocalBackend()
+    backend.put(b'old', target)
+
+    def fail(*args):
+        raise OSError('disk full')
+    monkeypatch.setattr(os, 'replace', fail)
+    with pytest.raises(OSError):
+        backend.put(b'new', target)
+    assert target.read_bytes() == b'old'
+    assert os.listdir(tmp_path) == ['ckpt.pth']  # no temp file left behind
+
+
+def test_weights_only_refuses_code_in_a_checkpoint(tmp_path):
+    class Payload:
+        def __reduce__(self):
+            return (os.system, ('echo pwned',))
+    path = tmp_path / 'evil.pth'
+    path.write_bytes(pickle.dumps({'state_dict': Payload()}))
+    with pytest.raises(pickle.UnpicklingError):
+        torch.load(path, weights_only=True)

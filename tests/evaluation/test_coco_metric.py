@@ -1,0 +1,60 @@
+"""CocoMetric on hand-made cases whose AP is known."""
+import json
+
+import pytest
+import torch
+
+from plugins.evaluation import CocoMetric
+
+
+@pytest.fixture
+def ann_file(tmp_path):
+    path = tmp_path / 'gt.json'
+    path.write_text(json.dumps(dict(
+        images=[dict(id=1, file_name='a.png', width=100, height=100),
+                dict(id=2, file_name='b.png', width=100, height=100)],
+        annotations=[dict(id=1, image_id=1, category_id=1, bbox=[10, 10, 20, 20], area=400,
+                          iscrowd=0),
+                     dict(id=2, image_id=2, category_id=1, bbox=[50, 50, 30, 30], area=900,
+                          iscrowd=0)],
+        categories=[dict(id=1, name='Tree')])))
+    return str(path)
+
+
+def _pred(img_id, boxes, scores):
+    return dict(img_id=img_id, pred_instances=dict(
+        bboxes=torch.tensor(boxes, dtype=torch.float32).reshape(-1, 4),
+        scores=torch.tensor(scores), labels=torch.zeros(len(scores), dtype=torch.long)))
+
+
+def test_perfect_predictions(ann_file, tmp_path):
+    metric = CocoMetric(ann_file, outfile=str(tmp_path / 'dets.json'))
+    metric.process({}, [_pred(1, [[10, 10, 30, 30]], [0.9]), _pred(2, [[50, 50, 80, 80]], [0.8])])
+    result = metric.evaluate(size=2)  # as the Runner calls it: one result per image
+    assert result['coco/AP'] == pytest.approx(1.0) and result['coco/AP50'] == pytest.approx(1.0)
+    dets = json.loads((tmp_path / 'dets.json').read_text())
+    assert dets[0]['bbox'] == [10, 10, 20, 20] and dets[0]['category_id'] == 1
+
+
+def test_one_of_two_found_and_a_false_positive_ranked_first(ann_file):
+    metric = CocoMetric(ann_file)
+    metric.process({}, [_pred(1, [[60, 60, 90, 90], [10, 10, 30, 30]], [0.9, 0.8]),
+                        _pred(2, [], [])])
+    result = metric.evaluate(size=2)
+    # recall reaches 0.5 at precision 0.5: 51 of COCO's 101 recall points at 0.5
+    assert result['coco/AP50'] == pytest.approx(51 / 101 * 0.5, abs=1e-3)
+
+
+def test_no_detections_gives_zeros(ann_file):
+    metric = CocoMetric(ann_file)
+    metric.process({}, [_pred(1, [], []), _pred(2, [], [])])
+    assert metric.evaluate(size=2)['coco/AP50'] == 0
+
+
+def test_many_detections_on_one_image_all_count(ann_file):
+    """Regression: every detection of an image is evaluated, not the first len(dataset)."""
+    metric = CocoMetric(ann_file)
+    boxes = [[0, 0, 5, 5]] * 5 + [[10, 10, 30, 30]]
+    metric.process({}, [_pred(1, boxes, [0.9] * 5 + [0.1]), _pred(2, [[50, 50, 80, 80]], [0.8])])
+    result = metric.evaluate(size=2)
+    assert result['coco/AR_100'] == pytest.approx(1.0)

@@ -1,0 +1,28 @@
+"""Every config in configs/ builds and runs one train and one test iteration in the Runner."""
+import glob
+import os.path as osp
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.runner import Runner
+
+from tests.conftest import ROOT, shrink_schedule, use_data
+
+CONFIGS = sorted(p for p in glob.glob(osp.join(ROOT, 'configs', '**', '*.py'), recursive=True)
+                 if '_base_' not in p)
+
+
+@pytest.mark.parametrize('path', CONFIGS, ids=[osp.relpath(p, ROOT) for p in CONFIGS])
+def test_one_train_and_test_iteration(path, neon_root, tmp_path):
+    cfg = use_data(Config.fromfile(path), neon_root)
+    cfg.work_dir = str(tmp_path)
+    cfg.experiment_name = osp.basename(path) + str(tmp_path.name)
+    shrink_schedule(cfg, 2)
+    cfg.default_hooks.checkpoint.interval = 1
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    ckpt = torch.load(tmp_path / 'iter_2.pth', weights_only=True)
+    assert ckpt['meta']['iter'] == 2
+    metrics = runner.test()
+    assert 'coco/AP50' in metrics

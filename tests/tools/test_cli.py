@@ -1,0 +1,82 @@
+"""tools/train.py and tools/test.py as a user runs them (subprocesses, the real Runner)."""
+import glob
+import json
+import os
+import os.path as osp
+import signal
+import subprocess
+import sys
+import time
+
+import torch
+
+from tests.conftest import ROOT
+
+CONFIG = osp.join(ROOT, 'configs', 'faster_rcnn', 'faster_rcnn_r18_neon.py')
+TINY = ['model.backbone.base_channels=8', 'model.rpn_head.in_channels=32',
+        'model.rpn_head.feat_channels=32', 'model.roi_head.bbox_head.in_channels=32',
+        'model.roi_head.bbox_head.fc_channels=32', 'train_dataloader.batch_size=2',
+        'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
+        'param_scheduler.0.end=2', 'param_scheduler.1.begin=2']
+
+
+def _data(root):
+    return [f'train_dataloader.dataset.data_root={root}', f'val_dataloader.dataset.data_root={root}',
+            f'test_dataloader.dataset.data_root={root}', f'val_evaluator.ann_file={root}/val.json',
+            f'test_evaluator.ann_file={root}/val.json']
+
+
+def _tool(name, *args, **kwargs):
+    return subprocess.run([sys.executable, osp.join(ROOT, 'tools', name), *args], cwd=ROOT,
+                          capture_output=True, text=True, **kwargs)
+
+
+def test_misspelt_type_is_one_line_with_a_suggestion(tmp_path):
+    out = _tool('train.py', CONFIG, '--work-dir', str(tmp_path),
+                '--cfg-options', 'model.rpn_head.anchor_generator.type=AnchorGenerater')
+    assert out.returncode == 1
+    last = out.stderr.strip().splitlines()[-1]
+    assert last.startswith('error: unknown type "AnchorGenerater"')
+    assert 'did you mean AnchorGenerator' in last
+
+
+def test_missing_config_and_data_are_one_line(tmp_path):
+    out = _tool('train.py', 'configs/nope.py')
+    assert out.returncode == 1 and out.stderr.strip() == 'error: configs/nope.py: config file not found'
+    out = _tool('train.py', CONFIG, '--work-dir', str(tmp_path), '--cfg-options', *TINY,
+                *_data(tmp_path / 'absent'))
+    assert out.returncode == 1
+    assert out.stderr.strip().splitlines()[-1].startswith('error: ')
+    assert 'train.json: annotation file not found' in out.stderr
+
+
+def test_sigkill_then_resume_then_test(tmp_path, neon_root):
+    work = tmp_path / 'work'
+    args = [CONFIG, '--work-dir', str(work), '--cfg-options', *TINY, *_data(neon_root),
+            'train_cfg.max_iters=12', 'train_cfg.val_interval=100',
+            'default_hooks.checkpoint.interval=3', 'default_hooks.logger.interval=1']
+    proc = subprocess.Popen([sys.executable, osp.join(ROOT, 'tools', 'train.py'), *args],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 300
+    while not (work / 'iter_6.pth').exists() and time.time() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    saved = sorted(glob.glob(str(work / '*.pth')))
+    assert saved, 'no checkpoint written before the kill'
+    for path in saved:  # every checkpoint on disk is whole and loads safely
+        torch.load(path, weights_only=True)
+    assert not glob.glob(str(work / '.*tmp*'))
+    out = _tool('train.py', *args, '--resume')
+    assert out.returncode == 0, out.stderr[-2000:]
+    log = open(sorted(glob.glob(str(work / '*' / '*.log')))[-1]).read()
+    assert 'resumed epoch: 0, iter: ' in log and 'Iter(train) [12/12]' in log
+    assert (work / 'iter_12.pth').exists()
+
+    out = _tool('test.py', CONFIG, str(work / 'iter_12.pth'), '--work-dir', str(tmp_path / 't'),
+                '--out', str(tmp_path / 'dets.json'), '--show-dir', str(tmp_path / 'vis'),
+                '--cfg-options', *TINY, *_data(neon_root))
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert 'coco/AP50=' in out.stdout.strip().splitlines()[-1]
+    assert isinstance(json.load(open(tmp_path / 'dets.json')), list)
+    assert os.listdir(tmp_path / 'vis') == ['OSBS_029.png']

@@ -1,0 +1,127 @@
+"""Fetch the NEON tree-crown images and write them as COCO-format train/val sets.
+
+Source: the ``data/`` folder of the deepforest 2.1.0 wheel (MIT). The wheel is
+downloaded with ``pip download --no-deps`` (nothing is installed); a local
+folder holding the same files (e.g. ``../shared/data/neon_trees``) is used
+instead when given with ``--src`` or found there.
+
+Train: the two YELL images cut into tiles (``--tile`` px, ``--overlap`` px; the
+border rule is in ``plugins/datasets/tiling.py``). Val: OSBS_029, whole.
+
+    python tools/prepare_neon.py --out data/neon_trees
+"""
+import argparse
+import glob
+import json
+import os
+import os.path as osp
+import shutil
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+import zipfile
+
+import numpy as np
+from PIL import Image
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+from plugins.datasets.tiling import boxes_in_window, tile_windows  # noqa: E402
+
+TRAIN_STEMS = ('2019_YELL_2_528000_4978000_image_crop2', '2019_YELL_2_541000_4977000_image_crop')
+VAL_STEMS = ('OSBS_029',)
+WHEEL = 'deepforest==2.1.0'
+SHARED = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), '..', 'shared', 'data',
+                  'neon_trees')
+
+
+def fetch_source(cache_dir: str) -> str:
+    """Download the deepforest wheel (no deps) and extract its data folder."""
+    src = osp.join(cache_dir, 'deepforest_data')
+    if all(osp.isfile(osp.join(src, s + '.xml')) for s in TRAIN_STEMS + VAL_STEMS):
+        return src
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run([sys.executable, '-m', 'pip', 'download', '--no-deps', '--quiet',
+                        '--only-binary=:all:', '-d', tmp, WHEEL], check=True)
+        wheel = glob.glob(osp.join(tmp, 'deepforest-*.whl'))[0]
+        os.makedirs(src, exist_ok=True)
+        with zipfile.ZipFile(wheel) as zf:
+            for stem in TRAIN_STEMS + VAL_STEMS:
+                for ext in ('.png', '.xml'):
+                    with zf.open(f'deepforest/data/{stem}{ext}') as f_in, \
+                            open(osp.join(src, stem + ext), 'wb') as f_out:
+                        shutil.copyfileobj(f_in, f_out)
+    return src
+
+
+def read_voc(xml_path: str) -> np.ndarray:
+    """Boxes (K, 4) x1y1x2y2 from a Pascal VOC file (all objects are trees)."""
+    root = ET.parse(xml_path).getroot()
+    boxes = [[float(o.find('bndbox').find(k).text) for k in ('xmin', 'ymin', 'xmax', 'ymax')]
+             for o in root.iter('object')]
+    return np.array(boxes, dtype=np.float64).reshape(-1, 4)
+
+
+class CocoWriter:
+    """Accumulates images and boxes, writes one COCO json."""
+
+    def __init__(self):
+        self.images, self.annotations = [], []
+
+    def add(self, file_name: str, width: int, height: int, boxes: np.ndarray):
+        img_id = len(self.images) + 1
+        self.images.append(dict(id=img_id, file_name=file_name, width=width, height=height))
+        for x1, y1, x2, y2 in boxes.tolist():
+            self.annotations.append(dict(
+                id=len(self.annotations) + 1, image_id=img_id, category_id=1, iscrowd=0,
+                bbox=[x1, y1, x2 - x1, y2 - y1], area=(x2 - x1) * (y2 - y1)))
+
+    def dump(self, path: str):
+        with open(path, 'w') as f:
+            json.dump(dict(images=self.images, annotations=self.annotations,
+                           categories=[dict(id=1, name='Tree')]), f)
+
+
+def convert(src: str, out: str, tile: int, overlap: int, min_visible: float) -> dict:
+    os.makedirs(osp.join(out, 'train'), exist_ok=True)
+    os.makedirs(osp.join(out, 'val'), exist_ok=True)
+    train = CocoWriter()
+    for stem in TRAIN_STEMS:
+        img = np.array(Image.open(osp.join(src, stem + '.png')).convert('RGB'))
+        h, w = img.shape[:2]
+        boxes = read_voc(osp.join(src, stem + '.xml'))
+        boxes[:, 0::2] = boxes[:, 0::2].clip(0, w)
+        boxes[:, 1::2] = boxes[:, 1::2].clip(0, h)
+        for x1, y1, x2, y2 in tile_windows(w, h, tile, overlap):
+            kept, _ = boxes_in_window(boxes, (x1, y1, x2, y2), min_visible)
+            name = f'train/{stem}_{x1}_{y1}.png'
+            Image.fromarray(img[y1:y2, x1:x2]).save(osp.join(out, name))
+            train.add(name, x2 - x1, y2 - y1, kept)
+    train.dump(osp.join(out, 'train.json'))
+    val = CocoWriter()
+    for stem in VAL_STEMS:
+        name = f'val/{stem}.png'
+        image = Image.open(osp.join(src, stem + '.png')).convert('RGB')
+        image.save(osp.join(out, name))
+        val.add(name, image.width, image.height, read_voc(osp.join(src, stem + '.xml')))
+    val.dump(osp.join(out, 'val.json'))
+    return dict(train_images=len(train.images), train_boxes=len(train.annotations),
+                val_images=len(val.images), val_boxes=len(val.annotations))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--out', default='data/neon_trees')
+    parser.add_argument('--src', help='folder with the deepforest data files (skips download)')
+    parser.add_argument('--cache', default='.cache', help='where the downloaded wheel data goes')
+    parser.add_argument('--tile', type=int, default=400)
+    parser.add_argument('--overlap', type=int, default=100)
+    parser.add_argument('--min-visible', type=float, default=0.5)
+    args = parser.parse_args()
+    src = args.src or (osp.normpath(SHARED) if osp.isdir(SHARED) else fetch_source(args.cache))
+    stats = convert(src, args.out, args.tile, args.overlap, args.min_visible)
+    print(f'NEON trees from {src} -> {args.out}: ' + ', '.join(f'{k}={v}' for k, v in stats.items()))
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Create .venv with detplug and its pinned dependencies, unless it already works.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if .venv/bin/python -c "import plugins, torch, torchvision, mmengine, mmcv, pycocotools, pytest" \
+    2>/dev/null; then
+  exit 0
+fi
+echo "setting up .venv (torch, torchvision, mmengine, mmcv-lite, pycocotools; ~1-2 min)"
+rm -rf .venv
+python3 -m venv .venv
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e '.[tests]'

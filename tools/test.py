@@ -1,0 +1,36 @@
+"""Evaluate a checkpoint with MMEngine's Runner and print the metrics.
+
+    python tools/test.py CONFIG CHECKPOINT [--out dets.json] [--show-dir vis/]
+"""
+import argparse
+import os.path as osp
+import sys
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+from mmengine.runner import Runner  # noqa: E402
+
+from plugins.cli import add_common_args, load_config, run  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser(description='Test a detector or segmentor')
+    add_common_args(parser)
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('--out', help='write raw predictions here (COCO results json)')
+    parser.add_argument('--show-dir', help='write images with boxes drawn here')
+    args = parser.parse_args()
+    if not osp.isfile(args.checkpoint):
+        raise FileNotFoundError(f'{args.checkpoint}: checkpoint file not found')
+    cfg = load_config(args)
+    cfg.load_from = args.checkpoint
+    if args.out:
+        cfg.test_evaluator.outfile = args.out
+    if args.show_dir:
+        cfg.default_hooks.visualization.out_dir = args.show_dir
+    metrics = Runner.from_cfg(cfg).test()
+    print(' '.join(f'{k}={v:.4f}' if isinstance(v, float) else f'{k}={v}'
+                   for k, v in metrics.items()))
+
+
+if __name__ == '__main__':
+    run(main)

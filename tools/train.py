@@ -1,0 +1,30 @@
+"""Train a model from a config with MMEngine's Runner.
+
+    python tools/train.py configs/faster_rcnn/faster_rcnn_r18_neon.py [--resume]
+"""
+import argparse
+import os.path as osp
+import sys
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+from mmengine.runner import Runner  # noqa: E402
+
+from plugins.cli import add_common_args, load_config, run  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser(description='Train a detector or segmentor')
+    add_common_args(parser)
+    parser.add_argument('--resume', nargs='?', const='auto', default=None,
+                        help='resume from this checkpoint, or the latest one in the work dir')
+    args = parser.parse_args()
+    cfg = load_config(args)
+    if args.resume == 'auto':
+        cfg.resume, cfg.load_from = True, None
+    elif args.resume is not None:
+        cfg.resume, cfg.load_from = True, args.resume
+    Runner.from_cfg(cfg).train()
+
+
+if __name__ == '__main__':
+    run(main)
