@@ -47,7 +47,11 @@ def run(main) -> None:
     """Run ``main()``; bad input ends in one line on stderr and exit status 1."""
     try:
         main()
-    except (DataError, FileNotFoundError) as e:
+    except DataError as e:
+        # from a DataLoader worker the message carries the worker's traceback: keep its last line
+        last = str(e).strip().splitlines()[-1]
+        sys.exit(f'error: {last.split("DataError: ", 1)[-1]}')
+    except FileNotFoundError as e:
         sys.exit(f'error: {e}')
     except KeyError as e:
         match = _UNKNOWN.search(str(e))

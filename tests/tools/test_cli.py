@@ -80,3 +80,20 @@ def test_sigkill_then_resume_then_test(tmp_path, neon_root):
     assert 'coco/AP50=' in out.stdout.strip().splitlines()[-1]
     assert isinstance(json.load(open(tmp_path / 'dets.json')), list)
     assert os.listdir(tmp_path / 'vis') == ['OSBS_029.png']
+
+
+def test_corrupt_image_in_a_loader_worker_is_one_line(tmp_path, neon_root):
+    """The default loader reads in a worker process; the error still names the file."""
+    import shutil
+    shutil.copy(osp.join(neon_root, 'train.json'), tmp_path)
+    os.makedirs(tmp_path / 'train')
+    for name in os.listdir(osp.join(neon_root, 'train')):
+        data = open(osp.join(neon_root, 'train', name), 'rb').read()
+        (tmp_path / 'train' / name).write_bytes(data[:300])  # truncated PNGs
+    out = _tool('train.py', CONFIG, '--work-dir', str(tmp_path / 'work'), '--cfg-options',
+                f'train_dataloader.dataset.data_root={tmp_path}')
+    assert out.returncode == 1
+    last = out.stderr.strip().splitlines()[-1]
+    assert last.startswith('error: ') and last.endswith('.png: cannot decode image '
+                                                        '(corrupt or not an image)'), last
+    assert 'Traceback' not in out.stderr

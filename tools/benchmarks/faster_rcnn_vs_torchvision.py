@@ -30,13 +30,22 @@ sys.path.insert(0, ROOT)
 DEFAULT_CONFIG = osp.join(ROOT, 'configs', 'faster_rcnn', 'faster_rcnn_r18_neon.py')
 
 
-def _config(path, iters, work_dir):
+def _config(path, iters, work_dir, options):
     from mmengine.config import Config
     cfg = Config.fromfile(path)
+    cfg.merge_from_dict(options)
     cfg.work_dir = work_dir
     cfg.train_cfg.max_iters = iters
     cfg.train_cfg.val_interval = iters
     return cfg
+
+
+def _literal(text):
+    import ast
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
 
 
 def run_detplug(cfg) -> dict:
@@ -107,12 +116,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--config', default=DEFAULT_CONFIG)
     parser.add_argument('--iters', type=int, default=2000)
+    parser.add_argument('--cfg-options', nargs='+', default=[],
+                        help='config overrides for both runs, e.g. train_dataloader.batch_size=2')
     parser.add_argument('--worker', choices=['detplug', 'torchvision'], help=argparse.SUPPRESS)
     parser.add_argument('--result', help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         with tempfile.TemporaryDirectory() as work_dir:
-            cfg = _config(args.config, args.iters, work_dir)
+            options = dict(kv.split('=', 1) for kv in args.cfg_options)
+            cfg = _config(args.config, args.iters, work_dir,
+                          {k: _literal(v) for k, v in options.items()})
             result = (run_detplug if args.worker == 'detplug' else run_torchvision)(cfg)
         with open(args.result, 'w') as f:
             json.dump(result, f)
@@ -123,7 +136,9 @@ def main():
             out = osp.join(tmp, name + '.json')
             proc = subprocess.Popen([sys.executable, __file__, '--config', args.config,
                                      '--iters', str(args.iters), '--worker', name,
-                                     '--result', out], cwd=ROOT)
+                                     '--result', out]
+                                    + (['--cfg-options', *args.cfg_options] if args.cfg_options
+                                       else []), cwd=ROOT)
             _, status, usage = os.wait4(proc.pid, 0)
             if status != 0:
                 sys.exit(f'error: the {name} run failed (status {status})')
