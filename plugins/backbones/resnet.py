@@ -73,8 +73,7 @@ class ResNet(BaseModule):
         strides: stride of the first block of each stage.
         dilations: dilation of the 3x3 convs of each stage.
         out_indices: stages whose outputs are returned (0-based).
-        frozen_stages: stages (the stem counts as -1..0) kept frozen; -1 freezes none,
-            0 the stem, k the stem and stages 1..k.
+        frozen_stages: -1 freezes nothing, 0 the stem, k the stem and stages 1..k.
         norm_cfg: mmcv norm layer config (BN, GN, SyncBN, ...).
         norm_eval: keep BatchNorm layers in eval mode while training.
     """

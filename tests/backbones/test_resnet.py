@@ -55,3 +55,12 @@ def test_bad_arguments_are_named():
         ResNet(depth=20)
     with pytest.raises(ValueError, match='out_indices'):
         ResNet(depth=18, num_stages=2, out_indices=(3,))
+
+
+def test_init_cfg_accepts_a_local_pretrained_file(tmp_path):
+    tv = torchvision.models.resnet18(weights=None)
+    path = tmp_path / 'resnet18_local.pth'
+    torch.save(tv.state_dict(), path)
+    ours = ResNet(depth=18, out_indices=(3,), init_cfg=dict(type='Pretrained', checkpoint=str(path)))
+    ours.init_weights()
+    torch.testing.assert_close(ours.layer4[1].conv2.weight, tv.layer4[1].conv2.weight)
