@@ -1,4 +1,5 @@
-from .checkpoint import AtomicLocalBackend, SafeCheckpointHook, to_plain
+from .checkpoint import AtomicLocalBackend, SafeCheckpointHook, atomic_write, to_plain
 from .visualization_hook import DetVisualizationHook
 
-__all__ = ['AtomicLocalBackend', 'SafeCheckpointHook', 'to_plain', 'DetVisualizationHook']
+__all__ = ['AtomicLocalBackend', 'SafeCheckpointHook', 'atomic_write', 'to_plain',
+           'DetVisualizationHook']

@@ -27,7 +27,8 @@ _BUFFER_TAG = '__history_buffer__'
 _PLAIN = (str, int, float, bool, type(None), torch.Tensor, torch.Size, torch.dtype, torch.device)
 
 
-def _atomic_write(data: bytes, filepath: str) -> None:
+def atomic_write(data: bytes, filepath: str) -> None:
+    """Write ``data`` to ``filepath`` via a temp file in the same folder, fsync and rename."""
     folder = osp.dirname(osp.abspath(filepath))
     os.makedirs(folder, exist_ok=True)
     tmp = osp.join(folder, f'.{osp.basename(filepath)}.tmp{os.getpid()}')
@@ -47,10 +48,10 @@ class AtomicLocalBackend(LocalBackend):
     """Local files written atomically (temp file + fsync + rename)."""
 
     def put(self, obj: bytes, filepath) -> None:
-        _atomic_write(obj, str(filepath))
+        atomic_write(obj, str(filepath))
 
     def put_text(self, obj: str, filepath, encoding: str = 'utf-8') -> None:
-        _atomic_write(obj.encode(encoding), str(filepath))
+        atomic_write(obj.encode(encoding), str(filepath))
 
 
 def to_plain(value, path: str = 'checkpoint'):

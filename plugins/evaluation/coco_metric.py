@@ -2,8 +2,6 @@
 import contextlib
 import io
 import json
-import os
-import os.path as osp
 from typing import List, Optional, Sequence
 
 import numpy as np
@@ -12,6 +10,7 @@ from mmengine.logging import MMLogger
 from pycocotools.coco import COCO
 from pycocotools.cocoeval import COCOeval
 
+from plugins.engine.checkpoint import atomic_write
 from plugins.registry import METRICS
 
 STAT_NAMES = ('AP', 'AP50', 'AP75', 'AP_small', 'AP_medium', 'AP_large',
@@ -55,11 +54,7 @@ class CocoMetric(BaseMetric):
                 for (x1, y1, x2, y2), score, lab in zip(r['bboxes'].tolist(), r['scores'].tolist(),
                                                         r['labels'].tolist())]
         if self.outfile:
-            os.makedirs(osp.dirname(osp.abspath(self.outfile)), exist_ok=True)
-            tmp = self.outfile + '.tmp'
-            with open(tmp, 'w') as f:
-                json.dump(dets, f)
-            os.replace(tmp, self.outfile)
+            atomic_write(json.dumps(dets).encode(), self.outfile)
             logger.info(f'detections written to {self.outfile}')
         if not dets:
             logger.warning('no detections at all: every COCO figure is 0')
