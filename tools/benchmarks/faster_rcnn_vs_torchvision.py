@@ -87,7 +87,7 @@ def run_torchvision(cfg) -> dict:
 
     model.train()
     times, batches = [], iter(loader)
-    for _ in range(cfg.train_cfg.max_iters):
+    for step in range(1, cfg.train_cfg.max_iters + 1):
         start = time.perf_counter()
         batch = next(batches)
         targets = [dict(boxes=s.gt_instances.bboxes, labels=s.gt_instances.labels + 1)
@@ -97,6 +97,9 @@ def run_torchvision(cfg) -> dict:
         for sched in schedulers:
             sched.step()
         times.append(time.perf_counter() - start)
+        if step % 50 == 0:
+            print(f'torchvision iter {step}/{cfg.train_cfg.max_iters}: '
+                  f'loss {float(sum(losses.values())):.4f}, {times[-1]:.2f} s/iter', flush=True)
 
     model.eval()
     metric = METRICS.build(cfg.test_evaluator)
