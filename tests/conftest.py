@@ -36,17 +36,24 @@ def make_sample(boxes, labels=None, shape=(64, 64)):
     return sample
 
 
+def data_options(root: str) -> dict:
+    """Config overrides that point every dataloader and evaluator at ``root``."""
+    options = {f'{name}.dataset.data_root': root
+               for name in ('train_dataloader', 'val_dataloader', 'test_dataloader')}
+    options.update({f'{name}.ann_file': osp.join(root, 'val.json')
+                    for name in ('val_evaluator', 'test_evaluator')})
+    return options
+
+
 def use_data(cfg, root: str, num_images: int = 2):
-    """Point a config's dataloaders and evaluators at ``root`` and shrink them."""
+    """Point a config at ``root`` and shrink its dataloaders."""
+    cfg.merge_from_dict(data_options(root))
     for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         loader = cfg[name]
-        loader.dataset.data_root = root
         loader.dataset.indices = num_images
         loader.batch_size = min(loader.batch_size, 2)
         loader.num_workers = 0
         loader.persistent_workers = False
-    for name in ('val_evaluator', 'test_evaluator'):
-        cfg[name].ann_file = osp.join(root, 'val.json')
     return cfg
 
 

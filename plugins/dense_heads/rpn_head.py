@@ -67,7 +67,8 @@ class RPNHead(BaseModule):
 
     def loss_and_predict(self, feats, data_samples) -> Tuple[Dict[str, torch.Tensor], list]:
         cls_maps, reg_maps = self(feats)
-        anchors = torch.cat(self._anchors(feats))
+        level_anchors = self._anchors(feats)
+        anchors = torch.cat(level_anchors)
         scores, deltas = _flatten(cls_maps, 1).squeeze(-1), _flatten(reg_maps, 4)
         cls_preds, cls_targets, reg_preds, reg_targets = [], [], [], []
         for i, sample in enumerate(data_samples):
@@ -87,15 +88,15 @@ class RPNHead(BaseModule):
             loss_rpn_bbox=self.loss_bbox(torch.cat(reg_preds), torch.cat(reg_targets),
                                          num_samples))
         proposals = self._proposals([m.detach() for m in cls_maps], [m.detach() for m in reg_maps],
-                                    feats, data_samples, self.train_proposals)
+                                    level_anchors, data_samples, self.train_proposals)
         return losses, proposals
 
     def predict(self, feats, data_samples) -> List[torch.Tensor]:
         cls_maps, reg_maps = self(feats)
-        return self._proposals(cls_maps, reg_maps, feats, data_samples, self.test_proposals)
+        return self._proposals(cls_maps, reg_maps, self._anchors(feats), data_samples,
+                               self.test_proposals)
 
-    def _proposals(self, cls_maps, reg_maps, feats, data_samples, cfg) -> List[torch.Tensor]:
-        anchors = self._anchors(feats)
+    def _proposals(self, cls_maps, reg_maps, anchors, data_samples, cfg) -> List[torch.Tensor]:
         results = []
         for i, sample in enumerate(data_samples):
             boxes, scores, levels = [], [], []

@@ -10,7 +10,7 @@ import time
 
 import torch
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, data_options
 
 CONFIG = osp.join(ROOT, 'configs', 'faster_rcnn', 'faster_rcnn_r18_neon.py')
 TINY = ['model.backbone.base_channels=8', 'model.rpn_head.in_channels=32',
@@ -21,9 +21,7 @@ TINY = ['model.backbone.base_channels=8', 'model.rpn_head.in_channels=32',
 
 
 def _data(root):
-    return [f'train_dataloader.dataset.data_root={root}', f'val_dataloader.dataset.data_root={root}',
-            f'test_dataloader.dataset.data_root={root}', f'val_evaluator.ann_file={root}/val.json',
-            f'test_evaluator.ann_file={root}/val.json']
+    return [f'{key}={value}' for key, value in data_options(str(root)).items()]
 
 
 def _tool(name, *args, **kwargs):
