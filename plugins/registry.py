@@ -27,7 +27,7 @@ from mmengine.registry import RUNNERS as MMENGINE_RUNNERS
 from mmengine.registry import Registry
 
 MODELS = Registry('model', parent=MMENGINE_MODELS, locations=[
-    'plugins.backbones', 'plugins.dense_heads', 'plugins.roi_heads',
+    'plugins.backbones', 'plugins.necks', 'plugins.dense_heads', 'plugins.roi_heads',
     'plugins.detectors', 'plugins.losses'])
 TASK_UTILS = Registry('task util', parent=MMENGINE_TASK_UTILS, locations=['plugins.task_modules'])
 DATASETS = Registry('dataset', parent=MMENGINE_DATASETS, locations=['plugins.datasets'])

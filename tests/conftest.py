@@ -25,7 +25,31 @@ def neon_root(tmp_path_factory):
     out = tmp_path_factory.mktemp('neon_trees')
     subprocess.run([sys.executable, osp.join(ROOT, 'tools', 'prepare_neon.py'), '--out', str(out),
                     '--cache', osp.join(ROOT, '.cache')], check=True, cwd=ROOT)
+    for split in ('train', 'val'):
+        write_proposals(out / f'{split}.json', out / 'proposals' / f'{split}.json')
     return str(out)
+
+
+def write_proposals(ann_file, out_file, per_box=3, random_boxes=20, seed=0):
+    """A proposal file as an external method would write it: jittered gt boxes plus
+    random ones, random scores (for configs that read ``proposal_file``)."""
+    import json
+
+    import numpy as np
+    rng = np.random.default_rng(seed)
+    coco = json.load(open(ann_file))
+    size = {img['id']: (img['width'], img['height']) for img in coco['images']}
+    props = []
+    for img_id, (w, h) in size.items():
+        boxes = [a['bbox'] for a in coco['annotations'] if a['image_id'] == img_id] * per_box
+        boxes = [[x + rng.normal(0, 0.1 * bw), y + rng.normal(0, 0.1 * bh), bw, bh]
+                 for x, y, bw, bh in boxes]
+        boxes += [[rng.uniform(0, w - 40), rng.uniform(0, h - 40), 40, 40]
+                  for _ in range(random_boxes)]
+        props += [dict(image_id=img_id, bbox=[float(v) for v in b], score=float(rng.random()))
+                  for b in boxes]
+    out_file.parent.mkdir(exist_ok=True)
+    out_file.write_text(json.dumps(props))
 
 
 def make_sample(boxes, labels=None, shape=(64, 64)):

@@ -25,4 +25,5 @@ def test_one_train_and_test_iteration(path, neon_root, tmp_path):
     ckpt = torch.load(tmp_path / 'iter_2.pth', weights_only=True)
     assert ckpt['meta']['iter'] == 2
     metrics = runner.test()
-    assert 'coco/AP50' in metrics
+    nums = cfg.test_evaluator.get('proposal_nums')
+    assert (f'coco/AR@{nums[-1]}' if nums else 'coco/AP50') in metrics

@@ -1,6 +1,9 @@
 """Evaluate a checkpoint with MMEngine's Runner and print the metrics.
 
-    python tools/test.py CONFIG CHECKPOINT [--out dets.json] [--show-dir vis/]
+    python tools/test.py CONFIG CHECKPOINT [--out dets.json] [--show-dir vis/] [--tta]
+
+``--tta`` wraps the model in the config's ``tta_model`` and tests with its
+``tta_pipeline`` (several scales and flips, merged).
 """
 import argparse
 import os.path as osp
@@ -18,6 +21,8 @@ def main():
     parser.add_argument('checkpoint', help='checkpoint file')
     parser.add_argument('--out', help='write raw predictions here (COCO results json)')
     parser.add_argument('--show-dir', help='write images with boxes drawn here')
+    parser.add_argument('--tta', action='store_true',
+                        help="test-time augmentation from the config's tta_model/tta_pipeline")
     args = parser.parse_args()
     if not osp.isfile(args.checkpoint):
         raise FileNotFoundError(f'{args.checkpoint}: checkpoint file not found')
@@ -25,6 +30,12 @@ def main():
     cfg.load_from = args.checkpoint
     if args.out:
         cfg.test_evaluator.outfile = args.out
+    if args.tta:
+        missing = [k for k in ('tta_model', 'tta_pipeline') if k not in cfg]
+        if missing:
+            raise ValueError(f'{args.config}: --tta needs {" and ".join(missing)} in the config')
+        cfg.model = dict(cfg.tta_model, module=cfg.model)
+        cfg.test_dataloader.dataset.pipeline = cfg.tta_pipeline
     if args.show_dir:
         cfg.default_hooks.visualization.out_dir = args.show_dir
     metrics = Runner.from_cfg(cfg).test()

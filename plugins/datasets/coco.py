@@ -7,13 +7,15 @@ Policy for bad annotations (each case is logged with the file and annotation id)
 - a category id not in the file's ``categories``: error;
 - an image file that does not exist: error when the dataset is built;
 - an image with no (valid) boxes: kept for testing, dropped from training
-  when ``filter_empty_gt=True``.
+  when ``filter_empty_gt=True``;
+- with a ``proposal_file``, an image it has no proposals for: error.
 """
 import json
 import math
 import os.path as osp
 from typing import List, Optional, Sequence
 
+import numpy as np
 from mmengine.dataset import BaseDataset
 from mmengine.logging import print_log
 
@@ -22,6 +24,30 @@ from plugins.registry import DATASETS
 
 class DataError(ValueError):
     """Bad input data; the message names the file and the offending entry."""
+
+
+def read_proposal_file(path: str) -> dict:
+    """A COCO results json of proposals (``tools/test.py --out`` of an RPN config, or any
+    method writing a list of ``{"image_id", "bbox": [x, y, w, h], "score"}``) ->
+    image id -> (boxes (K, 4) x1y1x2y2 float32, scores (K,)), best first."""
+    if not osp.isfile(path):
+        raise DataError(f'{path}: proposal file not found')
+    per_image = {}
+    try:
+        with open(path, encoding='utf-8') as f:
+            for e in json.load(f):
+                x, y, w, h = e['bbox']
+                per_image.setdefault(int(e['image_id']), []).append(
+                    (x, y, x + w, y + h, float(e['score'])))
+    except (ValueError, KeyError, TypeError) as err:
+        raise DataError(f'{path}: not a proposal file (a JSON list of image_id, bbox, score): '
+                        f'{err!r}') from None
+    out = {}
+    for img_id, rows in per_image.items():
+        arr = np.asarray(rows, np.float32)
+        arr = arr[np.argsort(-arr[:, 4], kind='stable')]
+        out[img_id] = (arr[:, :4], arr[:, 4])
+    return out
 
 
 def _read_coco(ann_file: str) -> dict:
@@ -46,14 +72,19 @@ class CocoDetDataset(BaseDataset):
     Args:
         filter_empty_gt: drop images without boxes (use for training only).
         check_files: verify at build time that every image file exists.
+        proposal_file: precomputed proposals (relative to ``data_root``) for
+            Fast R-CNN; each image's ``proposals`` and ``proposal_scores`` then
+            travel with it through the pipeline (only ``RandomRot90`` moves them).
     """
 
     def __init__(self, ann_file: str, data_root: str = '', data_prefix: dict = dict(img=''),
                  pipeline: Sequence = (), metainfo: Optional[dict] = None,
                  test_mode: bool = False, indices: Optional[int] = None,
-                 filter_empty_gt: bool = False, check_files: bool = True):
+                 filter_empty_gt: bool = False, check_files: bool = True,
+                 proposal_file: Optional[str] = None):
         self.filter_empty_gt = filter_empty_gt
         self.check_files = check_files
+        self.proposal_file = proposal_file
         super().__init__(ann_file=ann_file, metainfo=metainfo, data_root=data_root,
                          data_prefix=data_prefix, pipeline=pipeline, test_mode=test_mode,
                          indices=indices)
@@ -67,6 +98,11 @@ class CocoDetDataset(BaseDataset):
         anns_by_img = {}
         for ann in coco['annotations']:
             anns_by_img.setdefault(ann['image_id'], []).append(ann)
+        proposals = None
+        if self.proposal_file:
+            if not osp.isabs(self.proposal_file):
+                self.proposal_file = osp.join(self.data_root, self.proposal_file)
+            proposals = read_proposal_file(self.proposal_file)
         data_list, seen_ids = [], set()
         img_prefix = self.data_prefix.get('img', '')
         for img in coco['images']:
@@ -78,8 +114,14 @@ class CocoDetDataset(BaseDataset):
                 raise DataError(f'{self.ann_file}: image file not found: {path}')
             instances = [inst for ann in anns_by_img.get(img['id'], [])
                          if (inst := self._parse_ann(ann, img, path, cat2label)) is not None]
-            data_list.append(dict(img_id=img['id'], img_path=path, height=img['height'],
-                                  width=img['width'], instances=instances))
+            info = dict(img_id=img['id'], img_path=path, height=img['height'],
+                        width=img['width'], instances=instances)
+            if proposals is not None:
+                if img['id'] not in proposals:
+                    raise DataError(f'{self.proposal_file}: no proposals for image id {img["id"]} '
+                                    f'({path})')
+                info['proposals'], info['proposal_scores'] = proposals[img['id']]
+            data_list.append(info)
         return data_list
 
     def _parse_ann(self, ann: dict, img: dict, path: str, cat2label: dict):

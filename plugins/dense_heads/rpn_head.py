@@ -5,15 +5,17 @@ P = sum_l H_l * W_l * A anchors per image, G gt boxes per image.
 - forward: feats [(N, C, H_l, W_l)] -> objectness [(N, A, H_l, W_l)],
   deltas [(N, A * 4, H_l, W_l)].
 - loss_and_predict: forward -> per image assign P anchors to G boxes, sample,
-  binary CE + box regression -> (losses, proposals [(R, 4)] detached).
-- predict: forward -> proposals [(R, 4)] per image: top ``nms_pre`` per level,
-  decode, clip, drop tiny boxes, NMS per level, keep ``max_per_img``.
+  binary CE + box regression -> (losses, proposals detached).
+- predict: forward -> proposals per image: top ``nms_pre`` per level, decode,
+  clip, drop tiny boxes, NMS per level, keep ``max_per_img``. Proposals are
+  ``InstanceData(bboxes (R, 4), scores (R,))`` in input pixels, best first.
 """
 from typing import Dict, List, Sequence, Tuple
 
 import torch
 import torch.nn as nn
 from mmengine.model import BaseModule
+from mmengine.structures import InstanceData
 from torchvision.ops import batched_nms, remove_small_boxes
 
 from plugins.registry import MODELS, TASK_UTILS
@@ -62,12 +64,14 @@ class RPNHead(BaseModule):
         hidden = [self.relu(self.conv(f)) for f in feats]
         return [self.cls_logits(h) for h in hidden], [self.bbox_pred(h) for h in hidden]
 
-    def _anchors(self, feats) -> List[torch.Tensor]:
-        return self.anchor_generator.grid_anchors([f.shape[-2:] for f in feats], feats[0].device)
+    def _anchors(self, feats, data_samples) -> List[torch.Tensor]:
+        input_size = data_samples[0].metainfo.get('batch_input_shape')
+        return self.anchor_generator.grid_anchors([f.shape[-2:] for f in feats], feats[0].device,
+                                                  input_size)
 
     def loss_and_predict(self, feats, data_samples) -> Tuple[Dict[str, torch.Tensor], list]:
         cls_maps, reg_maps = self(feats)
-        level_anchors = self._anchors(feats)
+        level_anchors = self._anchors(feats, data_samples)
         anchors = torch.cat(level_anchors)
         scores, deltas = _flatten(cls_maps, 1).squeeze(-1), _flatten(reg_maps, 4)
         cls_preds, cls_targets, reg_preds, reg_targets = [], [], [], []
@@ -91,12 +95,12 @@ class RPNHead(BaseModule):
                                     level_anchors, data_samples, self.train_proposals)
         return losses, proposals
 
-    def predict(self, feats, data_samples) -> List[torch.Tensor]:
+    def predict(self, feats, data_samples) -> List[InstanceData]:
         cls_maps, reg_maps = self(feats)
-        return self._proposals(cls_maps, reg_maps, self._anchors(feats), data_samples,
+        return self._proposals(cls_maps, reg_maps, self._anchors(feats, data_samples), data_samples,
                                self.test_proposals)
 
-    def _proposals(self, cls_maps, reg_maps, anchors, data_samples, cfg) -> List[torch.Tensor]:
+    def _proposals(self, cls_maps, reg_maps, anchors, data_samples, cfg) -> List[InstanceData]:
         results = []
         for i, sample in enumerate(data_samples):
             boxes, scores, levels = [], [], []
@@ -112,5 +116,5 @@ class RPNHead(BaseModule):
             keep = remove_small_boxes(boxes, cfg['min_size'])
             boxes, scores, levels = boxes[keep], scores[keep], levels[keep]
             keep = batched_nms(boxes, scores, levels, cfg['iou_threshold'])[:cfg['max_per_img']]
-            results.append(boxes[keep])
+            results.append(InstanceData(bboxes=boxes[keep], scores=scores[keep]))
         return results

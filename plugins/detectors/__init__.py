@@ -1,3 +1,4 @@
+from .tta import DetTTAModel
 from .two_stage import TwoStageDetector
 
-__all__ = ['TwoStageDetector']
+__all__ = ['DetTTAModel', 'TwoStageDetector']

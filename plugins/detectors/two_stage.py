@@ -1,16 +1,24 @@
-"""Two-stage detector (Faster R-CNN): backbone [-> neck] -> RPN -> RoI head.
+"""Two-stage detectors: backbone [-> neck] -> proposals -> RoI head.
 
 Shapes: inputs (N, 3, H, W) normalised and padded by the data preprocessor;
-feats [(N, C, H_l, W_l)]; proposals [(R_i, 4)]; detections per image.
-- forward(mode='loss'): RPN losses + proposals -> RoI head losses -> dict.
-- forward(mode='predict'): RPN proposals -> RoI head -> boxes rescaled to the
-  original image, set as ``pred_instances`` on each data sample.
-- forward(mode='tensor'): the RPN's raw outputs (for tracing / FLOPs).
+feats [(N, C, H_l, W_l)]; proposals per image ``InstanceData(bboxes (R_i, 4),
+scores)``; detections per image.
+- forward(mode='loss'): RPN losses + proposals (or the data samples' loaded
+  ``proposals``) -> RoI head losses -> dict.
+- forward(mode='predict'): proposals -> RoI head (or the proposals themselves
+  for an RPN-only model) -> boxes rescaled to the original image, set as
+  ``pred_instances`` on each data sample.
+- forward(mode='tensor'): the RPN's raw outputs, or the features without one.
+
+Faster R-CNN has both stages. ``roi_head=None`` gives an RPN-only model (its
+predictions are the proposals, label 0); ``rpn_head=None`` gives Fast R-CNN
+(proposals come with the data, ``LoadProposals``).
 """
-from typing import Optional
+from typing import List, Optional
 
 import torch
 from mmengine.model import BaseModel
+from mmengine.structures import InstanceData
 
 from plugins.registry import MODELS
 
@@ -18,37 +26,61 @@ from plugins.registry import MODELS
 @MODELS.register_module()
 class TwoStageDetector(BaseModel):
     """Args:
-        backbone, neck (optional), rpn_head, roi_head: component configs.
+        backbone, neck, rpn_head, roi_head: component configs; neck is optional,
+            and so is one of rpn_head (proposals from the data) or roi_head
+            (an RPN-only model).
         data_preprocessor: normalisation and padding config.
     """
 
-    def __init__(self, backbone: dict, rpn_head: dict, roi_head: dict,
-                 neck: Optional[dict] = None, data_preprocessor: Optional[dict] = None,
-                 init_cfg=None):
+    def __init__(self, backbone: dict, rpn_head: Optional[dict] = None,
+                 roi_head: Optional[dict] = None, neck: Optional[dict] = None,
+                 data_preprocessor: Optional[dict] = None, init_cfg=None):
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        if rpn_head is None and roi_head is None:
+            raise ValueError('a two-stage detector needs an rpn_head, a roi_head or both')
         self.backbone = MODELS.build(backbone)
         self.neck = MODELS.build(neck) if neck is not None else None
-        self.rpn_head = MODELS.build(rpn_head)
-        self.roi_head = MODELS.build(roi_head)
+        self.rpn_head = MODELS.build(rpn_head) if rpn_head is not None else None
+        self.roi_head = MODELS.build(roi_head) if roi_head is not None else None
 
     def extract_feat(self, inputs: torch.Tensor):
         feats = self.backbone(inputs)
         return self.neck(feats) if self.neck is not None else feats
 
+    def _loaded_proposals(self, data_samples) -> List[InstanceData]:
+        if not all('proposals' in s for s in data_samples):
+            raise ValueError('this model has no rpn_head, so every data sample needs '
+                             "'proposals' (add LoadProposals to the pipeline)")
+        return [s.proposals for s in data_samples]
+
     def forward(self, inputs, data_samples=None, mode: str = 'tensor'):
+        if mode not in ('loss', 'predict', 'tensor'):
+            raise ValueError(f'mode must be "loss", "predict" or "tensor", got "{mode}"')
         feats = self.extract_feat(inputs)
         if mode == 'tensor':
-            return self.rpn_head(feats)
+            return self.rpn_head(feats) if self.rpn_head is not None else feats
+        for sample in data_samples:
+            sample.set_metainfo(dict(batch_input_shape=tuple(inputs.shape[-2:])))
         if mode == 'loss':
-            losses, proposals = self.rpn_head.loss_and_predict(feats, data_samples)
-            losses.update(self.roi_head.loss(feats, proposals, data_samples))
+            losses = {}
+            if self.rpn_head is not None:
+                losses, proposals = self.rpn_head.loss_and_predict(feats, data_samples)
+            else:
+                proposals = self._loaded_proposals(data_samples)
+            if self.roi_head is not None:
+                losses.update(self.roi_head.loss(feats, proposals, data_samples))
             return losses
-        if mode == 'predict':
-            proposals = self.rpn_head.predict(feats, data_samples)
+        proposals = (self.rpn_head.predict(feats, data_samples) if self.rpn_head is not None
+                     else self._loaded_proposals(data_samples))
+        if self.roi_head is not None:
             results = self.roi_head.predict(feats, proposals, data_samples)
-            for sample, pred in zip(data_samples, results):
-                sx, sy = sample.metainfo.get('scale_factor', (1.0, 1.0))
-                pred.bboxes = pred.bboxes / pred.bboxes.new_tensor([sx, sy, sx, sy])
-                sample.pred_instances = pred
-            return data_samples
-        raise ValueError(f'mode must be "loss", "predict" or "tensor", got "{mode}"')
+        else:
+            results = [InstanceData(bboxes=p.bboxes, scores=p.scores,
+                                    labels=p.bboxes.new_zeros(len(p), dtype=torch.long))
+                       for p in proposals]
+        for sample, pred in zip(data_samples, results):
+            sx, sy = sample.metainfo.get('scale_factor', (1.0, 1.0))
+            pred.bboxes = pred.bboxes / pred.bboxes.new_tensor([sx, sy, sx, sy])
+            sample.pred_instances = pred
+        return data_samples
+

@@ -1,4 +1,5 @@
-"""COCO box AP with pycocotools: AP, AP50, AP75, AP_s/m/l, AR@100 and per-class AP."""
+"""COCO box AP with pycocotools: AP, AP50, AP75, AP_s/m/l, AR@100 and per-class AP;
+or, for proposals, class-agnostic average recall AR@n (IoU 0.5:0.95) for each n."""
 import contextlib
 import io
 import json
@@ -23,18 +24,21 @@ class CocoMetric(BaseMetric):
         ann_file: the COCO json holding the ground truth of the evaluated images.
         classwise: also log a per-class AP table.
         max_dets: detections per image counted (COCO's 100 by default).
-        outfile: if set, the raw detections are written there as COCO results json.
+        outfile: if set, the raw detections are written there as COCO results json
+            (for an RPN: a proposal file that ``LoadProposals`` reads).
+        proposal_nums: evaluate proposals instead: AR@n for each n, classes ignored.
     """
     default_prefix = 'coco'
 
     def __init__(self, ann_file: str, classwise: bool = True, max_dets: int = 100,
-                 outfile: Optional[str] = None, collect_device: str = 'cpu',
-                 prefix: Optional[str] = None):
+                 outfile: Optional[str] = None, proposal_nums: Optional[Sequence[int]] = None,
+                 collect_device: str = 'cpu', prefix: Optional[str] = None):
         super().__init__(collect_device=collect_device, prefix=prefix)
         with contextlib.redirect_stdout(io.StringIO()):
             self.coco = COCO(ann_file)
         self.cat_ids = sorted(self.coco.getCatIds())
         self.classwise, self.max_dets, self.outfile = classwise, max_dets, outfile
+        self.proposal_nums = list(proposal_nums) if proposal_nums else None
 
     def process(self, data_batch, data_samples: Sequence) -> None:
         # exactly one entry per image: MMEngine keeps the first len(dataset) entries
@@ -56,9 +60,12 @@ class CocoMetric(BaseMetric):
         if self.outfile:
             atomic_write(json.dumps(dets).encode(), self.outfile)
             logger.info(f'detections written to {self.outfile}')
+        names = [f'AR@{n}' for n in self.proposal_nums] if self.proposal_nums else STAT_NAMES
         if not dets:
             logger.warning('no detections at all: every COCO figure is 0')
-            return {name: 0.0 for name in STAT_NAMES}
+            return {name: 0.0 for name in names}
+        if self.proposal_nums:
+            return self._proposal_recall(dets, img_ids, names)
         with contextlib.redirect_stdout(io.StringIO()) as out:
             evaluator = COCOeval(self.coco, self.coco.loadRes(dets), 'bbox')
             evaluator.params.imgIds = img_ids
@@ -70,6 +77,21 @@ class CocoMetric(BaseMetric):
         metrics = {name: round(float(v), 4) for name, v in zip(STAT_NAMES, evaluator.stats)}
         if self.classwise:
             logger.info('\n' + self._class_table(evaluator))
+        return metrics
+
+    def _proposal_recall(self, dets, img_ids, names) -> dict:
+        with contextlib.redirect_stdout(io.StringIO()):
+            evaluator = COCOeval(self.coco, self.coco.loadRes(dets), 'bbox')
+            evaluator.params.imgIds = img_ids
+            evaluator.params.useCats = 0
+            evaluator.params.maxDets = self.proposal_nums
+            evaluator.evaluate()
+            evaluator.accumulate()
+        recall = evaluator.eval['recall'][:, 0, 0, :]  # (iou thresholds, max dets), area all
+        metrics = {name: round(float(np.mean(r[r > -1])) if (r > -1).any() else 0.0, 4)
+                   for name, r in zip(names, recall.T)}
+        MMLogger.get_current_instance().info(
+            'proposal recall (IoU 0.5:0.95): ' + '  '.join(f'{k}={v:.4f}' for k, v in metrics.items()))
         return metrics
 
     def _class_table(self, evaluator: COCOeval) -> str:

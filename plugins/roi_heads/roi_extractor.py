@@ -20,7 +20,6 @@ from torchvision.ops import RoIAlign, RoIPool
 from plugins.registry import MODELS
 
 
-
 @MODELS.register_module('RoIAlign')
 def build_roi_align(output_size: int, spatial_scale: float, sampling_ratio: int = 2,
                     aligned: bool = True) -> RoIAlign:
@@ -51,8 +50,7 @@ class RoIExtractor(nn.Module):
 
     def map_levels(self, rois: torch.Tensor) -> torch.Tensor:
         scale = ((rois[:, 3] - rois[:, 1]) * (rois[:, 4] - rois[:, 2])).clamp(min=0).sqrt()
-        lvl = torch.floor(self.canonical_level + torch.log2(scale / self.canonical_scale + 1e-8)
-                          + 1e-6)
+        lvl = torch.floor(self.canonical_level + torch.log2(scale / self.canonical_scale) + 1e-6)
         return (lvl - self.min_level).clamp(0, len(self.layers) - 1).long()
 
     def forward(self, feats: Sequence[torch.Tensor], rois: torch.Tensor) -> torch.Tensor:

@@ -1,6 +1,7 @@
 """The second stage of a two-stage detector: sample RoIs, pool, classify and refine.
 
-Shapes: N images, proposals [(R_i, 4)] per image, feats [(N, C, H_l, W_l)].
+Shapes: N images, proposals per image ``InstanceData(bboxes (R_i, 4), ...)`` in
+input pixels (from the RPN or a proposal file), feats [(N, C, H_l, W_l)].
 - loss: add gt boxes to the proposals, assign (max IoU) and sample per image,
   pool (R, C, S, S), bbox head -> loss_cls, loss_bbox.
 - predict: pool every proposal, bbox head -> per image InstanceData in the
@@ -39,11 +40,11 @@ class StandardRoIHead(BaseModule):
         self.sampler = TASK_UTILS.build(sampler)
         self.add_gt_as_proposals = add_gt_as_proposals
 
-    def loss(self, feats, proposals: List[torch.Tensor], data_samples) -> Dict[str, torch.Tensor]:
+    def loss(self, feats, proposals: List[InstanceData], data_samples) -> Dict[str, torch.Tensor]:
         coder = self.bbox_head.bbox_coder
         boxes, labels, targets = [], [], []
         for props, sample in zip(proposals, data_samples):
-            gt = sample.gt_instances
+            gt, props = sample.gt_instances, props.bboxes
             if self.add_gt_as_proposals:
                 props = torch.cat([gt.bboxes, props])
             assign = self.assigner.assign(props, gt.bboxes, gt.labels)
@@ -60,10 +61,11 @@ class StandardRoIHead(BaseModule):
         scores, deltas = self.bbox_head(self.roi_extractor(feats, _to_rois(boxes)))
         return self.bbox_head.loss(scores, deltas, torch.cat(labels), torch.cat(targets))
 
-    def predict(self, feats, proposals: List[torch.Tensor], data_samples) -> List[InstanceData]:
-        scores, deltas = self.bbox_head(self.roi_extractor(feats, _to_rois(proposals)))
+    def predict(self, feats, proposals: List[InstanceData], data_samples) -> List[InstanceData]:
+        boxes = [p.bboxes for p in proposals]
+        scores, deltas = self.bbox_head(self.roi_extractor(feats, _to_rois(boxes)))
         results, start = [], 0
-        for props, sample in zip(proposals, data_samples):
+        for props, sample in zip(boxes, data_samples):
             end = start + props.shape[0]
             results.append(self.bbox_head.predict(scores[start:end], deltas[start:end], props,
                                                   sample.metainfo['img_shape']))

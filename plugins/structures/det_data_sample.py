@@ -2,7 +2,8 @@
 
 ``gt_instances``: ``bboxes`` (K, 4) x1y1x2y2 in input-image pixels, ``labels`` (K,).
 ``pred_instances``: ``bboxes`` (D, 4) in original-image pixels, ``scores`` (D,),
-``labels`` (D,). Meta keys (``img_id``, ``img_path``, ``ori_shape``,
+``labels`` (D,). ``proposals``: ``bboxes`` (R, 4) in input-image pixels and
+``scores`` (R,), loaded from a proposal file for Fast R-CNN. Meta keys (``img_id``, ``img_path``, ``ori_shape``,
 ``img_shape``, ``scale_factor``, ``flip``, ...) are set by ``PackDetInputs``.
 """
 from mmengine.structures import BaseDataElement, InstanceData
@@ -34,3 +35,15 @@ class DetDataSample(BaseDataElement):
     @pred_instances.deleter
     def pred_instances(self):
         del self._pred_instances
+
+    @property
+    def proposals(self) -> InstanceData:
+        return self._proposals
+
+    @proposals.setter
+    def proposals(self, value: InstanceData):
+        self.set_field(value, '_proposals', dtype=InstanceData)
+
+    @proposals.deleter
+    def proposals(self):
+        del self._proposals

@@ -21,11 +21,16 @@ class AnchorGenerator:
         base_sizes: base side per level; defaults to ``strides``.
         center_offset: anchor centre within a cell, in cells (0: top-left corner,
             0.5: cell centre).
+        round_base: round the base anchors to whole pixels (torchvision does).
+        strides_from_input: take each level's stride as padded input size //
+            map size, as torchvision does (an 800 px input's 13-cell P6 gets
+            stride 61, not 64); ``strides`` is then used only without an input size.
     """
 
     def __init__(self, strides: Sequence[int], ratios: Sequence[float] = (0.5, 1.0, 2.0),
                  scales: Sequence[float] = (8.0,), base_sizes: Optional[Sequence[int]] = None,
-                 center_offset: float = 0.0):
+                 center_offset: float = 0.0, round_base: bool = False,
+                 strides_from_input: bool = False):
         self.strides = list(strides)
         self.base_sizes = list(base_sizes) if base_sizes is not None else list(strides)
         if len(self.base_sizes) != len(self.strides):
@@ -33,7 +38,8 @@ class AnchorGenerator:
                              'in length')
         self.ratios = torch.tensor(ratios, dtype=torch.float32)
         self.scales = torch.tensor(scales, dtype=torch.float32)
-        self.center_offset = center_offset
+        self.center_offset, self.round_base = center_offset, round_base
+        self.strides_from_input = strides_from_input
         self.base_anchors = [self._base_anchors(s) for s in self.base_sizes]
 
     @property
@@ -45,14 +51,19 @@ class AnchorGenerator:
         w_ratios = 1 / h_ratios
         ws = (base_size * w_ratios[:, None] * self.scales[None, :]).reshape(-1)
         hs = (base_size * h_ratios[:, None] * self.scales[None, :]).reshape(-1)
-        return torch.stack([-ws, -hs, ws, hs], dim=1) / 2
+        base = torch.stack([-ws, -hs, ws, hs], dim=1) / 2
+        return base.round() if self.round_base else base
 
-    def grid_anchors(self, featmap_sizes: List[Tuple[int, int]],
-                     device='cpu') -> List[torch.Tensor]:
+    def grid_anchors(self, featmap_sizes: List[Tuple[int, int]], device='cpu',
+                     input_size: Optional[Tuple[int, int]] = None) -> List[torch.Tensor]:
+        """input_size: (H, W) of the padded batch, used with ``strides_from_input``."""
         anchors = []
         for (h, w), stride, base in zip(featmap_sizes, self.strides, self.base_anchors):
-            xs = (torch.arange(w, device=device) + self.center_offset) * stride
-            ys = (torch.arange(h, device=device) + self.center_offset) * stride
+            sy = sx = stride
+            if self.strides_from_input and input_size is not None:
+                sy, sx = input_size[0] // h, input_size[1] // w
+            xs = (torch.arange(w, device=device) + self.center_offset) * sx
+            ys = (torch.arange(h, device=device) + self.center_offset) * sy
             yy, xx = torch.meshgrid(ys, xs, indexing='ij')
             shifts = torch.stack([xx, yy, xx, yy], dim=-1).reshape(-1, 1, 4)
             anchors.append((shifts + base.to(device)[None]).reshape(-1, 4))

@@ -17,7 +17,8 @@ from plugins.registry import TASK_UTILS
 class DeltaXYWHBBoxCoder:
     """Args:
         means, stds: normalisation of the four deltas.
-        wh_ratio_clip: largest |dw|, |dh| decoded is log(1 / wh_ratio_clip).
+        wh_ratio_clip: dw, dh are clamped from above at log(1 / wh_ratio_clip)
+            (as torchvision and Detectron do; shrinking is not limited).
     """
 
     def __init__(self, means: Sequence[float] = (0., 0., 0., 0.),
@@ -44,8 +45,7 @@ class DeltaXYWHBBoxCoder:
         k = deltas.shape[0]
         d = deltas.reshape(k, deltas.shape[1] // 4, 4) * self.stds.to(deltas) + self.means.to(deltas)
         px, py, pw, ph = (t[:, None] for t in self._centre_form(priors.to(deltas)))
-        dw = d[..., 2].clamp(-self.max_ratio, self.max_ratio)
-        dh = d[..., 3].clamp(-self.max_ratio, self.max_ratio)
+        dw, dh = d[..., 2].clamp(max=self.max_ratio), d[..., 3].clamp(max=self.max_ratio)
         cx, cy = px + d[..., 0] * pw, py + d[..., 1] * ph
         w, h = pw * dw.exp(), ph * dh.exp()
         boxes = torch.stack([cx - 0.5 * w, cy - 0.5 * h, cx + 0.5 * w, cy + 0.5 * h], dim=-1)

@@ -75,3 +75,26 @@ def test_duplicate_image_ids_and_unknown_category(tmp_path, one_image):
     with pytest.raises(DataError, match='annotation 7.*category_id 9'):
         CocoDetDataset(ann_file=_write(tmp_path, [one_image], anns),
                        data_prefix=dict(img=str(tmp_path)))
+
+
+def test_proposal_file_travels_with_each_image(tmp_path, one_image):
+    ann = _write(tmp_path, [one_image], [])
+    props = [dict(image_id=1, bbox=[0, 0, 10, 10], score=0.2),
+             dict(image_id=1, bbox=[5, 5, 20, 10], score=0.9)]
+    (tmp_path / 'props.json').write_text(json.dumps(props))
+    ds = CocoDetDataset(ann_file=ann, data_root=str(tmp_path), proposal_file='props.json',
+                        test_mode=True)
+    info = ds.get_data_info(0)
+    assert info['proposals'].tolist() == [[5, 5, 25, 15], [0, 0, 10, 10]]  # best first, x1y1x2y2
+    assert info['proposal_scores'].tolist() == pytest.approx([0.9, 0.2])
+
+
+@pytest.mark.parametrize('content, match', [(None, 'proposal file not found'),
+                                            ('[{"image_id": 1}]', 'not a proposal file'),
+                                            ('[]', 'no proposals for image id 1')])
+def test_bad_proposal_files_are_named(tmp_path, one_image, content, match):
+    ann = _write(tmp_path, [one_image], [])
+    if content is not None:
+        (tmp_path / 'props.json').write_text(content)
+    with pytest.raises(DataError, match=match):
+        CocoDetDataset(ann_file=ann, data_root=str(tmp_path), proposal_file='props.json')

@@ -49,3 +49,18 @@ def test_pipeline_packs_real_image(neon_root):
     sample = out['data_samples']
     assert sample.gt_instances.bboxes.tolist() == [[5, 10, 25, 30]]
     assert sample.scale_factor == (0.5, 0.5) and sample.img_id == 1
+
+
+def test_rot90_moves_proposals_and_pack_refuses_them_resized():
+    img = np.zeros((20, 30, 3), np.uint8)
+    t = RandomRot90(prob=1.0)
+    t._choose_k = lambda: 1
+    boxes = np.array([[10, 2, 18, 6]], np.float32)
+    out = t.transform(dict(img=img, gt_bboxes=boxes.copy(), gt_bboxes_labels=np.array([0]),
+                           proposals=boxes.copy(),
+                           proposal_scores=np.array([0.5], np.float32), img_shape=(20, 30)))
+    assert out['proposals'].tolist() == out['gt_bboxes'].tolist() != boxes.tolist()
+    packed = PackDetInputs().transform(dict(out))
+    assert packed['data_samples'].proposals.bboxes.tolist() == out['proposals'].tolist()
+    with pytest.raises(DataError, match='only rotate'):
+        PackDetInputs().transform(dict(out, scale_factor=(2.0, 2.0)))

@@ -24,7 +24,9 @@ def test_forward_shapes_per_level(strides):
     for s, d, f in zip(scores, deltas, feats):
         assert s.shape == (2, 6, *f.shape[-2:]) and d.shape == (2, 24, *f.shape[-2:])
     proposals = head.predict(feats, [make_sample([]), make_sample([])])
-    assert all(p.shape[1] == 4 and p.shape[0] <= 10 for p in proposals)
+    assert all(p.bboxes.shape[1] == 4 and len(p) <= 10 for p in proposals)
+    for p in proposals:  # best first, objectness probabilities
+        assert (p.scores[:-1] >= p.scores[1:]).all() and ((p.scores >= 0) & (p.scores <= 1)).all()
 
 
 def test_loss_with_empty_and_one_box():
@@ -37,7 +39,7 @@ def test_loss_with_empty_and_one_box():
     assert losses['loss_rpn_bbox'] > 0  # the one box has positive anchors
     sum(losses.values()).backward()
     assert feats[0].grad is not None
-    assert len(proposals) == 2 and not proposals[0].requires_grad
+    assert len(proposals) == 2 and not proposals[0].bboxes.requires_grad
 
 
 def test_only_empty_ground_truth_gives_zero_box_loss():

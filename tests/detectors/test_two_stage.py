@@ -49,3 +49,24 @@ def test_tensor_mode_and_bad_mode(model):
     assert scores[0].shape[1] == 9 and deltas[0].shape[1] == 36
     with pytest.raises(ValueError, match='mode'):
         model(data['inputs'], mode='bogus')
+
+
+def test_rpn_only_and_fast_rcnn_variants():
+    from mmengine.structures import InstanceData
+    cfg = Config.fromfile(f'{ROOT}/configs/faster_rcnn/faster_rcnn_r18_fpn_neon.py').model
+    rpn = MODELS.build(dict(cfg, roi_head=None)).eval()
+    data = rpn.data_preprocessor(_batch([[]]), training=False)
+    with torch.no_grad():
+        (sample,) = rpn(**data, mode='predict')
+    pred = sample.pred_instances
+    assert len(pred) > 0 and (pred.labels == 0).all() and (pred.scores[:-1] >= pred.scores[1:]).all()
+
+    fast = MODELS.build(dict(cfg, rpn_head=None)).train()
+    batch = _batch([[[10., 10, 40, 40]]])
+    with pytest.raises(ValueError, match='needs .proposals.'):
+        fast(**fast.data_preprocessor(batch, training=True), mode='loss')
+    batch['data_samples'][0].proposals = InstanceData(bboxes=torch.tensor([[8., 12, 40, 38]]))
+    losses = fast(**fast.data_preprocessor(batch, training=True), mode='loss')
+    assert set(losses) == {'loss_cls', 'loss_bbox'} and losses['loss_bbox'] > 0
+    with pytest.raises(ValueError, match='rpn_head, a roi_head or both'):
+        MODELS.build(dict(cfg, rpn_head=None, roi_head=None))

@@ -58,3 +58,12 @@ def test_many_detections_on_one_image_all_count(ann_file):
     metric.process({}, [_pred(1, boxes, [0.9] * 5 + [0.1]), _pred(2, [[50, 50, 80, 80]], [0.8])])
     result = metric.evaluate(size=2)
     assert result['coco/AR_100'] == pytest.approx(1.0)
+
+
+def test_proposal_recall_counts_only_the_top_n(ann_file):
+    metric = CocoMetric(ann_file, proposal_nums=(1, 2))
+    metric.process({}, [_pred(1, [[60, 60, 90, 90], [10, 10, 30, 30]], [0.9, 0.8]),
+                        _pred(2, [[50, 50, 80, 80]], [0.7])])
+    result = metric.evaluate(size=2)
+    # image 1's box is the second proposal: found at n=2 only; image 2's at n=1
+    assert result == {'coco/AR@1': pytest.approx(0.5), 'coco/AR@2': pytest.approx(1.0)}

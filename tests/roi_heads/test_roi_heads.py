@@ -1,5 +1,6 @@
 import pytest
 import torch
+from mmengine.structures import InstanceData
 
 from plugins.registry import MODELS
 from plugins.roi_heads import BBoxHead, RoIExtractor, StandardRoIHead
@@ -48,12 +49,12 @@ def build_roi_head(layer='RoIAlign'):
 def test_roi_head_loss_empty_and_one_box(layer):
     head = build_roi_head(layer)
     feats = [torch.rand(2, 4, 8, 8, requires_grad=True)]
-    proposals = [torch.tensor([[0., 0, 20, 20], [30, 30, 60, 60]])] * 2
+    proposals = [InstanceData(bboxes=torch.tensor([[0., 0, 20, 20], [30, 30, 60, 60]]))] * 2
     samples = [make_sample([]), make_sample([[28., 30, 58, 62]], [1])]
     losses = head.loss(feats, proposals, samples)
     assert set(losses) == {'loss_cls', 'loss_bbox'} and losses['loss_bbox'] > 0
     sum(losses.values()).backward()
-    empty = head.loss(feats, [torch.zeros(0, 4)], [make_sample([])])
+    empty = head.loss(feats, [InstanceData(bboxes=torch.zeros(0, 4))], [make_sample([])])
     assert empty['loss_bbox'].item() == 0
 
 

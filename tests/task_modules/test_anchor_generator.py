@@ -21,3 +21,17 @@ def test_sizes_ratios_and_center_offset():
     torch.testing.assert_close(w * h, torch.tensor([1024., 1024.]))
     torch.testing.assert_close(h / w, torch.tensor([1.0, 4.0]))
     torch.testing.assert_close((a[:, 0] + a[:, 2]) / 2, torch.tensor([4., 4.]))
+
+
+def test_torchvision_rounding_and_input_strides():
+    gen = AnchorGenerator(strides=[32, 64], ratios=[0.5, 1.0, 2.0], scales=[8], round_base=True,
+                          strides_from_input=True)
+    assert torch.equal(gen.base_anchors[0], gen.base_anchors[0].round())
+    assert gen.base_anchors[0][0].tolist() == [-181., -91., 181., 91.]  # 256 / sqrt(2) rounded
+    # 800 px padded input: P5 has 25 cells (stride 32), P6 13 cells -> stride 800 // 13 = 61
+    p5, p6 = gen.grid_anchors([(25, 25), (13, 13)], input_size=(800, 800))
+    assert (p6[3] - p6[0]).tolist() == [61., 0, 61, 0]
+    assert (p5[3] - p5[0]).tolist() == [32., 0, 32, 0]
+    (p6_fixed,) = AnchorGenerator(strides=[64], scales=[8]).grid_anchors([(13, 13)], 'cpu',
+                                                                         (800, 800))
+    assert (p6_fixed[3] - p6_fixed[0]).tolist() == [64., 0, 64, 0]

@@ -79,6 +79,11 @@ def test_sigkill_then_resume_then_test(tmp_path, neon_root):
     assert isinstance(json.load(open(tmp_path / 'dets.json')), list)
     assert os.listdir(tmp_path / 'vis') == ['OSBS_029.png']
 
+    out = _tool('test.py', CONFIG, str(work / 'iter_12.pth'), '--work-dir', str(tmp_path / 't'),
+                '--tta', '--cfg-options', *TINY, *_data(neon_root))
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert 'coco/AP50=' in out.stdout.strip().splitlines()[-1]
+
 
 def test_corrupt_image_in_a_loader_worker_is_one_line(tmp_path, neon_root):
     """The default loader reads in a worker process; the error still names the file."""

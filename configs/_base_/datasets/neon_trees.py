@@ -34,3 +34,13 @@ val_dataloader = dict(
 test_dataloader = val_dataloader
 val_evaluator = dict(type='CocoMetric', ann_file=data_root + 'val.json')
 test_evaluator = val_evaluator
+
+# tools/test.py --tta: each image at 3 scales, unflipped and flipped, merged by NMS.
+tta_model = dict(type='DetTTAModel', iou_threshold=0.5, max_per_img=200)
+tta_pipeline = [
+    dict(type='LoadImage'),
+    dict(type='TestTimeAug', transforms=[
+        [dict(type='Resize', scale_factor=s, keep_ratio=True) for s in (0.8, 1.0, 1.25)],
+        [dict(type='RandomFlip', prob=p, direction='horizontal') for p in (0.0, 1.0)],
+        [dict(type='PackDetInputs')]]),
+]

@@ -1,5 +1,5 @@
-from .loading import LoadImage
 from .augment import ColorJitter, RandomRot90
+from .loading import LoadImage
 from .packing import PackDetInputs
 
-__all__ = ['LoadImage', 'ColorJitter', 'RandomRot90', 'PackDetInputs']
+__all__ = ['ColorJitter', 'LoadImage', 'PackDetInputs', 'RandomRot90']

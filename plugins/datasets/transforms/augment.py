@@ -1,5 +1,5 @@
 """Augmentations mmcv does not ship: 90-degree rotation (for overhead imagery)
-and photometric jitter. Both keep ``gt_bboxes`` exact."""
+and photometric jitter. Both keep ``gt_bboxes`` (and ``proposals``) exact."""
 import numpy as np
 from mmcv.transforms import BaseTransform
 from mmcv.transforms.utils import cache_randomness
@@ -27,10 +27,11 @@ class RandomRot90(BaseTransform):
         for _ in range(k):  # one counter-clockwise quarter turn at a time
             h, w = results['img'].shape[:2]
             results['img'] = np.ascontiguousarray(np.rot90(results['img']))
-            if 'gt_bboxes' in results:
-                b = results['gt_bboxes']
-                results['gt_bboxes'] = np.stack(
-                    [b[:, 1], w - b[:, 2], b[:, 3], w - b[:, 0]], axis=1).astype(b.dtype)
+            for key in ('gt_bboxes', 'proposals'):
+                if key in results:
+                    b = results[key]
+                    results[key] = np.stack(
+                        [b[:, 1], w - b[:, 2], b[:, 3], w - b[:, 0]], axis=1).astype(b.dtype)
             results['img_shape'] = (w, h)
         return results
 

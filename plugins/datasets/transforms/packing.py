@@ -4,6 +4,7 @@ import torch
 from mmcv.transforms import BaseTransform
 from mmengine.structures import InstanceData
 
+from plugins.datasets.coco import DataError
 from plugins.registry import TRANSFORMS
 from plugins.structures import DetDataSample
 
@@ -30,6 +31,14 @@ class PackDetInputs(BaseTransform):
         gt.labels = torch.as_tensor(
             np.asarray(results.get('gt_bboxes_labels', []), np.int64)).reshape(-1)
         sample.gt_instances = gt
+        if 'proposals' in results:
+            if tuple(results.get('scale_factor', (1.0, 1.0))) != (1.0, 1.0) or results.get('flip'):
+                raise DataError(f'{results.get("img_path")}: its proposals would not match the '
+                                'resized or flipped image; with a proposal_file, the pipeline '
+                                'may only rotate (RandomRot90)')
+            sample.proposals = InstanceData(
+                bboxes=torch.as_tensor(results['proposals'], dtype=torch.float32).reshape(-1, 4),
+                scores=torch.as_tensor(results['proposal_scores'], dtype=torch.float32))
         meta = {k: results[k] for k in self.meta_keys if k in results}
         meta.setdefault('scale_factor', (1.0, 1.0))
         sample.set_metainfo(meta)

@@ -1,0 +1,70 @@
+"""Test-time augmentation for detectors: one image seen at several scales and flips.
+
+Shapes: per image, K augmented predictions, each ``pred_instances`` with D_k boxes
+already rescaled to the original image by the detector (but still flipped).
+Call flow: test_step (MMEngine's ``BaseTTAModel``: run the wrapped detector once
+per augmentation) -> merge_preds: undo each flip, concatenate the K sets, per-class
+NMS (or weighted box voting), keep the ``max_per_img`` best.
+
+Used by ``tools/test.py --tta`` with the config's ``tta_model`` and ``tta_pipeline``
+(mmcv's ``TestTimeAug`` over Resize x RandomFlip).
+"""
+from typing import List, Sequence
+
+import torch
+from mmengine.model import BaseTTAModel
+from mmengine.structures import InstanceData
+from torchvision.ops import batched_nms, box_iou
+
+from plugins.registry import MODELS
+
+
+def unflip(boxes: torch.Tensor, direction: str, ori_shape) -> torch.Tensor:
+    """Map boxes predicted on a flipped image back onto the unflipped original."""
+    h, w = ori_shape[:2]
+    out = boxes.clone()
+    if direction in ('horizontal', 'diagonal'):
+        out[:, [0, 2]] = w - boxes[:, [2, 0]]
+    if direction in ('vertical', 'diagonal'):
+        out[:, [1, 3]] = h - boxes[:, [3, 1]]
+    return out
+
+
+@MODELS.register_module()
+class DetTTAModel(BaseTTAModel):
+    """Args:
+        module: the detector config.
+        iou_threshold: IoU of the per-class NMS that merges augmentations.
+        max_per_img: detections kept per image.
+        box_voting: replace each kept box by the score-weighted mean of the
+            same-class boxes it suppressed (itself included).
+    """
+
+    def __init__(self, module: dict, iou_threshold: float = 0.5, max_per_img: int = 100,
+                 box_voting: bool = False):
+        super().__init__(module)
+        self.iou_threshold, self.max_per_img, self.box_voting = iou_threshold, max_per_img, box_voting
+
+    def merge_preds(self, data_samples_list: Sequence[Sequence]) -> List:
+        return [self._merge(samples) for samples in data_samples_list]
+
+    def _merge(self, samples):
+        boxes, scores, labels = [], [], []
+        for s in samples:
+            pred = s.pred_instances
+            b = pred.bboxes
+            if s.metainfo.get('flip', False):
+                b = unflip(b, s.metainfo['flip_direction'], s.metainfo['ori_shape'])
+            boxes.append(b)
+            scores.append(pred.scores)
+            labels.append(pred.labels)
+        boxes, scores, labels = torch.cat(boxes), torch.cat(scores), torch.cat(labels)
+        keep = batched_nms(boxes, scores, labels, self.iou_threshold)[:self.max_per_img]
+        kept = boxes[keep]
+        if self.box_voting and len(keep):
+            same = (labels[keep][:, None] == labels[None, :]).float()
+            weights = (box_iou(kept, boxes) >= self.iou_threshold).float() * same * scores[None]
+            kept = weights @ boxes / weights.sum(1, keepdim=True)
+        merged = samples[0]
+        merged.pred_instances = InstanceData(bboxes=kept, scores=scores[keep], labels=labels[keep])
+        return merged

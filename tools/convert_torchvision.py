@@ -1,0 +1,93 @@
+"""Convert a torchvision ``fasterrcnn_resnet50_fpn`` state dict file to a detplug checkpoint.
+
+    python tools/convert_torchvision.py fasterrcnn_resnet50_fpn_coco-258fb6c6.pth \
+        work_dirs/tv_r50_fpn.pth [--coco80]
+
+The output loads into ``configs/_base_/models/faster_rcnn_r50_fpn.py`` (``load_from``
+or ``tools/test.py``) with ``torch.load(weights_only=True)``. torchvision's box
+predictor has 91 outputs, background first, label i = COCO category id i;
+detplug's has background last and no background regression, so the 90
+foreground rows move and label i-1 means category i. ``--coco80`` keeps only
+the 80 categories COCO annotates (ids 1-90 minus 10 unused ones), so the model
+has ``num_classes=80`` and its labels follow a COCO dataset's sorted category ids.
+"""
+import argparse
+import io
+import os.path as osp
+import re
+import sys
+from collections import OrderedDict
+
+import torch
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+from plugins.engine.checkpoint import atomic_write  # noqa: E402
+
+UNUSED_COCO_IDS = (12, 26, 29, 30, 45, 66, 68, 69, 71, 83)
+# torchvision name (old and new layouts: Conv2dNormActivation adds '.0') -> detplug name
+RULES = [
+    (r'backbone\.body\.(?!fc\.)(.+)', r'backbone.\1'),
+    (r'backbone\.fpn\.inner_blocks\.(\d+)\.(?:0\.)?(weight|bias)', r'neck.lateral_convs.\1.\2'),
+    (r'backbone\.fpn\.layer_blocks\.(\d+)\.(?:0\.)?(weight|bias)', r'neck.fpn_convs.\1.\2'),
+    (r'rpn\.head\.conv\.(?:0\.0\.)?(weight|bias)', r'rpn_head.conv.\1'),
+    (r'rpn\.head\.(cls_logits|bbox_pred)\.(weight|bias)', r'rpn_head.\1.\2'),
+    (r'roi_heads\.box_head\.fc6\.(weight|bias)', r'roi_head.bbox_head.shared_fcs.0.\1'),
+    (r'roi_heads\.box_head\.fc7\.(weight|bias)', r'roi_head.bbox_head.shared_fcs.2.\1'),
+    (r'roi_heads\.box_predictor\.cls_score\.(weight|bias)', r'roi_head.bbox_head.fc_cls.\1'),
+    (r'roi_heads\.box_predictor\.bbox_pred\.(weight|bias)', r'roi_head.bbox_head.fc_reg.\1'),
+]
+
+
+def convert(tv_state: dict, coco80: bool = False) -> 'OrderedDict[str, torch.Tensor]':
+    """Rename torchvision keys, move background last and drop its regression rows."""
+    out, unknown = OrderedDict(), []
+    for key, value in tv_state.items():
+        for pattern, repl in RULES:
+            if re.fullmatch(pattern, key):
+                out[re.sub(pattern, repl, key)] = value
+                break
+        else:
+            if not key.startswith('backbone.body.fc.'):
+                unknown.append(key)
+    if unknown:
+        raise KeyError(f'not a fasterrcnn_resnet50_fpn state dict: no rule for {unknown[:5]}'
+                       f'{" ..." if len(unknown) > 5 else ""}')
+    cls_key = 'roi_head.bbox_head.fc_cls.weight'
+    if cls_key not in out:
+        raise KeyError(f'missing roi_heads.box_predictor.cls_score.weight (found {len(out)} keys)')
+    num_tv = out[cls_key].shape[0]  # background + classes
+    keep = [i for i in range(1, num_tv) if not (coco80 and i in UNUSED_COCO_IDS)]
+    for name in ('weight', 'bias'):
+        cls, reg = f'roi_head.bbox_head.fc_cls.{name}', f'roi_head.bbox_head.fc_reg.{name}'
+        out[cls] = out[cls][keep + [0]].clone()
+        out[reg] = out[reg].reshape(num_tv, 4, -1)[keep].reshape(len(keep) * 4, -1).squeeze(-1)
+    for key in [k for k in out if k.endswith('running_var')]:  # FrozenBatchNorm2d has no counter
+        out.setdefault(key.replace('running_var', 'num_batches_tracked'), torch.tensor(0))
+    return out
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('src', help="torchvision state dict file (.pth)")
+    parser.add_argument('dst', help='detplug checkpoint to write')
+    parser.add_argument('--coco80', action='store_true',
+                        help='keep only the 80 annotated COCO categories (num_classes=80)')
+    args = parser.parse_args()
+    if not osp.isfile(args.src):
+        sys.exit(f'error: {args.src}: file not found')
+    state = torch.load(args.src, map_location='cpu', weights_only=True)
+    state = state.get('state_dict', state.get('model', state))
+    try:
+        converted = convert(state, args.coco80)
+    except KeyError as e:
+        sys.exit(f'error: {args.src}: {e.args[0]}')
+    num_classes = converted['roi_head.bbox_head.fc_cls.bias'].numel() - 1
+    buf = io.BytesIO()
+    torch.save(dict(state_dict=converted,
+                    meta=dict(source=osp.basename(args.src), num_classes=num_classes)), buf)
+    atomic_write(buf.getvalue(), args.dst)
+    print(f'wrote {args.dst}: {len(converted)} tensors, num_classes={num_classes}')
+
+
+if __name__ == '__main__':
+    main()
