@@ -39,8 +39,9 @@ class BasicBlock(nn.Module):
 
     def forward(self, x):
         identity = x if self.downsample is None else self.downsample(x)
-        out = self.relu(self.bn1(self.conv1(x)))
-        return self.relu(self.bn2(self.conv2(out)) + identity)
+        out = self.bn2(self.conv2(self.relu(self.bn1(self.conv1(x)))))
+        out += identity  # in place: no extra activation-sized tensor per block
+        return self.relu(out)
 
 
 class Bottleneck(nn.Module):
@@ -60,8 +61,9 @@ class Bottleneck(nn.Module):
     def forward(self, x):
         identity = x if self.downsample is None else self.downsample(x)
         out = self.relu(self.bn1(self.conv1(x)))
-        out = self.relu(self.bn2(self.conv2(out)))
-        return self.relu(self.bn3(self.conv3(out)) + identity)
+        out = self.bn3(self.conv3(self.relu(self.bn2(self.conv2(out)))))
+        out += identity  # in place: no extra activation-sized tensor per block
+        return self.relu(out)
 
 
 @MODELS.register_module()
