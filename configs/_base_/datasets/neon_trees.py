@@ -35,8 +35,9 @@ test_dataloader = val_dataloader
 val_evaluator = dict(type='CocoMetric', ann_file=data_root + 'val.json')
 test_evaluator = val_evaluator
 
-# tools/test.py --tta: each image at 3 scales, unflipped and flipped, merged by NMS.
-tta_model = dict(type='DetTTAModel', iou_threshold=0.5, max_per_img=200)
+# tools/test.py --tta: each image at 3 scales, unflipped and flipped, merged by NMS
+# with box voting (plain NMS added no AP; see docs/multi_scale.md).
+tta_model = dict(type='DetTTAModel', iou_threshold=0.5, max_per_img=200, box_voting=True)
 tta_pipeline = [
     dict(type='LoadImage'),
     dict(type='TestTimeAug', transforms=[
