@@ -12,7 +12,7 @@ scores)``; detections per image.
 
 Faster R-CNN has both stages. ``roi_head=None`` gives an RPN-only model (its
 predictions are the proposals, label 0); ``rpn_head=None`` gives Fast R-CNN
-(proposals come with the data, ``LoadProposals``).
+(proposals come with the data: the dataset's ``proposal_file``).
 """
 from typing import List, Optional
 
@@ -50,7 +50,7 @@ class TwoStageDetector(BaseModel):
     def _loaded_proposals(self, data_samples) -> List[InstanceData]:
         if not all('proposals' in s for s in data_samples):
             raise ValueError('this model has no rpn_head, so every data sample needs '
-                             "'proposals' (add LoadProposals to the pipeline)")
+                             "'proposals' (set the dataset's proposal_file)")
         return [s.proposals for s in data_samples]
 
     def forward(self, inputs, data_samples=None, mode: str = 'tensor'):

@@ -25,7 +25,7 @@ class CocoMetric(BaseMetric):
         classwise: also log a per-class AP table.
         max_dets: detections per image counted (COCO's 100 by default).
         outfile: if set, the raw detections are written there as COCO results json
-            (for an RPN: a proposal file that ``LoadProposals`` reads).
+            (for an RPN: a proposal file, a dataset's ``proposal_file``).
         proposal_nums: evaluate proposals instead: AR@n for each n, classes ignored.
     """
     default_prefix = 'coco'
@@ -65,13 +65,10 @@ class CocoMetric(BaseMetric):
             logger.warning('no detections at all: every COCO figure is 0')
             return {name: 0.0 for name in names}
         if self.proposal_nums:
-            return self._proposal_recall(dets, img_ids, names)
+            return self._proposal_recall(self._evaluate(dets, img_ids, self.proposal_nums, False),
+                                         names)
+        evaluator = self._evaluate(dets, img_ids, [1, 10, self.max_dets], True)
         with contextlib.redirect_stdout(io.StringIO()) as out:
-            evaluator = COCOeval(self.coco, self.coco.loadRes(dets), 'bbox')
-            evaluator.params.imgIds = img_ids
-            evaluator.params.maxDets = [1, 10, self.max_dets]
-            evaluator.evaluate()
-            evaluator.accumulate()
             evaluator.summarize()
         logger.info('\n' + out.getvalue())
         metrics = {name: round(float(v), 4) for name, v in zip(STAT_NAMES, evaluator.stats)}
@@ -79,14 +76,18 @@ class CocoMetric(BaseMetric):
             logger.info('\n' + self._class_table(evaluator))
         return metrics
 
-    def _proposal_recall(self, dets, img_ids, names) -> dict:
+    def _evaluate(self, dets, img_ids, max_dets, use_cats: bool) -> COCOeval:
+        """pycocotools' evaluate + accumulate, its printing silenced."""
         with contextlib.redirect_stdout(io.StringIO()):
             evaluator = COCOeval(self.coco, self.coco.loadRes(dets), 'bbox')
             evaluator.params.imgIds = img_ids
-            evaluator.params.useCats = 0
-            evaluator.params.maxDets = self.proposal_nums
+            evaluator.params.maxDets = list(max_dets)
+            evaluator.params.useCats = int(use_cats)
             evaluator.evaluate()
             evaluator.accumulate()
+        return evaluator
+
+    def _proposal_recall(self, evaluator: COCOeval, names) -> dict:
         recall = evaluator.eval['recall'][:, 0, 0, :]  # (iou thresholds, max dets), area all
         metrics = {name: round(float(np.mean(r[r > -1])) if (r > -1).any() else 0.0, 4)
                    for name, r in zip(names, recall.T)}
