@@ -19,6 +19,7 @@ def test_one_train_and_test_iteration(path, neon_root, tmp_path):
     cfg.work_dir = str(tmp_path)
     cfg.experiment_name = osp.basename(path) + str(tmp_path.name)
     shrink_schedule(cfg, 2)
+    cfg.train_dataloader.batch_size = min(cfg.train_dataloader.batch_size, 2)
     cfg.default_hooks.checkpoint.interval = 1
     runner = Runner.from_cfg(cfg)
     runner.train()

@@ -1,13 +1,15 @@
-"""Convert a torchvision ``fasterrcnn_resnet50_fpn`` state dict file to a detplug checkpoint.
+"""Convert a torchvision ``fasterrcnn_resnet50_fpn`` or ``ssd300_vgg16`` state dict file
+to a detplug checkpoint (the model is recognised by its keys).
 
     python tools/convert_torchvision.py fasterrcnn_resnet50_fpn_coco-258fb6c6.pth \
         work_dirs/tv_r50_fpn.pth [--coco80]
 
-The output loads into ``configs/_base_/models/faster_rcnn_r50_fpn.py`` (``load_from``
-or ``tools/test.py``) with ``torch.load(weights_only=True)``. torchvision's box
-predictor has 91 outputs, background first, label i = COCO category id i;
-detplug's has background last and no background regression, so the 90
-foreground rows move and label i-1 means category i. ``--coco80`` keeps only
+The output loads into ``configs/_base_/models/faster_rcnn_r50_fpn.py`` or
+``configs/_base_/models/ssd300_vgg16.py`` (``load_from`` or ``tools/test.py``) with
+``torch.load(weights_only=True)``. torchvision's classifiers have 91 outputs (per
+prior for SSD), background first, label i = COCO category id i; detplug's have
+background last and no background regression, so the 90 foreground rows move
+and label i-1 means category i. ``--coco80`` keeps only
 the 80 categories COCO annotates (ids 1-90 minus 10 unused ones), so the model
 has ``num_classes=80`` and its labels follow a COCO dataset's sorted category ids.
 """
@@ -25,7 +27,7 @@ from plugins.engine.checkpoint import atomic_write  # noqa: E402
 
 UNUSED_COCO_IDS = (12, 26, 29, 30, 45, 66, 68, 69, 71, 83)
 # torchvision name (old and new layouts: Conv2dNormActivation adds '.0') -> detplug name
-RULES = [
+FASTER_RCNN_RULES = [
     (r'backbone\.body\.(?!fc\.)(.+)', r'backbone.\1'),
     (r'backbone\.fpn\.inner_blocks\.(\d+)\.(?:0\.)?(weight|bias)', r'neck.lateral_convs.\1.\2'),
     (r'backbone\.fpn\.layer_blocks\.(\d+)\.(?:0\.)?(weight|bias)', r'neck.fpn_convs.\1.\2'),
@@ -36,34 +38,88 @@ RULES = [
     (r'roi_heads\.box_predictor\.cls_score\.(weight|bias)', r'roi_head.bbox_head.fc_cls.\1'),
     (r'roi_heads\.box_predictor\.bbox_pred\.(weight|bias)', r'roi_head.bbox_head.fc_reg.\1'),
 ]
+# SSD: torchvision nests pool5/fc6/fc7 in extra.0.7; detplug's stages[0] is flat.
+SSD_RULES = [
+    (r'backbone\.features\.(\d+)\.(weight|bias)', r'backbone.features.\1.\2'),
+    (r'backbone\.scale_weight', r'backbone.l2_norm.weight'),
+    (r'backbone\.extra\.0\.([135])\.(weight|bias)', r'backbone.stages.0.\1.\2'),
+    (r'backbone\.extra\.0\.7\.1\.(weight|bias)', r'backbone.stages.0.8.\1'),
+    (r'backbone\.extra\.0\.7\.3\.(weight|bias)', r'backbone.stages.0.10.\1'),
+    (r'backbone\.extra\.([1-9])\.([02])\.(weight|bias)', r'backbone.stages.\1.\2.\3'),
+    (r'head\.classification_head\.module_list\.(\d+)\.(weight|bias)',
+     r'bbox_head.cls_convs.\1.\2'),
+    (r'head\.regression_head\.module_list\.(\d+)\.(weight|bias)', r'bbox_head.reg_convs.\1.\2'),
+]
 
 
-def convert(tv_state: dict, coco80: bool = False) -> 'OrderedDict[str, torch.Tensor]':
-    """Rename torchvision keys, move background last and drop its regression rows."""
+def _rename(tv_state: dict, rules, model: str, skip: str = '') -> 'OrderedDict[str, torch.Tensor]':
     out, unknown = OrderedDict(), []
     for key, value in tv_state.items():
-        for pattern, repl in RULES:
+        for pattern, repl in rules:
             if re.fullmatch(pattern, key):
                 out[re.sub(pattern, repl, key)] = value
                 break
         else:
-            if not key.startswith('backbone.body.fc.'):
+            if not (skip and key.startswith(skip)):
                 unknown.append(key)
     if unknown:
-        raise KeyError(f'not a fasterrcnn_resnet50_fpn state dict: no rule for {unknown[:5]}'
+        raise KeyError(f'not a {model} state dict: no rule for {unknown[:5]}'
                        f'{" ..." if len(unknown) > 5 else ""}')
+    return out
+
+
+def _foreground(num_tv: int, coco80: bool):
+    """torchvision class indices to keep, in detplug's order (background last)."""
+    return [i for i in range(1, num_tv) if not (coco80 and i in UNUSED_COCO_IDS)] + [0]
+
+
+def convert_faster_rcnn(tv_state: dict, coco80: bool = False) -> 'OrderedDict[str, torch.Tensor]':
+    out = _rename(tv_state, FASTER_RCNN_RULES, 'fasterrcnn_resnet50_fpn', 'backbone.body.fc.')
     cls_key = 'roi_head.bbox_head.fc_cls.weight'
     if cls_key not in out:
         raise KeyError(f'missing roi_heads.box_predictor.cls_score.weight (found {len(out)} keys)')
     num_tv = out[cls_key].shape[0]  # background + classes
-    keep = [i for i in range(1, num_tv) if not (coco80 and i in UNUSED_COCO_IDS)]
+    keep = _foreground(num_tv, coco80)
     for name in ('weight', 'bias'):
         cls, reg = f'roi_head.bbox_head.fc_cls.{name}', f'roi_head.bbox_head.fc_reg.{name}'
-        out[cls] = out[cls][keep + [0]].clone()
-        out[reg] = out[reg].reshape(num_tv, 4, -1)[keep].reshape(len(keep) * 4, -1).squeeze(-1)
+        out[cls] = out[cls][keep].clone()
+        out[reg] = out[reg].reshape(num_tv, 4, -1)[keep[:-1]].reshape(len(keep[:-1]) * 4, -1)
+        out[reg] = out[reg].squeeze(-1)
     for key in [k for k in out if k.endswith('running_var')]:  # FrozenBatchNorm2d has no counter
         out.setdefault(key.replace('running_var', 'num_batches_tracked'), torch.tensor(0))
     return out
+
+
+def convert_ssd(tv_state: dict, coco80: bool = False) -> 'OrderedDict[str, torch.Tensor]':
+    out = _rename(tv_state, SSD_RULES, 'ssd300_vgg16')
+    level = 0
+    while f'bbox_head.cls_convs.{level}.weight' in out:
+        priors = out[f'bbox_head.reg_convs.{level}.weight'].shape[0] // 4
+        for name in ('weight', 'bias'):
+            key = f'bbox_head.cls_convs.{level}.{name}'
+            w = out[key]
+            num_tv = w.shape[0] // priors
+            keep = _foreground(num_tv, coco80)
+            out[key] = w.reshape(priors, num_tv, *w.shape[1:])[:, keep].reshape(
+                priors * len(keep), *w.shape[1:]).clone()
+        level += 1
+    if not level:
+        raise KeyError('missing head.classification_head.module_list.0.weight')
+    return out
+
+
+def convert(tv_state: dict, coco80: bool = False) -> 'OrderedDict[str, torch.Tensor]':
+    """Rename torchvision keys, move background last and drop its regression rows."""
+    if any(k.startswith('head.classification_head.') for k in tv_state):
+        return convert_ssd(tv_state, coco80)
+    return convert_faster_rcnn(tv_state, coco80)
+
+
+def num_classes_of(converted: dict) -> int:
+    if 'roi_head.bbox_head.fc_cls.bias' in converted:
+        return converted['roi_head.bbox_head.fc_cls.bias'].numel() - 1
+    priors = converted['bbox_head.reg_convs.0.bias'].numel() // 4
+    return converted['bbox_head.cls_convs.0.bias'].numel() // priors - 1
 
 
 def main():
@@ -81,7 +137,7 @@ def main():
         converted = convert(state, args.coco80)
     except KeyError as e:
         sys.exit(f'error: {args.src}: {e.args[0]}')
-    num_classes = converted['roi_head.bbox_head.fc_cls.bias'].numel() - 1
+    num_classes = num_classes_of(converted)
     buf = io.BytesIO()
     torch.save(dict(state_dict=converted,
                     meta=dict(source=osp.basename(args.src), num_classes=num_classes)), buf)

@@ -1,3 +1,5 @@
+from .mobilenet_v2 import MobileNetV2
 from .resnet import ResNet
+from .ssd_vgg import SSDVGG
 
-__all__ = ['ResNet']
+__all__ = ['MobileNetV2', 'ResNet', 'SSDVGG']

@@ -21,7 +21,7 @@ from torchvision.ops import batched_nms, remove_small_boxes
 from plugins.registry import MODELS, TASK_UTILS
 
 
-def _flatten(maps: List[torch.Tensor], k: int) -> torch.Tensor:
+def flatten_levels(maps: List[torch.Tensor], k: int) -> torch.Tensor:
     """[(N, A * k, H, W)] -> (N, sum H * W * A, k), anchor order of AnchorGenerator."""
     return torch.cat([m.permute(0, 2, 3, 1).reshape(m.shape[0], -1, k) for m in maps], dim=1)
 
@@ -73,7 +73,7 @@ class RPNHead(BaseModule):
         cls_maps, reg_maps = self(feats)
         level_anchors = self._anchors(feats, data_samples)
         anchors = torch.cat(level_anchors)
-        scores, deltas = _flatten(cls_maps, 1).squeeze(-1), _flatten(reg_maps, 4)
+        scores, deltas = flatten_levels(cls_maps, 1).squeeze(-1), flatten_levels(reg_maps, 4)
         cls_preds, cls_targets, reg_preds, reg_targets = [], [], [], []
         for i, sample in enumerate(data_samples):
             gt = sample.gt_instances

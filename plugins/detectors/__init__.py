@@ -1,4 +1,5 @@
+from .single_stage import SingleStageDetector
 from .tta import DetTTAModel
 from .two_stage import TwoStageDetector
 
-__all__ = ['DetTTAModel', 'TwoStageDetector']
+__all__ = ['DetTTAModel', 'SingleStageDetector', 'TwoStageDetector']

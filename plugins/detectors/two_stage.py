@@ -21,6 +21,7 @@ from mmengine.model import BaseModel
 from mmengine.structures import InstanceData
 
 from plugins.registry import MODELS
+from plugins.structures import set_predictions
 
 
 @MODELS.register_module()
@@ -78,9 +79,5 @@ class TwoStageDetector(BaseModel):
             results = [InstanceData(bboxes=p.bboxes, scores=p.scores,
                                     labels=p.bboxes.new_zeros(len(p), dtype=torch.long))
                        for p in proposals]
-        for sample, pred in zip(data_samples, results):
-            sx, sy = sample.metainfo.get('scale_factor', (1.0, 1.0))
-            pred.bboxes = pred.bboxes / pred.bboxes.new_tensor([sx, sy, sx, sy])
-            sample.pred_instances = pred
-        return data_samples
+        return set_predictions(data_samples, results)
 

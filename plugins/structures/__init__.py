@@ -1,3 +1,3 @@
-from .det_data_sample import DetDataSample
+from .det_data_sample import DetDataSample, set_predictions
 
-__all__ = ['DetDataSample']
+__all__ = ['DetDataSample', 'set_predictions']

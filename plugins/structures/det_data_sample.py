@@ -47,3 +47,13 @@ class DetDataSample(BaseDataElement):
     @proposals.deleter
     def proposals(self):
         del self._proposals
+
+
+def set_predictions(data_samples, results) -> list:
+    """Set each sample's ``pred_instances`` to its result (boxes in input pixels),
+    with the boxes mapped back to the original image by the sample's scale_factor."""
+    for sample, pred in zip(data_samples, results):
+        sx, sy = sample.metainfo.get('scale_factor', (1.0, 1.0))
+        pred.bboxes = pred.bboxes / pred.bboxes.new_tensor([sx, sy, sx, sy])
+        sample.pred_instances = pred
+    return data_samples

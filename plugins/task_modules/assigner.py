@@ -28,12 +28,17 @@ class MaxIoUAssigner:
         min_pos_iou: with ``match_low_quality``, each gt also takes the priors
             that overlap it most, if that overlap is at least this.
         match_low_quality: give every gt its best priors (Faster R-CNN's RPN rule).
+        gt_max_assign_all: with ``match_low_quality``, a gt takes every prior tied
+            for its best overlap (True), or only the first of them (False: SSD's
+            rule, later gts winning a prior two gts share).
     """
 
     def __init__(self, pos_iou_thr: float = 0.5, neg_iou_thr: float = 0.5,
-                 min_pos_iou: float = 0.0, match_low_quality: bool = True):
+                 min_pos_iou: float = 0.0, match_low_quality: bool = True,
+                 gt_max_assign_all: bool = True):
         self.pos_iou_thr, self.neg_iou_thr = pos_iou_thr, neg_iou_thr
         self.min_pos_iou, self.match_low_quality = min_pos_iou, match_low_quality
+        self.gt_max_assign_all = gt_max_assign_all
 
     def assign(self, priors: torch.Tensor, gt_bboxes: torch.Tensor,
                gt_labels: torch.Tensor) -> AssignResult:
@@ -49,10 +54,11 @@ class MaxIoUAssigner:
         pos = max_overlaps >= self.pos_iou_thr
         gt_inds[pos] = argmax[pos] + 1
         if self.match_low_quality:
-            gt_max = overlaps.max(dim=1).values  # (G,)
-            for g in range(num_gts):  # every prior tied for gt g's best overlap
+            gt_max, gt_argmax = overlaps.max(dim=1)  # (G,)
+            for g in range(num_gts):
                 if gt_max[g] >= self.min_pos_iou and gt_max[g] > 0:
-                    gt_inds[overlaps[g] == gt_max[g]] = g + 1
+                    best = overlaps[g] == gt_max[g] if self.gt_max_assign_all else gt_argmax[g]
+                    gt_inds[best] = g + 1
         pos = gt_inds > 0
         labels[pos] = gt_labels[gt_inds[pos] - 1]
         return AssignResult(num_gts, gt_inds, max_overlaps, labels)

@@ -5,7 +5,8 @@ import pytest
 from mmcv.transforms import Compose
 
 from plugins.datasets import DataError
-from plugins.datasets.transforms import ColorJitter, LoadImage, PackDetInputs, RandomRot90
+from plugins.datasets.transforms import (ColorJitter, Expand, LoadImage, MinIoURandomCrop,
+                                         PackDetInputs, PhotoMetricDistortion, RandomRot90)
 
 
 def test_rot90_moves_boxes_with_the_pixels():
@@ -64,3 +65,60 @@ def test_rot90_moves_proposals_and_pack_refuses_them_resized():
     assert packed['data_samples'].proposals.bboxes.tolist() == out['proposals'].tolist()
     with pytest.raises(DataError, match='only rotate'):
         PackDetInputs().transform(dict(out, scale_factor=(2.0, 2.0)))
+
+
+def _box_image(h=100, w=120, box=(30, 20, 60, 50)):
+    img = np.zeros((h, w, 3), np.uint8)
+    x1, y1, x2, y2 = box
+    img[y1:y2, x1:x2] = 200
+    return dict(img=img, img_shape=(h, w), gt_bboxes=np.array([box], np.float32),
+                gt_bboxes_labels=np.array([3]), gt_ignore_flags=np.array([False]))
+
+
+def _marked_box(img):
+    ys, xs = np.nonzero(img[..., 0] == 200)
+    return [xs.min(), ys.min(), xs.max() + 1, ys.max() + 1]
+
+
+def test_expand_moves_boxes_with_the_pixels():
+    t = Expand(mean=(1, 2, 3), ratio_range=(2, 2), prob=1.0)
+    out = t.transform(_box_image())
+    assert out['img'].shape == (200, 240, 3) and out['img_shape'] == (200, 240)
+    assert out['gt_bboxes'][0].tolist() == _marked_box(out['img'])
+    assert out['img'][0, 0].tolist() == [1, 2, 3] or out['img'][-1, -1].tolist() == [1, 2, 3]
+
+
+def test_min_iou_crop_keeps_centred_boxes_and_their_labels():
+    np.random.seed(0)
+    crops = 0
+    for _ in range(30):
+        out = MinIoURandomCrop(min_ious=(0.1,), min_crop_size=0.5).transform(_box_image())
+        if out['img'].shape[:2] == (100, 120):
+            continue
+        crops += 1
+        box = out['gt_bboxes'][0]
+        assert box.tolist() == [float(v) for v in _marked_box(out['img'])]
+        assert out['gt_bboxes_labels'].tolist() == [3] and out['img_shape'] == out['img'].shape[:2]
+    assert crops > 5
+
+
+def test_min_iou_crop_drops_boxes_outside():
+    np.random.seed(1)
+    res = _box_image()
+    res['gt_bboxes'] = np.array([[30, 20, 60, 50], [0, 0, 2, 2]], np.float32)
+    res['gt_bboxes_labels'], res['gt_ignore_flags'] = np.array([3, 5]), np.array([False, False])
+    seen = set()
+    for _ in range(40):
+        out = MinIoURandomCrop(min_ious=(0.0,), min_crop_size=0.3).transform(
+            {k: v.copy() if hasattr(v, 'copy') else v for k, v in res.items()})
+        seen.add(len(out['gt_bboxes']))
+        assert len(out['gt_bboxes']) == len(out['gt_bboxes_labels']) == len(out['gt_ignore_flags'])
+    assert 1 in seen
+
+
+def test_photometric_distortion_keeps_shape_and_changes_pixels():
+    np.random.seed(0)
+    img = np.random.randint(0, 255, (16, 16, 3), np.uint8)
+    outs = [PhotoMetricDistortion().transform(dict(img=img.copy()))['img'] for _ in range(5)]
+    assert all(o.shape == img.shape and o.dtype == np.uint8 for o in outs)
+    assert any(not np.array_equal(o, img) for o in outs)

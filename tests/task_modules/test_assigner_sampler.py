@@ -38,3 +38,14 @@ def test_sampler_fractions_and_bounds():
     assert (gt_inds[sampled.neg_inds] == 0).all() and (sampled.pos_assigned_gt_inds == 0).all()
     bounded = RandomSampler(num=32, pos_fraction=0.5, neg_pos_ub=1).sample(result)
     assert bounded.pos_inds.numel() == 10 and bounded.neg_inds.numel() == 10
+
+
+def test_ssd_rule_gives_each_gt_only_its_first_best_prior():
+    # gt 0 overlaps priors 0 and 1 equally (IoU 0.25); gt 1 best matches prior 2 (0.3)
+    priors = torch.tensor([[0., 0, 10, 10], [0, 0, 10, 10], [20, 20, 30, 30], [50, 50, 60, 60]])
+    gts = torch.tensor([[0., 0, 5, 5], [20, 20, 23, 30]])
+    ssd = MaxIoUAssigner(pos_iou_thr=0.5, neg_iou_thr=0.5, min_pos_iou=0.0,
+                         gt_max_assign_all=False)
+    assert ssd.assign(priors, gts, torch.tensor([4, 7])).gt_inds.tolist() == [1, 0, 2, 0]
+    rpn = MaxIoUAssigner(pos_iou_thr=0.5, neg_iou_thr=0.5, min_pos_iou=0.0)
+    assert rpn.assign(priors, gts, torch.tensor([4, 7])).gt_inds.tolist() == [1, 1, 2, 0]

@@ -1,13 +1,14 @@
-"""Parity with torchvision's fasterrcnn_resnet50_fpn: random weights (no download)
-converted by tools/convert_torchvision.py, real NEON images, both models in one process.
+"""Parity with torchvision's fasterrcnn_resnet50_fpn and ssd300_vgg16: random weights
+(no download) converted by tools/convert_torchvision.py, real NEON images, both
+models in one process.
 
-The random weights behave like trained ones (``random_torchvision_model`` in
-tools/benchmarks/r50_fpn_latency.py, which times the same pair), with
-torchvision's normalisation written as detplug's (same arithmetic, see
-``same_normalisation`` there). Inputs are resized beforehand to torchvision's own
-size (shorter side 800), so neither model resizes again; one image is not square,
-so padding, non-square maps and torchvision's input-derived P6 stride (800 // 13
-= 61) are exercised.
+The random weights behave like trained ones (``random_faster_rcnn`` and
+``random_ssd`` in tools/benchmarks/torchvision_latency.py, which times the same
+pairs), with torchvision's normalisation written as detplug's (same arithmetic,
+see ``same_normalisation`` there). Inputs are resized beforehand to torchvision's
+own size (Faster R-CNN: shorter side 800, SSD: 300 x 300), so neither model
+resizes again. For Faster R-CNN one image is not square, so padding, non-square
+maps and torchvision's input-derived P6 stride (800 // 13 = 61) are exercised.
 """
 import json
 import os.path as osp
@@ -21,22 +22,19 @@ import torch
 from mmengine.config import Config
 from mmengine.structures import InstanceData
 
-from benchmarks.r50_fpn_latency import random_torchvision_model, to_torchvision_input
+from benchmarks.torchvision_latency import (model_cfg, random_faster_rcnn, random_ssd,
+                                            to_torchvision_input)
 from plugins.registry import MODELS
 from plugins.structures import DetDataSample
 from tests.conftest import ROOT
 
-MODEL_CFG = osp.join(ROOT, 'configs', '_base_', 'models', 'faster_rcnn_r50_fpn.py')
-
-
-def _images(root):
-    """Two BGR images at torchvision's scale with their gt boxes: 800x800 and 1067x800."""
+def _images(root, sizes=((800, 800), (1067, 800))):
+    """Two BGR images at torchvision's scale (H, W) with their gt boxes."""
     out = []
-    for split, index, crop_w in (('val', 0, 400), ('train', 5, 300)):
+    for (split, index, crop_w), (h, w) in zip((('val', 0, 400), ('train', 5, 300)), sizes):
         coco = json.load(open(osp.join(root, f'{split}.json')))
         info = coco['images'][index]
         img = cv2.imread(osp.join(root, info['file_name']))[:, :crop_w]
-        h, w = (800, 800) if crop_w == 400 else (1067, 800)
         boxes = np.array([a['bbox'] for a in coco['annotations'] if a['image_id'] == info['id']],
                          np.float32).reshape(-1, 4)
         boxes[:, 2:] += boxes[:, :2]
@@ -46,40 +44,57 @@ def _images(root):
     return out
 
 
+def _labels(boxes):
+    """Varied COCO labels (detplug's 0-based), the same for both models."""
+    return torch.arange(len(boxes)) % 90
+
+
 def _detplug_batch(images):
     samples = []
     for img, boxes in images:
         shape = img.shape[:2]
         sample = DetDataSample(metainfo=dict(img_shape=shape, ori_shape=shape,
                                              scale_factor=(1.0, 1.0)))
-        sample.gt_instances = InstanceData(bboxes=boxes, labels=torch.zeros(len(boxes),
-                                                                            dtype=torch.long))
+        sample.gt_instances = InstanceData(bboxes=boxes, labels=_labels(boxes))
         samples.append(sample)
     return dict(inputs=[torch.from_numpy(img).permute(2, 0, 1).contiguous() for img, _ in images],
                 data_samples=samples)
 
 
-@pytest.fixture(scope='module')
-def models(neon_root, tmp_path_factory):
-    images = _images(neon_root)
-    tv = random_torchvision_model([img for img, _ in images])
-    tmp = tmp_path_factory.mktemp('convert')
+def _converted_pair(tv, name, tmp):
+    """torchvision's model saved, converted by the tool, loaded into detplug's config."""
     torch.save(tv.state_dict(), tmp / 'tv.pth')
     subprocess.run([sys.executable, osp.join(ROOT, 'tools', 'convert_torchvision.py'),
                     str(tmp / 'tv.pth'), str(tmp / 'detplug.pth')], check=True)
-    det = MODELS.build(Config.fromfile(MODEL_CFG).model)
+    det = MODELS.build(Config.fromfile(model_cfg(name)).model)
     det.load_state_dict(torch.load(tmp / 'detplug.pth', weights_only=True)['state_dict'])
-    return tv, det.eval(), images
+    return tv, det.eval()
 
 
-def test_eval_detections_match(models):
-    tv, det, images = models
+@pytest.fixture(scope='module')
+def models(neon_root, tmp_path_factory):
+    images = _images(neon_root)
+    tv = random_faster_rcnn([img for img, _ in images])
+    return _converted_pair(tv, 'faster_rcnn_r50_fpn', tmp_path_factory.mktemp('frcnn')) + (images,)
+
+
+@pytest.fixture(scope='module')
+def ssd_models(neon_root, tmp_path_factory):
+    images = _images(neon_root, sizes=((300, 300), (300, 300)))
+    tv = random_ssd([img for img, _ in images])
+    return _converted_pair(tv, 'ssd300_vgg16', tmp_path_factory.mktemp('ssd')) + (images,)
+
+
+@pytest.mark.parametrize('pair', ['models', 'ssd_models'])
+def test_eval_detections_match(pair, request):
+    tv, det, images = request.getfixturevalue(pair)
     with torch.no_grad():
         tv_out = tv([to_torchvision_input(img) for img, _ in images])
         det_out = det.test_step(_detplug_batch(images))
     for t, d in zip(tv_out, det_out):
         pred = d.pred_instances
         assert len(t['boxes']) >= 20, 'random weights should still give detections'
+        assert len(set(t['labels'].tolist())) >= 5, 'and of several classes'
         assert len(pred) == len(t['boxes'])
         box_diff = (pred.bboxes - t['boxes']).abs().max().item()
         score_diff = (pred.scores - t['scores']).abs().max().item()
@@ -100,7 +115,7 @@ def test_train_losses_match_when_every_sample_is_taken(models):
         if isinstance(m, torch.nn.BatchNorm2d):
             m.eval()
     det.train()
-    targets = [dict(boxes=b, labels=torch.ones(len(b), dtype=torch.long)) for _, b in images]
+    targets = [dict(boxes=b, labels=_labels(b) + 1) for _, b in images]
     with torch.no_grad():
         tv_losses = tv([to_torchvision_input(img) for img, _ in images], targets)
         det_losses = det(**det.data_preprocessor(_detplug_batch(images), True), mode='loss')
@@ -110,3 +125,18 @@ def test_train_losses_match_when_every_sample_is_taken(models):
         a, b = tv_losses[tv_name].item(), det_losses[det_name].item()
         print(f'{tv_name} {a:.6f} vs {det_name} {b:.6f}')
         assert b == pytest.approx(a, rel=1e-4, abs=1e-6)
+
+
+def test_ssd_train_losses_match(ssd_models):
+    """SSD samples nothing at random: matching and hard negative mining are exact."""
+    tv, det, images = ssd_models
+    tv.train()
+    det.train()
+    targets = [dict(boxes=b, labels=_labels(b) + 1) for _, b in images]
+    with torch.no_grad():
+        tv_losses = tv([to_torchvision_input(img) for img, _ in images], targets)
+        det_losses = det(**det.data_preprocessor(_detplug_batch(images), True), mode='loss')
+    for tv_name, det_name in dict(classification='loss_cls', bbox_regression='loss_bbox').items():
+        a, b = tv_losses[tv_name].item(), det_losses[det_name].item()
+        print(f'{tv_name} {a:.6f} vs {det_name} {b:.6f}')
+        assert b == pytest.approx(a, rel=1e-5)

@@ -1,16 +1,20 @@
-"""Inference latency of detplug vs torchvision Faster R-CNN R50-FPN, same weights and images.
+"""Inference latency of detplug vs torchvision on the same weights and images.
 
-torchvision's ``fasterrcnn_resnet50_fpn`` gets random weights (or a state dict
-file via ``--tv-weights``, e.g. its published COCO checkpoint); they are converted
-with tools/convert_torchvision.py into detplug's R50-FPN config. The real NEON
-images are resized to torchvision's 800 px beforehand, so neither model
-resizes. Each timed call is one image end to end (normalise, pad, backbone,
-RPN, RoI head, post-processing), the two models alternating, in one process:
+Models: torchvision's ``fasterrcnn_resnet50_fpn`` (800 px) or ``ssd300_vgg16``
+(300 px), with random weights that behave like trained ones (or a state dict file
+via ``--tv-weights``, e.g. a published COCO checkpoint), converted with
+tools/convert_torchvision.py into the matching detplug config. The real NEON
+images are resized to the model's size beforehand, so neither model resizes.
+Each timed call is one image end to end (normalise, pad, network,
+post-processing), the two models alternating, in one process:
 
-    python tools/benchmarks/r50_fpn_latency.py --runs 10
+    python tools/benchmarks/torchvision_latency.py --model faster_rcnn_r50_fpn --runs 10
+    python tools/benchmarks/torchvision_latency.py --model ssd300_vgg16 --runs 10
 
 Prints each model's median seconds per image and torchvision / detplug (>= 1
 means detplug is at least as fast), and the largest box and score differences.
+``--fuse-conv-bn`` folds detplug's BatchNorm layers into the convolutions before
+timing (mmcv's ``fuse_conv_bn``, what ``tools/test.py --fuse-conv-bn`` does).
 """
 import argparse
 import glob
@@ -25,7 +29,10 @@ import torch
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 sys.path.insert(0, ROOT)
 sys.path.insert(0, osp.join(ROOT, 'tools'))
-MODEL_CFG = osp.join(ROOT, 'configs', '_base_', 'models', 'faster_rcnn_r50_fpn.py')
+
+
+def model_cfg(name: str) -> str:
+    return osp.join(ROOT, 'configs', '_base_', 'models', f'{name}.py')
 
 
 def to_torchvision_input(img_bgr):
@@ -33,22 +40,22 @@ def to_torchvision_input(img_bgr):
     return torch.from_numpy(img_bgr[..., ::-1].copy()).permute(2, 0, 1).float()
 
 
-def same_normalisation(model):
-    """torchvision's mean/std times 255, for 0-255 input: op for op the arithmetic of
-    detplug's data preprocessor, so both models see bit-identical normalised pixels
-    ((x / 255 - 0.485) / 0.229 and (x - 123.675) / 58.395 differ by float rounding)."""
-    model.transform.image_mean = [0.485 * 255, 0.456 * 255, 0.406 * 255]
-    model.transform.image_std = [0.229 * 255, 0.224 * 255, 0.225 * 255]
+def same_normalisation(model, mean, std):
+    """Give torchvision's transform detplug's mean and std, for 0-255 input: op for op
+    the arithmetic of detplug's data preprocessor, so both models see bit-identical
+    pixels ((x / 255 - 0.485) / 0.229 and (x - 123.675) / 58.395 differ by rounding)."""
+    model.transform.image_mean, model.transform.image_std = list(mean), list(std)
 
 
-def random_torchvision_model(images_bgr, seed=0):
+def random_faster_rcnn(images_bgr, seed=0):
     """fasterrcnn_resnet50_fpn with random weights that behave like trained ones: BatchNorm
     statistics measured on ``images_bgr`` (activations keep their scale), random affine
     parts, and heads spread enough to give tens of detections per image."""
     from torchvision.models.detection import fasterrcnn_resnet50_fpn
     torch.manual_seed(seed)
     model = fasterrcnn_resnet50_fpn(weights=None, weights_backbone=None)
-    same_normalisation(model)
+    same_normalisation(model, [0.485 * 255, 0.456 * 255, 0.406 * 255],
+                       [0.229 * 255, 0.224 * 255, 0.225 * 255])
     bns = [m for m in model.modules() if isinstance(m, torch.nn.BatchNorm2d)]
     for bn in bns:
         bn.reset_running_stats()
@@ -66,17 +73,49 @@ def random_torchvision_model(images_bgr, seed=0):
     return model.eval()
 
 
-def detplug_model(tv_state, num_classes=90):
+def random_ssd(images_bgr, seed=0):
+    """ssd300_vgg16 with random weights whose outputs look trained: the heads are scaled
+    on ``images_bgr`` so that class logits spread with std ~2 and box deltas ~0.5
+    (Xavier-initialised VGG on 0-255 pixels otherwise saturates every softmax)."""
+    from mmengine.config import Config
+    from torchvision.models.detection import ssd300_vgg16
+    torch.manual_seed(seed)
+    model = ssd300_vgg16(weights=None, weights_backbone=None, num_classes=91)
+    pre = Config.fromfile(model_cfg('ssd300_vgg16')).model.data_preprocessor
+    same_normalisation(model, pre.mean, pre.std)
+    model.eval()
+    with torch.no_grad():
+        feats = list(model.backbone(
+            model.transform([to_torchvision_input(i) for i in images_bgr])[0].tensors).values())
+        head = model.head
+        for convs, target in ((head.classification_head.module_list, 2.0),
+                              (head.regression_head.module_list, 0.5)):
+            for conv, f in zip(convs, feats):
+                conv.weight.mul_(target / conv(f).std().item())
+                conv.bias.normal_(0, target / 4)
+    return model
+
+
+TORCHVISION_MODELS = dict(faster_rcnn_r50_fpn=(random_faster_rcnn, 800),
+                          ssd300_vgg16=(random_ssd, 300))
+
+
+def detplug_model(name, tv_state, fuse=False):
+    """The detplug config ``name`` with torchvision's weights converted."""
+    from mmcv.cnn import fuse_conv_bn
     from mmengine.config import Config
     from mmengine.registry import init_default_scope
-    from convert_torchvision import convert
+    from convert_torchvision import convert, num_classes_of
     from plugins.registry import MODELS
     init_default_scope('plugins')
-    cfg = Config.fromfile(MODEL_CFG)
-    cfg.model.roi_head.bbox_head.num_classes = num_classes
+    cfg = Config.fromfile(model_cfg(name))
+    state = convert(tv_state)
+    head = cfg.model.roi_head.bbox_head if 'roi_head' in cfg.model else cfg.model.bbox_head
+    head.num_classes = num_classes_of(state)
     model = MODELS.build(cfg.model)
-    model.load_state_dict(convert(tv_state))
-    return model.eval()
+    model.load_state_dict(state)
+    model.eval()
+    return fuse_conv_bn(model) if fuse else model
 
 
 def detplug_batch(img_bgr):
@@ -89,23 +128,28 @@ def detplug_batch(img_bgr):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--model', choices=sorted(TORCHVISION_MODELS),
+                        default='faster_rcnn_r50_fpn')
     parser.add_argument('--data', default=osp.join(ROOT, 'data', 'neon_trees'),
                         help='prepared NEON folder (tools/prepare_neon.py)')
     parser.add_argument('--images', type=int, default=4, help='how many images')
     parser.add_argument('--runs', type=int, default=10, help='timed passes over the images')
-    parser.add_argument('--size', type=int, default=800, help='image side after resizing')
+    parser.add_argument('--size', type=int, help="image side (default: the model's own)")
     parser.add_argument('--tv-weights', help='torchvision state dict file instead of random')
+    parser.add_argument('--fuse-conv-bn', action='store_true',
+                        help="fold detplug's BatchNorm into its convs first")
     args = parser.parse_args()
+    build, size = TORCHVISION_MODELS[args.model]
+    size = args.size or size
     files = sorted(glob.glob(osp.join(args.data, 'val', '*.png')) +
                    glob.glob(osp.join(args.data, 'train', '*.png')))[:args.images]
     if not files:
         sys.exit(f'error: {args.data}: no images; run tools/prepare_neon.py --out {args.data}')
-    images = [cv2.resize(cv2.imread(f), (args.size, args.size)) for f in files]
-    tv = random_torchvision_model(images)
+    images = [cv2.resize(cv2.imread(f), (size, size)) for f in files]
+    tv = build(images)
     if args.tv_weights:
         tv.load_state_dict(torch.load(args.tv_weights, map_location='cpu', weights_only=True))
-    num_classes = tv.roi_heads.box_predictor.cls_score.out_features - 1
-    det = detplug_model(tv.state_dict(), num_classes)
+    det = detplug_model(args.model, tv.state_dict(), args.fuse_conv_bn)
     times = dict(torchvision=[], detplug=[])
     box_diff = score_diff = 0.0
     with torch.no_grad():
@@ -124,11 +168,12 @@ def main():
                 if len(d):
                     box_diff = max(box_diff, (d.bboxes - t['boxes']).abs().max().item())
                     score_diff = max(score_diff, (d.scores - t['scores']).abs().max().item())
-        print(f'R50-FPN inference, {len(images)} NEON images at {args.size} px, batch 1, '
-              f'{args.runs} runs, torch threads {torch.get_num_threads()}')
+    print(f'{args.model} inference, {len(images)} NEON images at {size} px, batch 1, '
+          f'{args.runs} runs, torch threads {torch.get_num_threads()}'
+          f'{", detplug conv+BN fused" if args.fuse_conv_bn else ""}')
     med = {k: statistics.median(v) for k, v in times.items()}
     for k, v in med.items():
-        print(f'{k:<12} median {v:.3f} s/image')
+        print(f'{k:<12} median {v:.4f} s/image')
     print(f'ratio torchvision / detplug: {med["torchvision"] / med["detplug"]:.3f} '
           f'(max |box diff| {box_diff:.2e} px, max |score diff| {score_diff:.2e})')
 

@@ -1,0 +1,131 @@
+"""SSD head: class scores and box deltas for every default box, in one pass.
+
+Shapes: N images, L maps, map l (H_l, W_l) with A_l priors per cell, P = sum_l
+H_l * W_l * A_l priors per image, C foreground classes (label C is background).
+- forward: feats [(N, C_l, H_l, W_l)] -> logits [(N, A_l * (C + 1), H_l, W_l)],
+  deltas [(N, A_l * 4, H_l, W_l)].
+- loss: match priors to gt (IoU >= 0.5, plus each gt's best prior), softmax CE
+  on the positives and the hardest negatives (``miner``), smooth L1 on the
+  positives' deltas; both summed and divided by the number of positives.
+- predict: softmax, decode, clip; per class the ``nms_pre`` best above
+  ``score_thr``, then per-class NMS and the ``max_per_img`` best overall.
+"""
+from typing import Dict, List, Sequence, Tuple
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from mmcv.cnn import build_norm_layer
+from mmengine.model import BaseModule
+from mmengine.structures import InstanceData
+from torchvision.ops import batched_nms
+
+from plugins.dense_heads.rpn_head import flatten_levels
+from plugins.registry import MODELS, TASK_UTILS
+
+
+def _predictor(cin: int, cout: int, separable: bool, norm_cfg: dict) -> nn.Module:
+    if not separable:
+        return nn.Conv2d(cin, cout, 3, padding=1)
+    return nn.Sequential(nn.Conv2d(cin, cin, 3, padding=1, groups=cin, bias=False),
+                         build_norm_layer(norm_cfg, cin)[1], nn.ReLU6(inplace=True),
+                         nn.Conv2d(cin, cout, 1))
+
+
+@MODELS.register_module()
+class SSDHead(BaseModule):
+    """Args:
+        num_classes: foreground classes C.
+        in_channels: channels of each input map.
+        prior_generator, bbox_coder, assigner, miner: task-util configs (default
+            boxes, delta coder, matching, hard negative mining).
+        loss_bbox: regression loss on the positives.
+        separable: depthwise 3x3 + norm + ReLU6 + pointwise 1x1 predictors
+            (SSDLite) instead of one 3x3 conv; ``norm_cfg`` is their norm.
+        score_thr, nms_pre, nms_iou, max_per_img: test-time filtering.
+    """
+
+    def __init__(self, num_classes: int, in_channels: Sequence[int], prior_generator: dict,
+                 bbox_coder: dict = dict(type='DeltaXYWHBBoxCoder', stds=(0.1, 0.1, 0.2, 0.2)),
+                 assigner: dict = dict(type='MaxIoUAssigner', pos_iou_thr=0.5, neg_iou_thr=0.5,
+                                       min_pos_iou=0.0, gt_max_assign_all=False),
+                 miner: dict = dict(type='HardNegativeMiner', neg_pos_ratio=3),
+                 loss_bbox: dict = dict(type='SmoothL1Loss', beta=1.0),
+                 separable: bool = False, norm_cfg: dict = dict(type='BN'),
+                 score_thr: float = 0.01, nms_pre: int = 400, nms_iou: float = 0.45,
+                 max_per_img: int = 200,
+                 init_cfg=dict(type='Xavier', layer='Conv2d', distribution='uniform')):
+        super().__init__(init_cfg)
+        self.num_classes = num_classes
+        self.prior_generator = TASK_UTILS.build(prior_generator)
+        self.bbox_coder = TASK_UTILS.build(bbox_coder)
+        self.assigner = TASK_UTILS.build(assigner)
+        self.miner = TASK_UTILS.build(miner)
+        self.loss_bbox = MODELS.build(loss_bbox)
+        self.score_thr, self.nms_pre = score_thr, nms_pre
+        self.nms_iou, self.max_per_img = nms_iou, max_per_img
+        priors = self.prior_generator.num_priors
+        if len(priors) != len(in_channels):
+            raise ValueError(f'{len(in_channels)} input maps (in_channels {list(in_channels)}) '
+                             f'but the prior generator has {len(priors)} levels')
+        self.cls_convs = nn.ModuleList(_predictor(c, a * (num_classes + 1), separable, norm_cfg)
+                                       for c, a in zip(in_channels, priors))
+        self.reg_convs = nn.ModuleList(_predictor(c, a * 4, separable, norm_cfg)
+                                       for c, a in zip(in_channels, priors))
+
+    def forward(self, feats: Sequence[torch.Tensor]) -> Tuple[List[torch.Tensor], List[torch.Tensor]]:
+        return ([conv(f) for conv, f in zip(self.cls_convs, feats)],
+                [conv(f) for conv, f in zip(self.reg_convs, feats)])
+
+    def _priors(self, feats, data_samples) -> torch.Tensor:
+        input_size = data_samples[0].metainfo.get('batch_input_shape')
+        return torch.cat(self.prior_generator.grid_anchors(
+            [f.shape[-2:] for f in feats], feats[0].device, input_size))
+
+    def loss(self, feats, data_samples) -> Dict[str, torch.Tensor]:
+        cls_maps, reg_maps = self(feats)
+        priors = self._priors(feats, data_samples)
+        logits = flatten_levels(cls_maps, self.num_classes + 1)  # (N, P, C + 1)
+        deltas = flatten_levels(reg_maps, 4)  # (N, P, 4)
+        labels = torch.full(logits.shape[:2], self.num_classes, dtype=torch.long,
+                            device=logits.device)
+        reg_preds, reg_targets = [], []
+        for i, sample in enumerate(data_samples):
+            gt = sample.gt_instances
+            assign = self.assigner.assign(priors, gt.bboxes, gt.labels)
+            pos = torch.nonzero(assign.gt_inds > 0).squeeze(1)
+            labels[i, pos] = assign.labels[pos]
+            reg_preds.append(deltas[i, pos])
+            reg_targets.append(self.bbox_coder.encode(priors[pos],
+                                                      gt.bboxes[assign.gt_inds[pos] - 1]))
+        ce = F.cross_entropy(logits.flatten(0, 1), labels.flatten(),
+                             reduction='none').view(labels.shape)
+        pos_mask = labels < self.num_classes
+        neg_mask = self.miner.mine(ce, pos_mask)
+        num_pos = max(int(pos_mask.sum()), 1)
+        return dict(loss_cls=ce[pos_mask | neg_mask].sum() / num_pos,
+                    loss_bbox=self.loss_bbox(torch.cat(reg_preds), torch.cat(reg_targets),
+                                             num_pos))
+
+    def predict(self, feats, data_samples) -> List[InstanceData]:
+        cls_maps, reg_maps = self(feats)
+        priors = self._priors(feats, data_samples)
+        probs = flatten_levels(cls_maps, self.num_classes + 1).softmax(-1)
+        deltas = flatten_levels(reg_maps, 4)
+        results = []
+        for i, sample in enumerate(data_samples):
+            boxes = self.bbox_coder.decode(priors, deltas[i], sample.metainfo['img_shape'])
+            keep_boxes, keep_scores, keep_labels = [], [], []
+            for c in range(self.num_classes):
+                scores = probs[i, :, c]
+                idx = torch.nonzero(scores > self.score_thr).squeeze(1)
+                top, order = scores[idx].topk(min(self.nms_pre, idx.numel()))
+                keep_boxes.append(boxes[idx[order]])
+                keep_scores.append(top)
+                keep_labels.append(torch.full_like(order, c))
+            boxes, scores = torch.cat(keep_boxes), torch.cat(keep_scores)
+            labels = torch.cat(keep_labels)
+            keep = batched_nms(boxes, scores, labels, self.nms_iou)[:self.max_per_img]
+            results.append(InstanceData(bboxes=boxes[keep], scores=scores[keep],
+                                        labels=labels[keep]))
+        return results

@@ -1,0 +1,67 @@
+import pytest
+import torch
+
+from plugins.dense_heads import SSDHead
+from tests.conftest import make_sample
+
+
+def build_head(separable=False, num_classes=3):
+    return SSDHead(num_classes=num_classes, in_channels=[8, 16], separable=separable,
+                   prior_generator=dict(type='SSDPriorGenerator', input_size=(64, 64),
+                                        steps=[8, 16], ratios=[[2], [2, 3]],
+                                        scales=[0.2, 0.4, 0.8]))
+
+
+@pytest.mark.parametrize('separable', [False, True])
+def test_forward_shapes(separable):
+    head = build_head(separable)
+    feats = [torch.rand(2, 8, 8, 8), torch.rand(2, 16, 4, 4)]
+    logits, deltas = head(feats)
+    assert [tuple(t.shape) for t in logits] == [(2, 4 * 4, 8, 8), (2, 6 * 4, 4, 4)]
+    assert [tuple(t.shape) for t in deltas] == [(2, 4 * 4, 8, 8), (2, 6 * 4, 4, 4)]
+    if separable:
+        assert head.cls_convs[0][0].groups == 8
+
+
+def test_loss_with_empty_and_one_box():
+    head = build_head()
+    feats = [torch.rand(2, 8, 8, 8, requires_grad=True), torch.rand(2, 16, 4, 4)]
+    losses = head.loss(feats, [make_sample([]), make_sample([[10., 12, 30, 34]], [2])])
+    assert set(losses) == {'loss_cls', 'loss_bbox'}
+    assert losses['loss_bbox'] > 0 and losses['loss_cls'] > 0
+    sum(losses.values()).backward()
+    assert feats[0].grad.abs().sum() > 0
+    empty = head.loss(feats, [make_sample([]), make_sample([])])
+    assert empty['loss_cls'] == 0 and empty['loss_bbox'] == 0  # no positives, no mined negatives
+
+
+def test_loss_is_the_positives_and_three_times_as_many_negatives():
+    head = build_head(num_classes=1)
+    feats = [torch.zeros(1, 8, 8, 8), torch.zeros(1, 16, 4, 4)]
+    for conv in list(head.cls_convs) + list(head.reg_convs):  # every prior: logits (0, 0)
+        torch.nn.init.zeros_(conv.weight)
+        torch.nn.init.zeros_(conv.bias)
+    sample = make_sample([[16., 16, 28.8, 28.8]])  # exactly the prior of cell (2, 2), level 0
+    losses = head.loss(feats, [sample])
+    priors = torch.cat(head.prior_generator.grid_anchors([(8, 8), (4, 4)]))
+    num_pos = int((head.assigner.assign(priors, sample.gt_instances.bboxes,
+                                        sample.gt_instances.labels).gt_inds > 0).sum())
+    ce = torch.log(torch.tensor(2.0))  # every prior's CE with equal logits
+    assert losses['loss_cls'].item() == pytest.approx(((num_pos + 3 * num_pos) * ce / num_pos).item())
+
+
+def test_predict_filters_and_labels():
+    head = build_head(num_classes=2).eval()
+    feats = [torch.rand(1, 8, 8, 8), torch.rand(1, 16, 4, 4)]
+    head.nms_pre, head.max_per_img = 5, 7
+    (result,) = head.predict(feats, [make_sample([])])
+    assert len(result) <= 7 and set(result.labels.tolist()) <= {0, 1}
+    assert (result.scores > head.score_thr).all() and (result.scores[:-1] >= result.scores[1:]).all()
+    assert (result.bboxes >= 0).all() and (result.bboxes <= 64).all()
+
+
+def test_mismatched_levels_are_named():
+    with pytest.raises(ValueError, match='2 levels'):
+        SSDHead(num_classes=1, in_channels=[8, 16, 32],
+                prior_generator=dict(type='SSDPriorGenerator', input_size=(64, 64),
+                                     steps=[8, 16], ratios=[[2], [2]]))
