@@ -104,6 +104,20 @@ def test_eval_detections_match(pair, request):
         assert box_diff <= 1e-3 and score_diff <= 1e-4
 
 
+def _assert_same_losses(tv, det, images, pairs):
+    """Both models in train mode on the same images and targets; ``pairs`` maps
+    torchvision's loss names to detplug's."""
+    det.train()
+    targets = [dict(boxes=b, labels=_labels(b) + 1) for _, b in images]
+    with torch.no_grad():
+        tv_losses = tv([to_torchvision_input(img) for img, _ in images], targets)
+        det_losses = det(**det.data_preprocessor(_detplug_batch(images), True), mode='loss')
+    for tv_name, det_name in pairs.items():
+        a, b = tv_losses[tv_name].item(), det_losses[det_name].item()
+        print(f'{tv_name} {a:.6f} vs {det_name} {b:.6f}')
+        assert b == pytest.approx(a, rel=1e-5, abs=1e-6)
+
+
 def test_train_losses_match_when_every_sample_is_taken(models):
     """Samplers take every positive and negative, so no random draw differs."""
     tv, det, images = models
@@ -114,29 +128,26 @@ def test_train_losses_match_when_every_sample_is_taken(models):
     for m in tv.modules():  # torchvision's published model has FrozenBatchNorm2d here
         if isinstance(m, torch.nn.BatchNorm2d):
             m.eval()
-    det.train()
-    targets = [dict(boxes=b, labels=_labels(b) + 1) for _, b in images]
-    with torch.no_grad():
-        tv_losses = tv([to_torchvision_input(img) for img, _ in images], targets)
-        det_losses = det(**det.data_preprocessor(_detplug_batch(images), True), mode='loss')
-    pairs = dict(loss_objectness='loss_rpn_cls', loss_rpn_box_reg='loss_rpn_bbox',
-                 loss_classifier='loss_cls', loss_box_reg='loss_bbox')
-    for tv_name, det_name in pairs.items():
-        a, b = tv_losses[tv_name].item(), det_losses[det_name].item()
-        print(f'{tv_name} {a:.6f} vs {det_name} {b:.6f}')
-        assert b == pytest.approx(a, rel=1e-4, abs=1e-6)
+    _assert_same_losses(tv, det, images, dict(
+        loss_objectness='loss_rpn_cls', loss_rpn_box_reg='loss_rpn_bbox',
+        loss_classifier='loss_cls', loss_box_reg='loss_bbox'))
 
 
 def test_ssd_train_losses_match(ssd_models):
     """SSD samples nothing at random: matching and hard negative mining are exact."""
     tv, det, images = ssd_models
     tv.train()
-    det.train()
-    targets = [dict(boxes=b, labels=_labels(b) + 1) for _, b in images]
-    with torch.no_grad():
-        tv_losses = tv([to_torchvision_input(img) for img, _ in images], targets)
-        det_losses = det(**det.data_preprocessor(_detplug_batch(images), True), mode='loss')
-    for tv_name, det_name in dict(classification='loss_cls', bbox_regression='loss_bbox').items():
-        a, b = tv_losses[tv_name].item(), det_losses[det_name].item()
-        print(f'{tv_name} {a:.6f} vs {det_name} {b:.6f}')
-        assert b == pytest.approx(a, rel=1e-5)
+    _assert_same_losses(tv, det, images, dict(classification='loss_cls',
+                                              bbox_regression='loss_bbox'))
+
+
+def test_ssd_coco80_keeps_80_classes_per_prior(ssd_models):
+    from convert_torchvision import convert, num_classes_of
+    tv, _, _ = ssd_models
+    out = convert(tv.state_dict(), coco80=True)
+    assert num_classes_of(out) == 80
+    w_tv = tv.head.classification_head.module_list[1].weight  # 6 priors x 91
+    w = out['bbox_head.cls_convs.1.weight']
+    assert w.shape[0] == 6 * 81
+    # prior 1's class 'person' (id 1) -> row 81 (detplug label 0); background -> row 81 + 80
+    assert torch.equal(w[81], w_tv[91 + 1]) and torch.equal(w[81 + 80], w_tv[91])
