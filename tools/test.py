@@ -1,9 +1,12 @@
 """Evaluate a checkpoint with MMEngine's Runner and print the metrics.
 
     python tools/test.py CONFIG CHECKPOINT [--out dets.json] [--show-dir vis/] [--tta]
+                         [--fuse-conv-bn]
 
 ``--tta`` wraps the model in the config's ``tta_model`` and tests with its
-``tta_pipeline`` (several scales and flips, merged).
+``tta_pipeline`` (several scales and flips, merged). ``--fuse-conv-bn`` folds the
+BatchNorm layers into their convolutions after loading (faster, same outputs up
+to float rounding).
 """
 import argparse
 import os.path as osp
@@ -23,6 +26,8 @@ def main():
     parser.add_argument('--show-dir', help='write images with boxes drawn here')
     parser.add_argument('--tta', action='store_true',
                         help="test-time augmentation from the config's tta_model/tta_pipeline")
+    parser.add_argument('--fuse-conv-bn', action='store_true',
+                        help='fold BatchNorm into the preceding convs before testing')
     args = parser.parse_args()
     if not osp.isfile(args.checkpoint):
         raise FileNotFoundError(f'{args.checkpoint}: checkpoint file not found')
@@ -36,6 +41,8 @@ def main():
             raise ValueError(f'{args.config}: --tta needs {" and ".join(missing)} in the config')
         cfg.model = dict(cfg.tta_model, module=cfg.model)
         cfg.test_dataloader.dataset.pipeline = cfg.tta_pipeline
+    if args.fuse_conv_bn:
+        cfg.custom_hooks = cfg.get('custom_hooks', []) + [dict(type='FuseConvBNHook')]
     if args.show_dir:
         cfg.default_hooks.visualization.out_dir = args.show_dir
     metrics = Runner.from_cfg(cfg).test()

@@ -122,3 +122,19 @@ def test_photometric_distortion_keeps_shape_and_changes_pixels():
     outs = [PhotoMetricDistortion().transform(dict(img=img.copy()))['img'] for _ in range(5)]
     assert all(o.shape == img.shape and o.dtype == np.uint8 for o in outs)
     assert any(not np.array_equal(o, img) for o in outs)
+
+
+def test_min_iou_crop_any_or_all_boxes():
+    res = _box_image()
+    res['gt_bboxes'] = np.array([[30, 20, 60, 50], [0, 0, 2, 2]], np.float32)
+    res['gt_bboxes_labels'], res['gt_ignore_flags'] = np.array([3, 5]), np.array([False, False])
+    crops = dict(any=0, all=0)
+    for require in crops:
+        np.random.seed(2)
+        for _ in range(30):  # the 2 px box can never reach IoU 0.1 with a crop >= 60 x 50
+            out = MinIoURandomCrop(min_ious=(0.1,), min_crop_size=0.5, require=require).transform(
+                {k: v.copy() for k, v in res.items() if k != 'img_shape'})
+            crops[require] += out['img'].shape[:2] != (100, 120)
+    assert crops['any'] > 5 and crops['all'] == 0
+    with pytest.raises(ValueError, match="'any' or 'all'"):
+        MinIoURandomCrop(require='some')

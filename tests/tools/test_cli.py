@@ -78,6 +78,12 @@ def test_sigkill_then_resume_then_test(tmp_path, neon_root):
     assert 'coco/AP50=' in out.stdout.strip().splitlines()[-1]
     assert isinstance(json.load(open(tmp_path / 'dets.json')), list)
     assert os.listdir(tmp_path / 'vis') == ['OSBS_029.png']
+    plain = out.stdout.strip().splitlines()[-1]
+
+    out = _tool('test.py', CONFIG, str(work / 'iter_12.pth'), '--work-dir', str(tmp_path / 't'),
+                '--fuse-conv-bn', '--cfg-options', *TINY, *_data(neon_root))
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == plain  # the same metrics, BN folded
 
     out = _tool('test.py', CONFIG, str(work / 'iter_12.pth'), '--work-dir', str(tmp_path / 't'),
                 '--tta', '--cfg-options', *TINY, *_data(neon_root))

@@ -105,19 +105,24 @@ def _iou(boxes: np.ndarray, patch: np.ndarray) -> np.ndarray:
 
 @TRANSFORMS.register_module()
 class MinIoURandomCrop(BaseTransform):
-    """Zoom in: a random crop whose IoU with every gt box is at least a minimum drawn
-    from ``min_ious`` (or no crop, drawn as often as each minimum). Keeps the boxes
+    """Zoom in: a random crop whose IoU with the gt boxes is at least a floor drawn
+    from ``min_ious`` (or no crop, drawn as often as each floor). Keeps the boxes
     whose centres fall inside the crop, clipped to it.
 
     Args:
         min_ious: the IoU floors to draw from.
         min_crop_size: smallest crop side as a fraction of the image side.
         max_trials: crops tried per floor before giving up (image unchanged).
+        require: 'any' box must reach the floor (the SSD paper's code, torchvision)
+            or 'all' of them (mmdetection).
     """
 
     def __init__(self, min_ious: Sequence[float] = (0.1, 0.3, 0.5, 0.7, 0.9),
-                 min_crop_size: float = 0.3, max_trials: int = 50):
+                 min_crop_size: float = 0.3, max_trials: int = 50, require: str = 'any'):
+        if require not in ('any', 'all'):
+            raise ValueError(f"MinIoURandomCrop require must be 'any' or 'all', got {require!r}")
         self.min_ious, self.min_crop_size, self.max_trials = tuple(min_ious), min_crop_size, max_trials
+        self.reduce = np.max if require == 'any' else np.min
 
     def transform(self, results: dict) -> dict:
         boxes = results.get('gt_bboxes', np.zeros((0, 4), np.float32))
@@ -133,7 +138,7 @@ class MinIoURandomCrop(BaseTransform):
                 continue
             left, top = np.random.uniform(w - cw), np.random.uniform(h - ch)
             patch = np.array([left, top, left + cw, top + ch]).astype(int)
-            if _iou(boxes, patch).min() < min_iou:
+            if self.reduce(_iou(boxes, patch)) < min_iou:
                 continue
             centres = (boxes[:, :2] + boxes[:, 2:]) / 2
             inside = np.all((centres > patch[:2]) & (centres < patch[2:]), axis=1)
