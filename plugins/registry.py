@@ -28,7 +28,7 @@ from mmengine.registry import Registry
 
 MODELS = Registry('model', parent=MMENGINE_MODELS, locations=[
     'plugins.backbones', 'plugins.necks', 'plugins.dense_heads', 'plugins.roi_heads',
-    'plugins.detectors', 'plugins.losses'])
+    'plugins.detectors', 'plugins.losses', 'plugins.decode_heads', 'plugins.segmentors'])
 TASK_UTILS = Registry('task util', parent=MMENGINE_TASK_UTILS, locations=['plugins.task_modules'])
 DATASETS = Registry('dataset', parent=MMENGINE_DATASETS, locations=['plugins.datasets'])
 DATA_SAMPLERS = Registry('data sampler', parent=MMENGINE_DATA_SAMPLERS,

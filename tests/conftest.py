@@ -60,18 +60,29 @@ def make_sample(boxes, labels=None, shape=(64, 64)):
     return sample
 
 
-def data_options(root: str) -> dict:
-    """Config overrides that point every dataloader and evaluator at ``root``."""
+def data_options(root: str, coco: bool = True) -> dict:
+    """Config overrides that point every dataloader (and COCO evaluator) at ``root``."""
     options = {f'{name}.dataset.data_root': root
                for name in ('train_dataloader', 'val_dataloader', 'test_dataloader')}
-    options.update({f'{name}.ann_file': osp.join(root, 'val.json')
-                    for name in ('val_evaluator', 'test_evaluator')})
+    if coco:
+        options.update({f'{name}.ann_file': osp.join(root, 'val.json')
+                        for name in ('val_evaluator', 'test_evaluator')})
     return options
+
+
+@pytest.fixture(scope='session')
+def composites_root(tmp_path_factory):
+    """tools/make_composites.py: a few digit composites with boxes, masks, label maps."""
+    out = tmp_path_factory.mktemp('mnist_composites')
+    subprocess.run([sys.executable, osp.join(ROOT, 'tools', 'make_composites.py'), '--out',
+                    str(out), '--train', '8', '--val', '4', '--cache', osp.join(ROOT, '.cache')],
+                   check=True, cwd=ROOT)
+    return str(out)
 
 
 def use_data(cfg, root: str, num_images: int = 2):
     """Point a config at ``root`` and shrink its dataloaders."""
-    cfg.merge_from_dict(data_options(root))
+    cfg.merge_from_dict(data_options(root, cfg.val_evaluator.type == 'CocoMetric'))
     for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         loader = cfg[name]
         loader.dataset.indices = num_images

@@ -1,15 +1,18 @@
-"""Convert a torchvision ``fasterrcnn_resnet50_fpn`` or ``ssd300_vgg16`` state dict file
-to a detplug checkpoint (the model is recognised by its keys).
+"""Convert a torchvision ``fasterrcnn_resnet50_fpn``, ``ssd300_vgg16``, ``fcn_resnet50`` or
+``deeplabv3_resnet50`` state dict file to a detplug checkpoint (the model is
+recognised by its keys).
 
     python tools/convert_torchvision.py fasterrcnn_resnet50_fpn_coco-258fb6c6.pth \
         work_dirs/tv_r50_fpn.pth [--coco80]
 
-The output loads into ``configs/_base_/models/faster_rcnn_r50_fpn.py`` or
-``configs/_base_/models/ssd300_vgg16.py`` (``load_from`` or ``tools/test.py``) with
-``torch.load(weights_only=True)``. torchvision's classifiers have 91 outputs (per
-prior for SSD), background first, label i = COCO category id i; detplug's have
-background last and no background regression, so the 90 foreground rows move
-and label i-1 means category i. ``--coco80`` keeps only
+The output loads into the matching ``configs/_base_/models/`` file
+(``faster_rcnn_r50_fpn.py``, ``ssd300_vgg16.py``, ``fcn_r50_d8.py``,
+``deeplabv3_r50_d8.py``; ``load_from`` or ``tools/test.py``) with
+``torch.load(weights_only=True)``. torchvision's detectors have 91 class outputs
+(per prior for SSD), background first, label i = COCO category id i; detplug's
+have background last and no background regression, so the 90 foreground rows
+move and label i-1 means category i. Segmentation classes are kept as they are
+(21 Pascal VOC classes, background 0). ``--coco80`` keeps only
 the 80 categories COCO annotates (ids 1-90 minus 10 unused ones), so the model
 has ``num_classes=80`` and its labels follow a COCO dataset's sorted category ids.
 """
@@ -49,6 +52,26 @@ SSD_RULES = [
     (r'head\.classification_head\.module_list\.(\d+)\.(weight|bias)',
      r'bbox_head.cls_convs.\1.\2'),
     (r'head\.regression_head\.module_list\.(\d+)\.(weight|bias)', r'bbox_head.reg_convs.\1.\2'),
+]
+
+# Segmentation: IntermediateLayerGetter keeps ResNet's names; the heads are Sequentials.
+SEG_AUX_RULES = [
+    (r'backbone\.(.+)', r'backbone.\1'),
+    (r'aux_classifier\.([01])\.(.+)', r'auxiliary_head.convs.0.\1.\2'),
+    (r'aux_classifier\.4\.(weight|bias)', r'auxiliary_head.conv_seg.\1'),
+]
+FCN_RULES = SEG_AUX_RULES + [
+    (r'classifier\.([01])\.(.+)', r'decode_head.convs.0.\1.\2'),
+    (r'classifier\.4\.(weight|bias)', r'decode_head.conv_seg.\1'),
+]
+DEEPLABV3_RULES = SEG_AUX_RULES + [
+    (r'classifier\.0\.convs\.([0-3])\.([01])\.(.+)', r'decode_head.aspp.\1.\2.\3'),
+    (r'classifier\.0\.convs\.4\.1\.(.+)', r'decode_head.image_pool.1.0.\1'),
+    (r'classifier\.0\.convs\.4\.2\.(.+)', r'decode_head.image_pool.1.1.\1'),
+    (r'classifier\.0\.project\.([01])\.(.+)', r'decode_head.project.0.\1.\2'),
+    (r'classifier\.1\.(.+)', r'decode_head.bottleneck.0.\1'),
+    (r'classifier\.2\.(.+)', r'decode_head.bottleneck.1.\1'),
+    (r'classifier\.4\.(weight|bias)', r'decode_head.conv_seg.\1'),
 ]
 
 
@@ -109,13 +132,20 @@ def convert_ssd(tv_state: dict, coco80: bool = False) -> 'OrderedDict[str, torch
 
 
 def convert(tv_state: dict, coco80: bool = False) -> 'OrderedDict[str, torch.Tensor]':
-    """Rename torchvision keys, move background last and drop its regression rows."""
+    """Rename torchvision keys; for detectors move background last and drop its
+    regression rows."""
     if any(k.startswith('head.classification_head.') for k in tv_state):
         return convert_ssd(tv_state, coco80)
+    if 'classifier.0.convs.0.0.weight' in tv_state:
+        return _rename(tv_state, DEEPLABV3_RULES, 'deeplabv3_resnet50')
+    if 'classifier.4.weight' in tv_state:
+        return _rename(tv_state, FCN_RULES, 'fcn_resnet50')
     return convert_faster_rcnn(tv_state, coco80)
 
 
 def num_classes_of(converted: dict) -> int:
+    if 'decode_head.conv_seg.bias' in converted:
+        return converted['decode_head.conv_seg.bias'].numel()
     if 'roi_head.bbox_head.fc_cls.bias' in converted:
         return converted['roi_head.bbox_head.fc_cls.bias'].numel() - 1
     priors = converted['bbox_head.reg_convs.0.bias'].numel() // 4

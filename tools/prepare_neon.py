@@ -11,22 +11,19 @@ border rule is in ``plugins/datasets/tiling.py``). Val: OSBS_029, whole.
     python tools/prepare_neon.py --out data/neon_trees
 """
 import argparse
-import glob
 import json
 import os
 import os.path as osp
-import shutil
-import subprocess
 import sys
-import tempfile
 import xml.etree.ElementTree as ET
-import zipfile
 
 import numpy as np
 from PIL import Image
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 from plugins.datasets.tiling import boxes_in_window, tile_windows  # noqa: E402
+from wheel_data import fetch_from_wheel  # noqa: E402
 
 TRAIN_STEMS = ('2019_YELL_2_528000_4978000_image_crop2', '2019_YELL_2_541000_4977000_image_crop')
 VAL_STEMS = ('OSBS_029',)
@@ -36,22 +33,10 @@ SHARED = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), '..', 'shared
 
 
 def fetch_source(cache_dir: str) -> str:
-    """Download the deepforest wheel (no deps) and extract its data folder."""
-    src = osp.join(cache_dir, 'deepforest_data')
-    if all(osp.isfile(osp.join(src, s + '.xml')) for s in TRAIN_STEMS + VAL_STEMS):
-        return src
-    with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([sys.executable, '-m', 'pip', 'download', '--no-deps', '--quiet',
-                        '--only-binary=:all:', '-d', tmp, WHEEL], check=True)
-        wheel = glob.glob(osp.join(tmp, 'deepforest-*.whl'))[0]
-        os.makedirs(src, exist_ok=True)
-        with zipfile.ZipFile(wheel) as zf:
-            for stem in TRAIN_STEMS + VAL_STEMS:
-                for ext in ('.png', '.xml'):
-                    with zf.open(f'deepforest/data/{stem}{ext}') as f_in, \
-                            open(osp.join(src, stem + ext), 'wb') as f_out:
-                        shutil.copyfileobj(f_in, f_out)
-    return src
+    """Download the deepforest wheel (no deps) and extract its data files."""
+    return fetch_from_wheel(WHEEL, [f'deepforest/data/{stem}{ext}' for stem in
+                                    TRAIN_STEMS + VAL_STEMS for ext in ('.png', '.xml')],
+                            osp.join(cache_dir, 'deepforest_data'))
 
 
 def read_voc(xml_path: str) -> np.ndarray:

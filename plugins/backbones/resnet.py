@@ -78,6 +78,10 @@ class ResNet(BaseModule):
         frozen_stages: -1 freezes nothing, 0 the stem, k the stem and stages 1..k.
         norm_cfg: mmcv norm layer config (BN, GN, SyncBN, ...).
         norm_eval: keep BatchNorm layers in eval mode while training.
+        contract_dilation: the first block of a dilated stage uses half the
+            dilation (torchvision's ``replace_stride_with_dilation`` does this).
+        multi_grid: dilation multipliers for the blocks of the last stage
+            (DeepLabV3's multi-grid, e.g. (1, 2, 4)).
     """
     settings = {18: (BasicBlock, (2, 2, 2, 2)), 34: (BasicBlock, (3, 4, 6, 3)),
                 50: (Bottleneck, (3, 4, 6, 3))}
@@ -86,7 +90,8 @@ class ResNet(BaseModule):
                  num_stages: int = 4, strides: Sequence[int] = (1, 2, 2, 2),
                  dilations: Sequence[int] = (1, 1, 1, 1), out_indices: Sequence[int] = (3,),
                  frozen_stages: int = -1, norm_cfg: dict = dict(type='BN'),
-                 norm_eval: bool = False, init_cfg: Optional[dict] = None):
+                 norm_eval: bool = False, contract_dilation: bool = False,
+                 multi_grid: Optional[Sequence[int]] = None, init_cfg: Optional[dict] = None):
         super().__init__(init_cfg)
         if depth not in self.settings:
             raise ValueError(f'ResNet depth must be one of {sorted(self.settings)}, got {depth}')
@@ -103,9 +108,17 @@ class ResNet(BaseModule):
         self.maxpool = nn.MaxPool2d(3, 2, 1)
         inplanes = base_channels
         self.out_channels = []
+        if multi_grid is not None and len(multi_grid) != blocks[num_stages - 1]:
+            raise ValueError(f'multi_grid {list(multi_grid)} needs one entry per block of the '
+                             f'last stage ({blocks[num_stages - 1]})')
         for i in range(num_stages):
             planes = base_channels * 2**i
-            layer = self._make_layer(block, inplanes, planes, blocks[i], strides[i], dilations[i],
+            block_dilations = [dilations[i]] * blocks[i]
+            if contract_dilation and dilations[i] > 1:
+                block_dilations[0] = dilations[i] // 2
+            if multi_grid is not None and i == num_stages - 1:
+                block_dilations = [dilations[i] * g for g in multi_grid]
+            layer = self._make_layer(block, inplanes, planes, strides[i], block_dilations,
                                      norm_cfg)
             inplanes = planes * block.expansion
             self.add_module(f'layer{i + 1}', layer)
@@ -114,15 +127,15 @@ class ResNet(BaseModule):
         self._freeze()
 
     @staticmethod
-    def _make_layer(block, inplanes, planes, num_blocks, stride, dilation, norm_cfg):
+    def _make_layer(block, inplanes, planes, stride, dilations, norm_cfg):
         downsample = None
         if stride != 1 or inplanes != planes * block.expansion:
             downsample = nn.Sequential(
                 nn.Conv2d(inplanes, planes * block.expansion, 1, stride, bias=False),
                 _norm(norm_cfg, planes * block.expansion))
-        layers = [block(inplanes, planes, stride, dilation, downsample, norm_cfg)]
-        layers += [block(planes * block.expansion, planes, 1, dilation, None, norm_cfg)
-                   for _ in range(1, num_blocks)]
+        layers = [block(inplanes, planes, stride, dilations[0], downsample, norm_cfg)]
+        layers += [block(planes * block.expansion, planes, 1, d, None, norm_cfg)
+                   for d in dilations[1:]]
         return nn.Sequential(*layers)
 
     def init_weights(self):

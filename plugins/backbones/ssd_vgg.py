@@ -42,7 +42,7 @@ class L2Norm(nn.Module):
         return self.weight.view(1, -1, 1, 1) * F.normalize(x, dim=1)
 
 
-def _conv(cin: int, cout: int, norm_cfg: Optional[dict], **kwargs) -> List[nn.Module]:
+def conv_relu(cin: int, cout: int, norm_cfg: Optional[dict], **kwargs) -> List[nn.Module]:
     layers = [nn.Conv2d(cin, cout, **kwargs)]
     if norm_cfg is not None:
         layers.append(build_norm_layer(norm_cfg, cout)[1])
@@ -68,21 +68,21 @@ class SSDVGG(BaseModule):
             if v in ('M', 'C'):
                 layers.append(nn.MaxPool2d(2, 2, ceil_mode=v == 'C'))
             else:
-                layers += _conv(cin, v, norm_cfg, kernel_size=3, padding=1)
+                layers += conv_relu(cin, v, norm_cfg, kernel_size=3, padding=1)
                 cin = v
         self.features = nn.Sequential(*layers)
         self.l2_norm = L2Norm(512, l2_norm_scale)
         fc = [nn.MaxPool2d(2, 2)]
         for _ in range(3):  # conv5_1 .. conv5_3
-            fc += _conv(512, 512, norm_cfg, kernel_size=3, padding=1)
+            fc += conv_relu(512, 512, norm_cfg, kernel_size=3, padding=1)
         fc.append(nn.MaxPool2d(3, 1, 1))
-        fc += _conv(512, 1024, norm_cfg, kernel_size=3, padding=6, dilation=6)  # fc6, atrous
-        fc += _conv(1024, 1024, norm_cfg, kernel_size=1)  # fc7
+        fc += conv_relu(512, 1024, norm_cfg, kernel_size=3, padding=6, dilation=6)  # fc6, atrous
+        fc += conv_relu(1024, 1024, norm_cfg, kernel_size=1)  # fc7
         stages = [nn.Sequential(*fc)]
         cin = 1024
         for mid, cout, stride, pad, k in EXTRAS[input_size]:
-            stages.append(nn.Sequential(*_conv(cin, mid, norm_cfg, kernel_size=1),
-                                        *_conv(mid, cout, norm_cfg, kernel_size=k, stride=stride,
+            stages.append(nn.Sequential(*conv_relu(cin, mid, norm_cfg, kernel_size=1),
+                                        *conv_relu(mid, cout, norm_cfg, kernel_size=k, stride=stride,
                                                padding=pad)))
             cin = cout
         self.stages = nn.ModuleList(stages)

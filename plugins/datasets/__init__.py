@@ -1,3 +1,4 @@
 from .coco import CocoDetDataset, DataError
+from .seg_dataset import SegDataset
 
-__all__ = ['CocoDetDataset', 'DataError']
+__all__ = ['CocoDetDataset', 'DataError', 'SegDataset']

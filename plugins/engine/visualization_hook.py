@@ -1,4 +1,5 @@
-"""Write test images with ground truth and predictions drawn (``tools/test.py --show-dir``)."""
+"""Write test images with ground truth and predictions drawn (``tools/test.py --show-dir``):
+boxes for detectors, colour-blended label maps for segmentors."""
 import os
 import os.path as osp
 from typing import Optional
@@ -29,5 +30,8 @@ class DetVisualizationHook(Hook):
         visualizer.dataset_meta = runner.test_dataloader.dataset.metainfo
         for sample in outputs:
             image = mmcv.imread(sample.img_path, channel_order='rgb')
-            drawn = visualizer.draw_det(image, sample, self.score_thr, self.draw_gt)
+            if 'pred_sem_seg' in sample:
+                drawn = visualizer.draw_sem_seg(image, sample, draw_gt=self.draw_gt)
+            else:
+                drawn = visualizer.draw_det(image, sample, self.score_thr, self.draw_gt)
             mmcv.imwrite(drawn[..., ::-1], osp.join(self.out_dir, osp.basename(sample.img_path)))

@@ -1,3 +1,4 @@
 from .coco_metric import CocoMetric
+from .iou_metric import IoUMetric
 
-__all__ = ['CocoMetric']
+__all__ = ['CocoMetric', 'IoUMetric']

@@ -25,21 +25,25 @@ class CrossEntropyLoss(nn.Module):
         use_sigmoid: binary CE on logits (N,) with 0/1 targets; otherwise softmax
             CE on logits (N, C) with class-index targets.
         class_weight: per-class weights for the softmax form.
+        ignore_index: softmax targets with this label add no loss (segmentation:
+            255); give ``avg_factor`` = the number of other targets.
         loss_weight: multiplier of the reduced loss.
     """
 
     def __init__(self, use_sigmoid: bool = False, class_weight: Optional[Sequence[float]] = None,
-                 loss_weight: float = 1.0):
+                 ignore_index: int = -100, loss_weight: float = 1.0):
         super().__init__()
         self.use_sigmoid, self.loss_weight = use_sigmoid, loss_weight
         self.class_weight = None if class_weight is None else torch.tensor(class_weight)
+        self.ignore_index = ignore_index
 
     def forward(self, pred, target, avg_factor=None):
         if self.use_sigmoid:
             loss = F.binary_cross_entropy_with_logits(pred, target.float(), reduction='none')
         else:
             weight = None if self.class_weight is None else self.class_weight.to(pred)
-            loss = F.cross_entropy(pred, target, weight=weight, reduction='none')
+            loss = F.cross_entropy(pred, target, weight=weight, reduction='none',
+                                   ignore_index=self.ignore_index)
         return self.loss_weight * _reduce(loss, avg_factor)
 
 
@@ -71,3 +75,30 @@ class L1Loss(nn.Module):
 
     def forward(self, pred, target, avg_factor=None):
         return self.loss_weight * _reduce((pred - target).abs(), avg_factor)
+
+
+@MODELS.register_module()
+class DiceLoss(nn.Module):
+    """1 - Dice coefficient of softmax probabilities and one-hot labels, averaged
+    over classes (V-Net's form, squared denominators off). For segmentation logits
+    (N, C, H, W) and labels (N, H, W); ``avg_factor`` is not used.
+
+    Args:
+        ignore_index: pixels with this label count for no class.
+        smooth: added to numerator and denominator (empty classes give 0 loss).
+        loss_weight: multiplier of the loss.
+    """
+
+    def __init__(self, ignore_index: int = 255, smooth: float = 1.0, loss_weight: float = 1.0):
+        super().__init__()
+        self.ignore_index, self.smooth, self.loss_weight = ignore_index, smooth, loss_weight
+
+    def forward(self, pred, target, avg_factor=None):
+        valid = (target != self.ignore_index).unsqueeze(1).to(pred)
+        probs = pred.softmax(dim=1) * valid
+        onehot = F.one_hot(target.clamp(0, pred.shape[1] - 1), pred.shape[1])
+        onehot = onehot.permute(0, 3, 1, 2).to(pred) * valid
+        inter = (probs * onehot).sum(dim=(0, 2, 3))
+        total = probs.sum(dim=(0, 2, 3)) + onehot.sum(dim=(0, 2, 3))
+        dice = (2 * inter + self.smooth) / (total + self.smooth)
+        return self.loss_weight * (1 - dice).mean()

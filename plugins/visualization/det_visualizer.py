@@ -1,4 +1,5 @@
-"""Draw ground-truth and predicted boxes on an image with MMEngine's Visualizer."""
+"""Draw ground-truth and predicted boxes, or semantic label maps, on an image with
+MMEngine's Visualizer."""
 from typing import Optional, Sequence
 
 import numpy as np
@@ -43,3 +44,25 @@ class DetLocalVisualizer(Visualizer):
                          for lab, s in zip(pred.labels, pred.scores)]
                 self.draw_texts(texts, pred.bboxes[:, :2], colors=self.pred_color, font_sizes=6)
         return self.get_image()
+
+    def draw_sem_seg(self, image: np.ndarray, data_sample, alpha: float = 0.5,
+                     draw_gt: bool = True) -> np.ndarray:
+        """Return ``image`` (H, W, 3 RGB) with the predicted classes blended in, in the
+        dataset's palette (RGB), class 0 left clear when it is called 'background';
+        with ``draw_gt`` the ground truth is drawn the same way on the left."""
+        palette = np.asarray(self.dataset_meta['palette'], np.float32)
+        clear = 0 if self.dataset_meta.get('classes', ('',))[0] == 'background' else -1
+
+        def blend(seg):
+            seg = seg.squeeze(0).cpu().numpy()
+            out = image.astype(np.float32)
+            mask = (seg != clear) & (seg < len(palette))
+            out[mask] = (1 - alpha) * out[mask] + alpha * palette[seg[mask]]
+            return out.astype(np.uint8)
+
+        panels = [blend(data_sample.pred_sem_seg.data)]
+        if draw_gt and 'gt_sem_seg' in data_sample:
+            gt = data_sample.gt_sem_seg.data
+            if tuple(gt.shape[-2:]) == image.shape[:2]:
+                panels.insert(0, blend(gt))
+        return np.concatenate(panels, axis=1)

@@ -64,3 +64,30 @@ def test_init_cfg_accepts_a_local_pretrained_file(tmp_path):
     ours = ResNet(depth=18, out_indices=(3,), init_cfg=dict(type='Pretrained', checkpoint=str(path)))
     ours.init_weights()
     torch.testing.assert_close(ours.layer4[1].conv2.weight, tv.layer4[1].conv2.weight)
+
+
+def _dilations(layer):
+    return [b.conv2.dilation[0] if hasattr(b, 'conv3') else b.conv1.dilation[0] for b in layer]
+
+
+def test_contract_dilation_and_multi_grid():
+    model = ResNet(depth=50, base_channels=8, strides=(1, 2, 1, 1), dilations=(1, 1, 2, 4),
+                   contract_dilation=True)
+    assert _dilations(model.layer3) == [1, 2, 2, 2, 2, 2]  # torchvision's first-block rule
+    assert _dilations(model.layer4) == [2, 4, 4]
+    grid = ResNet(depth=50, base_channels=8, strides=(1, 2, 1, 1), dilations=(1, 1, 2, 4),
+                  multi_grid=(1, 2, 4))
+    assert _dilations(grid.layer4) == [4, 8, 16]
+    with pytest.raises(ValueError, match='multi_grid'):
+        ResNet(depth=18, multi_grid=(1, 2, 4))
+
+
+def test_same_outputs_as_torchvisions_dilated_resnet50():
+    tv = torchvision.models.resnet50(replace_stride_with_dilation=[False, True, True]).eval()
+    ours = ResNet(depth=50, strides=(1, 2, 1, 1), dilations=(1, 1, 2, 4), contract_dilation=True,
+                  out_indices=(3,)).eval()
+    ours.load_state_dict({k: v for k, v in tv.state_dict().items() if not k.startswith('fc.')})
+    x = torch.rand(1, 3, 64, 64)
+    body = torch.nn.Sequential(*list(tv.children())[:-2])
+    with torch.no_grad():
+        torch.testing.assert_close(ours(x)[0], body(x))

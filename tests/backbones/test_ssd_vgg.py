@@ -34,3 +34,15 @@ def test_mobilenet_v2_strides_and_channels():
     assert model.out_channels == [32, 96, 320]
     with pytest.raises(ValueError, match='exceed'):
         MobileNetV2(out_indices=(19,))
+
+
+def test_fcn_vgg16_outputs():
+    from plugins.backbones import VGG
+    model = VGG(base_channels=4, fc_channels=16, out_indices=(2, 3, 5)).eval()
+    outs = model(torch.rand(1, 3, 64, 96))
+    assert [tuple(o.shape[1:]) for o in outs] == [(16, 8, 12), (32, 4, 6), (16, 2, 3)]
+    assert model.out_channels == [16, 32, 16]
+    fc6 = model.fc[0]
+    assert fc6.kernel_size == (7, 7) and fc6.padding == (3, 3)
+    with pytest.raises(ValueError, match='out_indices'):
+        VGG(out_indices=(6,))

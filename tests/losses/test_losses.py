@@ -29,3 +29,25 @@ def test_smooth_l1_beta():
     pred, target = torch.tensor([0.05, 2.0]), torch.zeros(2)
     torch.testing.assert_close(SmoothL1Loss(beta=0.1)(pred, target),
                                torch.tensor((0.5 * 0.05**2 / 0.1 + (2.0 - 0.05)) / 2))
+
+
+def test_ce_ignore_index_counts_nothing():
+    from plugins.losses import CrossEntropyLoss
+    logits = torch.rand(1, 3, 2, 2)
+    target = torch.tensor([[[0, 255], [2, 255]]])
+    loss = CrossEntropyLoss(ignore_index=255)(logits, target, avg_factor=2)
+    keep = F.cross_entropy(logits, target.clamp(max=2), reduction='none')[0][[0, 1], [0, 0]]
+    torch.testing.assert_close(loss, keep.sum() / 2)
+
+
+def test_dice_loss_perfect_wrong_and_ignored():
+    from plugins.losses import DiceLoss
+    target = torch.tensor([[[0, 1], [1, 255]]])
+    perfect = F.one_hot(target.clamp(max=1), 2).permute(0, 3, 1, 2).float() * 100
+    assert DiceLoss(smooth=0)(perfect, target) < 1e-6
+    wrong = perfect.flip(1)
+    assert DiceLoss(smooth=0)(wrong, target) > 0.99
+    # the ignored pixel's prediction does not matter
+    other = perfect.clone()
+    other[0, :, 1, 1] = torch.tensor([100., -100.])
+    torch.testing.assert_close(DiceLoss()(other, target), DiceLoss()(perfect, target))

@@ -107,3 +107,22 @@ def test_corrupt_image_in_a_loader_worker_is_one_line(tmp_path, neon_root):
     assert last.startswith('error: ') and last.endswith('.png: cannot decode image '
                                                         '(corrupt or not an image)'), last
     assert 'Traceback' not in out.stderr
+
+
+def test_segmentor_through_the_same_tools(tmp_path, composites_root):
+    config = osp.join(ROOT, 'configs', 'fcn', 'fcn8s_r18_mnist_composites.py')
+    data = [f'{k}={v}' for k, v in data_options(composites_root, coco=False).items()]
+    small = ['train_cfg.max_iters=3', 'train_cfg.val_interval=3', 'param_scheduler.0.end=2',
+             'param_scheduler.1.begin=2', 'train_dataloader.batch_size=2',
+             'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False']
+    out = _tool('train.py', config, '--work-dir', str(tmp_path / 'w'), '--cfg-options',
+                *small, *data)
+    assert out.returncode == 0, out.stderr[-2000:]
+    out = _tool('test.py', config, str(tmp_path / 'w' / 'iter_3.pth'), '--work-dir',
+                str(tmp_path / 't'), '--show-dir', str(tmp_path / 'vis'), '--cfg-options', *data)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert 'seg/mIoU=' in out.stdout.strip().splitlines()[-1]
+    drawn = sorted(os.listdir(tmp_path / 'vis'))
+    assert drawn == [f'{i:06d}.png' for i in range(4)]  # every val image
+    import cv2
+    assert cv2.imread(str(tmp_path / 'vis' / drawn[0])).shape == (128, 256, 3)  # gt | pred

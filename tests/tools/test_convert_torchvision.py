@@ -151,3 +151,16 @@ def test_ssd_coco80_keeps_80_classes_per_prior(ssd_models):
     assert w.shape[0] == 6 * 81
     # prior 1's class 'person' (id 1) -> row 81 (detplug label 0); background -> row 81 + 80
     assert torch.equal(w[81], w_tv[91 + 1]) and torch.equal(w[81 + 80], w_tv[91])
+
+
+@pytest.mark.parametrize('name', ['fcn_r50_d8', 'deeplabv3_r50_d8'])
+def test_segmentation_logits_match(name, neon_root):
+    from benchmarks.seg_latency import detplug_logits, normalised, random_pair
+    image = cv2.imread(osp.join(neon_root, 'val', 'OSBS_029.png'))[:200, :264]  # not square
+    tv, det = random_pair(name, [image, cv2.flip(image, 1)])
+    with torch.no_grad():
+        t = tv(normalised(det, image)[0])['out'][0]
+        d = detplug_logits(det, image)
+    diff = (t - d).abs().max().item()
+    print(f'{name}: logits {tuple(d.shape)}, spread {t.std().item():.3f}, max |diff| {diff:.2e}')
+    assert t.std() > 0.1 and diff <= 1e-4

@@ -47,30 +47,39 @@ def same_normalisation(model, mean, std):
     model.transform.image_mean, model.transform.image_std = list(mean), list(std)
 
 
-def random_faster_rcnn(images_bgr, seed=0):
-    """fasterrcnn_resnet50_fpn with random weights that behave like trained ones: BatchNorm
-    statistics measured on ``images_bgr`` (activations keep their scale), random affine
-    parts, and heads spread enough to give tens of detections per image."""
-    from torchvision.models.detection import fasterrcnn_resnet50_fpn
-    torch.manual_seed(seed)
-    model = fasterrcnn_resnet50_fpn(weights=None, weights_backbone=None)
-    same_normalisation(model, [0.485 * 255, 0.456 * 255, 0.406 * 255],
-                       [0.229 * 255, 0.224 * 255, 0.225 * 255])
+def calibrate_batchnorm(model, run):
+    """Random weights that keep activations at their scale: every BatchNorm's statistics
+    measured by ``run()`` (one forward pass on real images), random affine parts."""
     bns = [m for m in model.modules() if isinstance(m, torch.nn.BatchNorm2d)]
     for bn in bns:
         bn.reset_running_stats()
         bn.momentum = None  # cumulative average over this one batch
     model.train()
     with torch.no_grad():
-        model.backbone(model.transform([to_torchvision_input(i) for i in images_bgr])[0].tensors)
+        run()
         for bn in bns:
             bn.weight.uniform_(0.5, 1.5)
             bn.bias.normal_(0, 0.1)
+    return model.eval()
+
+
+def random_faster_rcnn(images_bgr, seed=0):
+    """fasterrcnn_resnet50_fpn with random weights that behave like trained ones: BatchNorm
+    calibrated on ``images_bgr`` and heads spread enough to give tens of detections per
+    image."""
+    from torchvision.models.detection import fasterrcnn_resnet50_fpn
+    torch.manual_seed(seed)
+    model = fasterrcnn_resnet50_fpn(weights=None, weights_backbone=None)
+    same_normalisation(model, [0.485 * 255, 0.456 * 255, 0.406 * 255],
+                       [0.229 * 255, 0.224 * 255, 0.225 * 255])
+    calibrate_batchnorm(model, lambda: model.backbone(
+        model.transform([to_torchvision_input(i) for i in images_bgr])[0].tensors))
+    with torch.no_grad():
         torch.nn.init.normal_(model.rpn.head.cls_logits.weight, std=0.05)
         torch.nn.init.normal_(model.rpn.head.bbox_pred.weight, std=0.02)
         torch.nn.init.normal_(model.roi_heads.box_predictor.cls_score.weight, std=0.007)
         torch.nn.init.normal_(model.roi_heads.box_predictor.bbox_pred.weight, std=0.02)
-    return model.eval()
+    return model
 
 
 def random_ssd(images_bgr, seed=0):

@@ -1,5 +1,6 @@
 """Augmentations mmcv does not ship: 90-degree rotation (for overhead imagery)
-and photometric jitter. Both keep ``gt_bboxes`` (and ``proposals``) exact."""
+and photometric jitter. Both keep ``gt_bboxes`` (and ``proposals``, ``gt_seg_map``)
+exact."""
 import numpy as np
 from mmcv.transforms import BaseTransform
 from mmcv.transforms.utils import cache_randomness
@@ -27,6 +28,8 @@ class RandomRot90(BaseTransform):
         for _ in range(k):  # one counter-clockwise quarter turn at a time
             h, w = results['img'].shape[:2]
             results['img'] = np.ascontiguousarray(np.rot90(results['img']))
+            if 'gt_seg_map' in results:
+                results['gt_seg_map'] = np.ascontiguousarray(np.rot90(results['gt_seg_map']))
             for key in ('gt_bboxes', 'proposals'):
                 if key in results:
                     b = results[key]

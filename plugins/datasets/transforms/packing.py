@@ -1,12 +1,13 @@
-"""Pack a pipeline's result dict into ``inputs`` (C, H, W tensor) and a DetDataSample."""
+"""Pack a pipeline's result dict into ``inputs`` (C, H, W tensor) and a data sample
+(DetDataSample for detection, SegDataSample for segmentation)."""
 import numpy as np
 import torch
 from mmcv.transforms import BaseTransform
-from mmengine.structures import InstanceData
+from mmengine.structures import InstanceData, PixelData
 
 from plugins.datasets.coco import DataError
 from plugins.registry import TRANSFORMS
-from plugins.structures import DetDataSample
+from plugins.structures import DetDataSample, SegDataSample
 
 
 @TRANSFORMS.register_module()
@@ -20,10 +21,6 @@ class PackDetInputs(BaseTransform):
         self.meta_keys = meta_keys
 
     def transform(self, results: dict) -> dict:
-        img = results['img']
-        if img.ndim == 2:
-            img = img[..., None]
-        inputs = torch.from_numpy(np.ascontiguousarray(img.transpose(2, 0, 1)))
         sample = DetDataSample()
         gt = InstanceData()
         bboxes = results.get('gt_bboxes', np.zeros((0, 4), np.float32))
@@ -39,7 +36,33 @@ class PackDetInputs(BaseTransform):
             sample.proposals = InstanceData(
                 bboxes=torch.as_tensor(results['proposals'], dtype=torch.float32).reshape(-1, 4),
                 scores=torch.as_tensor(results['proposal_scores'], dtype=torch.float32))
-        meta = {k: results[k] for k in self.meta_keys if k in results}
-        meta.setdefault('scale_factor', (1.0, 1.0))
-        sample.set_metainfo(meta)
-        return dict(inputs=inputs, data_samples=sample)
+        return pack(results, sample, self.meta_keys)
+
+
+def pack(results: dict, sample, meta_keys) -> dict:
+    img = results['img']
+    if img.ndim == 2:
+        img = img[..., None]
+    meta = {k: results[k] for k in meta_keys if k in results}
+    meta.setdefault('scale_factor', (1.0, 1.0))
+    sample.set_metainfo(meta)
+    return dict(inputs=torch.from_numpy(np.ascontiguousarray(img.transpose(2, 0, 1))),
+                data_samples=sample)
+
+
+@TRANSFORMS.register_module()
+class PackSegInputs(BaseTransform):
+    """Args:
+        meta_keys: result keys copied into the data sample's metainfo.
+    """
+
+    def __init__(self, meta_keys=('img_path', 'seg_map_path', 'ori_shape', 'img_shape',
+                                  'scale_factor', 'flip', 'flip_direction')):
+        self.meta_keys = meta_keys
+
+    def transform(self, results: dict) -> dict:
+        sample = SegDataSample()
+        if 'gt_seg_map' in results:
+            sample.gt_sem_seg = PixelData(
+                data=torch.from_numpy(np.ascontiguousarray(results['gt_seg_map'])[None]).long())
+        return pack(results, sample, self.meta_keys)

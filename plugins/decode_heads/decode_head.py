@@ -1,0 +1,69 @@
+"""What every decode head shares: input selection, loss and prediction.
+
+Shapes: N images, C classes; inputs are the backbone's (or neck's) maps
+[(N, C_l, H_l, W_l)]; a head's ``forward`` turns the ones it selects into
+logits (N, C, h, w) at its own resolution.
+- loss: labels padded with ``ignore_index`` to the padded input size (H, W) ->
+  forward -> logits resized (bilinear) to (H, W) -> each of ``loss_decode``
+  (pixels labelled ``ignore_index`` count for none) -> dict.
+- predict: forward -> logits resized to the padded batch input size.
+"""
+from typing import Dict, List, Sequence, Union
+
+import torch
+import torch.nn.functional as F
+from mmengine.model import BaseModule
+
+from plugins.registry import MODELS
+
+LOSS_NAMES = {'CrossEntropyLoss': 'loss_ce', 'DiceLoss': 'loss_dice'}
+
+
+class BaseDecodeHead(BaseModule):
+    """Args:
+        num_classes: classes C (background included, if it is a class).
+        in_index: which input map(s) the head reads: an int or a list.
+        loss_decode: one loss config or a list of them, summed.
+        ignore_index: the label of unlabelled pixels.
+        align_corners: for every bilinear resize of logits.
+    """
+
+    def __init__(self, num_classes: int, in_index: Union[int, Sequence[int]] = -1,
+                 loss_decode: Union[dict, List[dict]] = dict(type='CrossEntropyLoss',
+                                                             ignore_index=255),
+                 ignore_index: int = 255, align_corners: bool = False, init_cfg=None):
+        super().__init__(init_cfg)
+        self.num_classes, self.in_index = num_classes, in_index
+        self.ignore_index, self.align_corners = ignore_index, align_corners
+        configs = loss_decode if isinstance(loss_decode, (list, tuple)) else [loss_decode]
+        self.losses = torch.nn.ModuleList(MODELS.build(c) for c in configs)
+
+    def select(self, inputs: Sequence[torch.Tensor]):
+        if isinstance(self.in_index, int):
+            return inputs[self.in_index]
+        return [inputs[i] for i in self.in_index]
+
+    def resize(self, logits: torch.Tensor, size) -> torch.Tensor:
+        if tuple(logits.shape[-2:]) == tuple(size):
+            return logits
+        return F.interpolate(logits, size=tuple(size), mode='bilinear',
+                             align_corners=self.align_corners)
+
+    def loss(self, inputs: Sequence[torch.Tensor], data_samples,
+             input_size) -> Dict[str, torch.Tensor]:
+        """input_size: (H, W) of the padded batch."""
+        logits = self.resize(self.forward(inputs), input_size)
+        labels = logits.new_full((len(data_samples), *input_size), self.ignore_index,
+                                 dtype=torch.long)
+        for i, sample in enumerate(data_samples):
+            gt = sample.gt_sem_seg.data.squeeze(0)
+            labels[i, :gt.shape[0], :gt.shape[1]] = gt
+        valid = int((labels != self.ignore_index).sum())
+        out = {}
+        for loss in self.losses:
+            name = LOSS_NAMES.get(type(loss).__name__, f'loss_{type(loss).__name__.lower()}')
+            out[name] = out.get(name, 0) + loss(logits, labels, valid)
+        return out
+
+    def predict(self, inputs: Sequence[torch.Tensor], input_size) -> torch.Tensor:
+        return self.resize(self.forward(inputs), input_size)

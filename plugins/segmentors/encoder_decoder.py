@@ -1,0 +1,66 @@
+"""Encoder-decoder segmentor: backbone [-> neck] -> decode head [+ auxiliary head].
+
+Shapes: inputs (N, 3, H, W) normalised and padded by the data preprocessor;
+feats [(N, C_l, H_l, W_l)]; logits (N, C, H, W) for C classes.
+- forward(mode='loss'): decode head losses, plus the auxiliary head's as
+  ``aux.loss_*`` (each scaled by its loss configs' own ``loss_weight``).
+- forward(mode='predict'): logits at the padded input size -> per image: crop the
+  padding, resize to the original image -> ``seg_logits`` and ``pred_sem_seg``
+  (argmax) on each data sample.
+- forward(mode='tensor'): the decode head's logits.
+"""
+from typing import Optional
+
+import torch
+import torch.nn.functional as F
+from mmengine.model import BaseModel
+from mmengine.structures import PixelData
+
+from plugins.registry import MODELS
+
+
+@MODELS.register_module()
+class EncoderDecoder(BaseModel):
+    """Args:
+        backbone, decode_head, neck, auxiliary_head: component configs; neck and
+            auxiliary head are optional.
+        data_preprocessor: normalisation and padding config.
+    """
+
+    def __init__(self, backbone: dict, decode_head: dict, neck: Optional[dict] = None,
+                 auxiliary_head: Optional[dict] = None, data_preprocessor: Optional[dict] = None,
+                 init_cfg=None):
+        super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        self.backbone = MODELS.build(backbone)
+        self.neck = MODELS.build(neck) if neck is not None else None
+        self.decode_head = MODELS.build(decode_head)
+        self.auxiliary_head = MODELS.build(auxiliary_head) if auxiliary_head is not None else None
+
+    def extract_feat(self, inputs: torch.Tensor):
+        feats = self.backbone(inputs)
+        return self.neck(feats) if self.neck is not None else feats
+
+    def forward(self, inputs, data_samples=None, mode: str = 'tensor'):
+        if mode not in ('loss', 'predict', 'tensor'):
+            raise ValueError(f'mode must be "loss", "predict" or "tensor", got "{mode}"')
+        feats = self.extract_feat(inputs)
+        if mode == 'tensor':
+            return self.decode_head(feats)
+        if mode == 'loss':
+            size = inputs.shape[-2:]
+            losses = self.decode_head.loss(feats, data_samples, size)
+            if self.auxiliary_head is not None:
+                losses.update({f'aux.{k}': v for k, v in
+                               self.auxiliary_head.loss(feats, data_samples, size).items()})
+            return losses
+        logits = self.decode_head.predict(feats, inputs.shape[-2:])
+        for sample, logit in zip(data_samples, logits):
+            h, w = sample.metainfo.get('img_shape', logit.shape[-2:])
+            logit = logit[:, :h, :w]
+            ori = sample.metainfo.get('ori_shape', (h, w))
+            if tuple(ori) != (h, w):
+                logit = F.interpolate(logit[None], size=tuple(ori), mode='bilinear',
+                                      align_corners=self.decode_head.align_corners)[0]
+            sample.seg_logits = PixelData(data=logit)
+            sample.pred_sem_seg = PixelData(data=logit.argmax(0, keepdim=True))
+        return data_samples
