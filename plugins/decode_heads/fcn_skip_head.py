@@ -9,7 +9,6 @@ FCN-32s uses only the coarsest map (``in_index`` of length 1), FCN-16s adds the
 stride-16 map, FCN-8s the stride-8 map too. Every transposed conv starts as
 bilinear interpolation and is learned.
 """
-import math
 from typing import Sequence
 
 import torch

@@ -9,15 +9,13 @@ feats [(N, C_l, H_l, W_l)]; detections per image.
 """
 from typing import Optional
 
-import torch
-from mmengine.model import BaseModel
-
+from plugins.detectors.base import BackboneModel
 from plugins.registry import MODELS
 from plugins.structures import set_predictions
 
 
 @MODELS.register_module()
-class SingleStageDetector(BaseModel):
+class SingleStageDetector(BackboneModel):
     """Args:
         backbone, neck, bbox_head: component configs; neck is optional.
         data_preprocessor: normalisation and padding config.
@@ -25,18 +23,11 @@ class SingleStageDetector(BaseModel):
 
     def __init__(self, backbone: dict, bbox_head: dict, neck: Optional[dict] = None,
                  data_preprocessor: Optional[dict] = None, init_cfg=None):
-        super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
-        self.backbone = MODELS.build(backbone)
-        self.neck = MODELS.build(neck) if neck is not None else None
+        super().__init__(backbone, neck, data_preprocessor, init_cfg)
         self.bbox_head = MODELS.build(bbox_head)
 
-    def extract_feat(self, inputs: torch.Tensor):
-        feats = self.backbone(inputs)
-        return self.neck(feats) if self.neck is not None else feats
-
     def forward(self, inputs, data_samples=None, mode: str = 'tensor'):
-        if mode not in ('loss', 'predict', 'tensor'):
-            raise ValueError(f'mode must be "loss", "predict" or "tensor", got "{mode}"')
+        self.check_mode(mode)
         feats = self.extract_feat(inputs)
         if mode == 'tensor':
             return self.bbox_head(feats)

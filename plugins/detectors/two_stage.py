@@ -17,15 +17,15 @@ predictions are the proposals, label 0); ``rpn_head=None`` gives Fast R-CNN
 from typing import List, Optional
 
 import torch
-from mmengine.model import BaseModel
 from mmengine.structures import InstanceData
 
+from plugins.detectors.base import BackboneModel
 from plugins.registry import MODELS
 from plugins.structures import set_predictions
 
 
 @MODELS.register_module()
-class TwoStageDetector(BaseModel):
+class TwoStageDetector(BackboneModel):
     """Args:
         backbone, neck, rpn_head, roi_head: component configs; neck is optional,
             and so is one of rpn_head (proposals from the data) or roi_head
@@ -36,17 +36,11 @@ class TwoStageDetector(BaseModel):
     def __init__(self, backbone: dict, rpn_head: Optional[dict] = None,
                  roi_head: Optional[dict] = None, neck: Optional[dict] = None,
                  data_preprocessor: Optional[dict] = None, init_cfg=None):
-        super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         if rpn_head is None and roi_head is None:
             raise ValueError('a two-stage detector needs an rpn_head, a roi_head or both')
-        self.backbone = MODELS.build(backbone)
-        self.neck = MODELS.build(neck) if neck is not None else None
+        super().__init__(backbone, neck, data_preprocessor, init_cfg)
         self.rpn_head = MODELS.build(rpn_head) if rpn_head is not None else None
         self.roi_head = MODELS.build(roi_head) if roi_head is not None else None
-
-    def extract_feat(self, inputs: torch.Tensor):
-        feats = self.backbone(inputs)
-        return self.neck(feats) if self.neck is not None else feats
 
     def _loaded_proposals(self, data_samples) -> List[InstanceData]:
         if not all('proposals' in s for s in data_samples):
@@ -55,8 +49,7 @@ class TwoStageDetector(BaseModel):
         return [s.proposals for s in data_samples]
 
     def forward(self, inputs, data_samples=None, mode: str = 'tensor'):
-        if mode not in ('loss', 'predict', 'tensor'):
-            raise ValueError(f'mode must be "loss", "predict" or "tensor", got "{mode}"')
+        self.check_mode(mode)
         feats = self.extract_feat(inputs)
         if mode == 'tensor':
             return self.rpn_head(feats) if self.rpn_head is not None else feats

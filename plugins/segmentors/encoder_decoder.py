@@ -11,16 +11,15 @@ feats [(N, C_l, H_l, W_l)]; logits (N, C, H, W) for C classes.
 """
 from typing import Optional
 
-import torch
 import torch.nn.functional as F
-from mmengine.model import BaseModel
 from mmengine.structures import PixelData
 
+from plugins.detectors.base import BackboneModel
 from plugins.registry import MODELS
 
 
 @MODELS.register_module()
-class EncoderDecoder(BaseModel):
+class EncoderDecoder(BackboneModel):
     """Args:
         backbone, decode_head, neck, auxiliary_head: component configs; neck and
             auxiliary head are optional.
@@ -30,19 +29,12 @@ class EncoderDecoder(BaseModel):
     def __init__(self, backbone: dict, decode_head: dict, neck: Optional[dict] = None,
                  auxiliary_head: Optional[dict] = None, data_preprocessor: Optional[dict] = None,
                  init_cfg=None):
-        super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
-        self.backbone = MODELS.build(backbone)
-        self.neck = MODELS.build(neck) if neck is not None else None
+        super().__init__(backbone, neck, data_preprocessor, init_cfg)
         self.decode_head = MODELS.build(decode_head)
         self.auxiliary_head = MODELS.build(auxiliary_head) if auxiliary_head is not None else None
 
-    def extract_feat(self, inputs: torch.Tensor):
-        feats = self.backbone(inputs)
-        return self.neck(feats) if self.neck is not None else feats
-
     def forward(self, inputs, data_samples=None, mode: str = 'tensor'):
-        if mode not in ('loss', 'predict', 'tensor'):
-            raise ValueError(f'mode must be "loss", "predict" or "tensor", got "{mode}"')
+        self.check_mode(mode)
         feats = self.extract_feat(inputs)
         if mode == 'tensor':
             return self.decode_head(feats)

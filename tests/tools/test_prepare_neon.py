@@ -5,7 +5,6 @@ import os.path as osp
 import pytest
 
 import prepare_neon
-from tests.conftest import ROOT
 
 
 def test_converted_sets(neon_root):
