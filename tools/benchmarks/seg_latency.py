@@ -15,7 +15,9 @@ detplug's does not, and the comparison is of the same computation.
     python tools/benchmarks/seg_latency.py --runs 10
 
 Prints per model the median seconds per image, torchvision / detplug (>= 1 means
-detplug is at least as fast) and the largest logit difference.
+detplug is at least as fast) and the largest logit difference. ``--fuse-conv-bn``
+folds detplug's BatchNorm layers into its convolutions first (as ``tools/test.py
+--fuse-conv-bn``).
 """
 import argparse
 import glob
@@ -76,6 +78,8 @@ def main():
     parser.add_argument('--images', type=int, default=4)
     parser.add_argument('--runs', type=int, default=10, help='timed passes over the images')
     parser.add_argument('--size', type=int, default=400, help='image side, px')
+    parser.add_argument('--fuse-conv-bn', action='store_true',
+                        help="fold detplug's BatchNorm into its convs first")
     args = parser.parse_args()
     files = sorted(glob.glob(osp.join(args.data, 'val', '*.png')) +
                    glob.glob(osp.join(args.data, 'train', '*.png')))[:args.images]
@@ -83,9 +87,13 @@ def main():
         sys.exit(f'error: {args.data}: no images; run tools/prepare_neon.py --out {args.data}')
     images = [cv2.resize(cv2.imread(f), (args.size, args.size)) for f in files]
     print(f'{len(images)} NEON images at {args.size} px, batch 1, {args.runs} runs, '
-          f'torch threads {torch.get_num_threads()}')
+          f'torch threads {torch.get_num_threads()}'
+          f'{", detplug conv+BN fused" if args.fuse_conv_bn else ""}')
     for name in MODELS:
         tv, det = random_pair(name, images)
+        if args.fuse_conv_bn:
+            from mmcv.cnn import fuse_conv_bn
+            fuse_conv_bn(det)
         times = dict(torchvision=[], detplug=[])
         diff = 0.0
         with torch.no_grad():
