@@ -51,6 +51,7 @@ class FCNSkipHead(BaseDecodeHead):
                  loss_decode=dict(type='CrossEntropyLoss', ignore_index=255),
                  ignore_index: int = 255, align_corners: bool = False,
                  init_cfg=dict(type='Normal', layer='Conv2d', std=0.01)):
+        # the Normal init matches Conv2d only: the transposed convs keep their bilinear start
         super().__init__(num_classes, list(in_index), loss_decode, ignore_index, align_corners,
                          init_cfg)
         if not len(in_channels) == len(strides) == len(self.in_index):
@@ -62,12 +63,6 @@ class FCNSkipHead(BaseDecodeHead):
         self.ups = nn.ModuleList(upsample(num_classes, 2) for _ in strides[1:])
         self.final_up = upsample(num_classes, strides[0])
         self.stride = strides[0]
-
-    def init_weights(self):
-        super().init_weights()  # Normal init touches only the Conv2d score layers
-        for up in [*self.ups, self.final_up]:
-            with torch.no_grad():
-                up.weight.copy_(bilinear_kernel(self.num_classes, up.kernel_size[0]))
 
     def forward(self, inputs) -> torch.Tensor:
         maps = self.select(inputs)

@@ -49,9 +49,12 @@ class IoUMetric(BaseMetric):
         super().__init__(collect_device=collect_device, prefix=prefix)
         self.ignore_index, self.class_names = ignore_index, class_names
 
+    @property
+    def names(self) -> Sequence[str]:
+        return self.class_names or self.dataset_meta['classes']
+
     def process(self, data_batch, data_samples: Sequence) -> None:
-        names = self.class_names or self.dataset_meta['classes']
-        num_classes = len(names)
+        num_classes = len(self.names)
         for sample in data_samples:
             pred = sample['pred_sem_seg']['data'].squeeze(0).cpu()
             gt = sample['gt_sem_seg']['data'].squeeze(0).cpu().to(pred)
@@ -67,7 +70,7 @@ class IoUMetric(BaseMetric):
             self.results.append(confusion_matrix(pred, gt, num_classes, self.ignore_index).numpy())
 
     def compute_metrics(self, results: List[np.ndarray]) -> Dict[str, float]:
-        names = self.class_names or self.dataset_meta['classes']
+        names = self.names
         s = scores(np.sum(results, axis=0))
         rows = [f'{n:>12} {iou * 100:7.2f} {acc * 100:7.2f}'
                 for n, iou, acc in zip(names, s['IoU'], s['Acc'])]

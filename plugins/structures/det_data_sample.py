@@ -9,44 +9,27 @@
 from mmengine.structures import BaseDataElement, InstanceData
 
 
+def typed_field(name: str, dtype: type) -> property:
+    """A data-sample property stored as ``_<name>`` that only accepts ``dtype``."""
+
+    def get(self):
+        return getattr(self, f'_{name}')
+
+    def set_(self, value):
+        self.set_field(value, f'_{name}', dtype=dtype)
+
+    def delete(self):
+        delattr(self, f'_{name}')
+
+    return property(get, set_, delete)
+
+
 class DetDataSample(BaseDataElement):
     """Ground truth and predictions of one image."""
 
-    @property
-    def gt_instances(self) -> InstanceData:
-        return self._gt_instances
-
-    @gt_instances.setter
-    def gt_instances(self, value: InstanceData):
-        self.set_field(value, '_gt_instances', dtype=InstanceData)
-
-    @gt_instances.deleter
-    def gt_instances(self):
-        del self._gt_instances
-
-    @property
-    def pred_instances(self) -> InstanceData:
-        return self._pred_instances
-
-    @pred_instances.setter
-    def pred_instances(self, value: InstanceData):
-        self.set_field(value, '_pred_instances', dtype=InstanceData)
-
-    @pred_instances.deleter
-    def pred_instances(self):
-        del self._pred_instances
-
-    @property
-    def proposals(self) -> InstanceData:
-        return self._proposals
-
-    @proposals.setter
-    def proposals(self, value: InstanceData):
-        self.set_field(value, '_proposals', dtype=InstanceData)
-
-    @proposals.deleter
-    def proposals(self):
-        del self._proposals
+    gt_instances = typed_field('gt_instances', InstanceData)
+    pred_instances = typed_field('pred_instances', InstanceData)
+    proposals = typed_field('proposals', InstanceData)
 
 
 def set_predictions(data_samples, results) -> list:

@@ -8,30 +8,12 @@ the prediction, at the original image size; ``seg_logits``: ``PixelData(data=
 """
 from mmengine.structures import BaseDataElement, PixelData
 
+from plugins.structures.det_data_sample import typed_field
+
 
 class SegDataSample(BaseDataElement):
     """Ground truth and prediction of one image."""
 
-    @property
-    def gt_sem_seg(self) -> PixelData:
-        return self._gt_sem_seg
-
-    @gt_sem_seg.setter
-    def gt_sem_seg(self, value: PixelData):
-        self.set_field(value, '_gt_sem_seg', dtype=PixelData)
-
-    @property
-    def pred_sem_seg(self) -> PixelData:
-        return self._pred_sem_seg
-
-    @pred_sem_seg.setter
-    def pred_sem_seg(self, value: PixelData):
-        self.set_field(value, '_pred_sem_seg', dtype=PixelData)
-
-    @property
-    def seg_logits(self) -> PixelData:
-        return self._seg_logits
-
-    @seg_logits.setter
-    def seg_logits(self, value: PixelData):
-        self.set_field(value, '_seg_logits', dtype=PixelData)
+    gt_sem_seg = typed_field('gt_sem_seg', PixelData)
+    pred_sem_seg = typed_field('pred_sem_seg', PixelData)
+    seg_logits = typed_field('seg_logits', PixelData)
