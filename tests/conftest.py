@@ -12,6 +12,24 @@ from plugins.structures import DetDataSample
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, osp.join(ROOT, 'tools'))
+CONFIG = osp.join(ROOT, 'configs', 'faster_rcnn', 'faster_rcnn_r18_neon.py')
+# the default detector shrunk for tests run through the tools (--cfg-options)
+TINY = ['model.backbone.base_channels=8', 'model.rpn_head.in_channels=32',
+        'model.rpn_head.feat_channels=32', 'model.roi_head.bbox_head.in_channels=32',
+        'model.roi_head.bbox_head.fc_channels=32', 'train_dataloader.batch_size=2',
+        'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
+        'param_scheduler.0.end=2', 'param_scheduler.1.begin=2']
+
+
+def run_tool(name, *args, **kwargs):
+    """tools/<name> as a user runs it: a subprocess in the repository root."""
+    return subprocess.run([sys.executable, osp.join(ROOT, 'tools', name), *args], cwd=ROOT,
+                          capture_output=True, text=True, **kwargs)
+
+
+def data_args(root) -> list:
+    """--cfg-options entries pointing a NEON config at ``root``."""
+    return [f'{key}={value}' for key, value in data_options(str(root)).items()]
 
 
 @pytest.fixture(autouse=True, scope='session')
@@ -115,3 +133,15 @@ def shrink_schedule(cfg, iters: int):
         if 'end' in sched:
             sched.end = min(sched.end, iters)
     return cfg
+
+
+@pytest.fixture(scope='session')
+def tiny_run(neon_root, tmp_path_factory):
+    """tools/train.py on the tiny detector for 4 iterations, validated at the end:
+    the work dir, holding the dumped config, iter_4.pth and the logs."""
+    work = tmp_path_factory.mktemp('tiny_run')
+    out = run_tool('train.py', CONFIG, '--work-dir', str(work), '--cfg-options', *TINY,
+                   *data_args(neon_root), 'train_cfg.max_iters=4', 'train_cfg.val_interval=4',
+                   'default_hooks.logger.interval=1')
+    assert out.returncode == 0, out.stderr[-2000:]
+    return work

@@ -29,6 +29,7 @@ import sys
 
 import cv2
 import numpy as np
+from mmengine.utils import track_iter_progress
 from pycocotools import mask as mask_utils
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
@@ -93,7 +94,7 @@ def write_split(out, split, rng, background, glyphs, labels, args, count):
     os.makedirs(osp.join(out, 'images', split), exist_ok=True)
     os.makedirs(osp.join(out, 'labels', split), exist_ok=True)
     images, annotations = [], []
-    for i in range(count):
+    for i in track_iter_progress(list(range(count))):
         num = int(rng.integers(args.digits[0], args.digits[1] + 1))
         img, label_map, instances = compose(rng, background, glyphs, labels, args.size, num,
                                             args.min_side, args.max_side)

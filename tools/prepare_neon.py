@@ -18,6 +18,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 import numpy as np
+from mmengine.utils import track_iter_progress
 from PIL import Image
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -77,7 +78,7 @@ def convert(src: str, out: str, tile: int, overlap: int, min_visible: float) -> 
         boxes = read_voc(osp.join(src, stem + '.xml'))
         boxes[:, 0::2] = boxes[:, 0::2].clip(0, w)
         boxes[:, 1::2] = boxes[:, 1::2].clip(0, h)
-        for x1, y1, x2, y2 in tile_windows(w, h, tile, overlap):
+        for x1, y1, x2, y2 in track_iter_progress(list(tile_windows(w, h, tile, overlap))):
             kept, _ = boxes_in_window(boxes, (x1, y1, x2, y2), min_visible)
             name = f'train/{stem}_{x1}_{y1}.png'
             Image.fromarray(img[y1:y2, x1:x2]).save(osp.join(out, name))

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Create .venv with detplug and its pinned dependencies, unless it already works.
+# Create .venv with detplug, its pinned dependencies and test extras, and the example
+# outside plugin (examples/giou_plugin), unless it already works.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if .venv/bin/python -c "import plugins, torch, torchvision, mmengine, mmcv, pycocotools, pytest" \
-    2>/dev/null; then
+if .venv/bin/python -c "import plugins, torch, torchvision, mmengine, mmcv, pycocotools, pytest, \
+onnxruntime, tensorboard, detplug_giou" 2>/dev/null; then
   exit 0
 fi
-echo "setting up .venv (torch, torchvision, mmengine, mmcv-lite, pycocotools; ~1-2 min)"
+echo "setting up .venv (torch, torchvision, mmengine, mmcv-lite, pycocotools, onnxruntime; ~1-2 min)"
 rm -rf .venv
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e '.[tests]'
+.venv/bin/python -m pip install --quiet --no-deps -e examples/giou_plugin

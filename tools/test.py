@@ -36,7 +36,7 @@ def main():
     if args.out:
         cfg.test_evaluator.outfile = args.out
     if args.tta:
-        missing = [k for k in ('tta_model', 'tta_pipeline') if k not in cfg]
+        missing = [k for k in ('tta_model', 'tta_pipeline') if cfg.get(k) is None]
         if missing:
             raise ValueError(f'{args.config}: --tta needs {" and ".join(missing)} in the config')
         cfg.model = dict(cfg.tta_model, module=cfg.model)

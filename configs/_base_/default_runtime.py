@@ -9,9 +9,11 @@ default_hooks = dict(
     checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=200, max_keep_ckpts=2,
                     backend_args=dict(backend='atomic_local')),
     sampler_seed=dict(type='DistSamplerSeedHook'),
-    visualization=dict(type='DetVisualizationHook'))
+    # every 50th validation image drawn to the vis backends; test images with --show-dir
+    visualization=dict(type='DetVisualizationHook', interval=50))
 # stores only plain types in checkpoints so they load with torch.load(weights_only=True)
-custom_hooks = [dict(type='SafeCheckpointHook')]
+# (and a progress bar with ETA over the test set)
+custom_hooks = [dict(type='SafeCheckpointHook'), dict(type='ProgressBarHook')]
 
 env_cfg = dict(cudnn_benchmark=False,
                mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),

@@ -32,6 +32,13 @@ def _predictor(cin: int, cout: int, separable: bool, norm_cfg: dict) -> nn.Modul
                          nn.Conv2d(cin, cout, 1))
 
 
+def _at_most(k: int, x: torch.Tensor):
+    """min(k, len(x)); while tracing (ONNX export) a tensor, so the count stays dynamic."""
+    if torch.jit.is_tracing():
+        return torch.clamp(torch._shape_as_tensor(x)[0], max=k)
+    return min(k, x.shape[0])
+
+
 @MODELS.register_module()
 class SSDHead(BaseModule):
     """Args:
@@ -78,9 +85,11 @@ class SSDHead(BaseModule):
                 [conv(f) for conv, f in zip(self.reg_convs, feats)])
 
     def _priors(self, feats, data_samples) -> torch.Tensor:
+        # plain ints: while tracing (ONNX export) the priors become constants
         input_size = data_samples[0].metainfo.get('batch_input_shape')
-        return torch.cat(self.prior_generator.grid_anchors(
-            [f.shape[-2:] for f in feats], feats[0].device, input_size))
+        input_size = None if input_size is None else tuple(int(v) for v in input_size)
+        sizes = [(int(f.shape[-2]), int(f.shape[-1])) for f in feats]
+        return torch.cat(self.prior_generator.grid_anchors(sizes, feats[0].device, input_size))
 
     def loss(self, feats, data_samples) -> Dict[str, torch.Tensor]:
         cls_maps, reg_maps = self(feats)
@@ -119,7 +128,7 @@ class SSDHead(BaseModule):
             for c in range(self.num_classes):
                 scores = probs[i, :, c]
                 idx = torch.nonzero(scores > self.score_thr).squeeze(1)
-                top, order = scores[idx].topk(min(self.nms_pre, idx.numel()))
+                top, order = scores[idx].topk(_at_most(self.nms_pre, idx))
                 keep_boxes.append(boxes[idx[order]])
                 keep_scores.append(top)
                 keep_labels.append(torch.full_like(order, c))

@@ -64,10 +64,10 @@ class StandardRoIHead(BaseModule):
     def predict(self, feats, proposals: List[InstanceData], data_samples) -> List[InstanceData]:
         boxes = [p.bboxes for p in proposals]
         scores, deltas = self.bbox_head(self.roi_extractor(feats, _to_rois(boxes)))
-        results, start = [], 0
-        for props, sample in zip(boxes, data_samples):
-            end = start + props.shape[0]
-            results.append(self.bbox_head.predict(scores[start:end], deltas[start:end], props,
-                                                  sample.metainfo['img_shape']))
-            start = end
-        return results
+        sizes = [b.shape[0] for b in boxes]
+        if len(sizes) > 1:  # one image (ONNX export) keeps the count symbolic
+            scores, deltas = scores.split(sizes), deltas.split(sizes)
+        else:
+            scores, deltas = [scores], [deltas]
+        return [self.bbox_head.predict(s, d, b, sample.metainfo['img_shape'])
+                for s, d, b, sample in zip(scores, deltas, boxes, data_samples)]

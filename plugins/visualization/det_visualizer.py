@@ -1,7 +1,13 @@
-"""Draw ground-truth and predicted boxes, or semantic label maps, on an image with
-MMEngine's Visualizer."""
+"""Draw ground truth and predictions with MMEngine's Visualizer: boxes with class
+and score, instance masks, or semantic label maps blended in the dataset's palette.
+
+``draw_det`` / ``draw_sem_seg`` return the drawn image; ``add_datasample`` (what
+MMEngine's hooks call) draws the right one and hands it to every vis backend
+(local files, TensorBoard) and, with ``out_file``, writes it.
+"""
 from typing import Optional, Sequence
 
+import mmcv
 import numpy as np
 from mmengine.visualization import Visualizer
 
@@ -13,36 +19,47 @@ class DetLocalVisualizer(Visualizer):
     """Args:
         name: instance name (MMEngine visualizers are named singletons).
         classes: class names for labels; set from the dataset when None.
-        gt_color, pred_color: box colours.
+        gt_color, pred_color: box and mask colours.
+        mask_alpha: opacity of drawn instance masks.
         vis_backends, save_dir: as in MMEngine's Visualizer.
     """
 
     def __init__(self, name: str = 'visualizer', classes: Optional[Sequence[str]] = None,
-                 gt_color: str = 'lime', pred_color: str = 'red',
+                 gt_color: str = 'lime', pred_color: str = 'red', mask_alpha: float = 0.4,
                  vis_backends: Optional[list] = None, save_dir: Optional[str] = None):
         super().__init__(name=name, vis_backends=vis_backends, save_dir=save_dir)
         self.classes, self.gt_color, self.pred_color = classes, gt_color, pred_color
+        self.mask_alpha = mask_alpha
 
     def _label(self, label: int) -> str:
         if self.classes is None and self.dataset_meta:
             self.classes = self.dataset_meta.get('classes')
         return self.classes[label] if self.classes else str(label)
 
+    def _draw_instances(self, instances, color: str, with_scores: bool) -> None:
+        if 'masks' in instances:
+            masks = np.asarray(instances.masks.cpu() if hasattr(instances.masks, 'cpu')
+                               else instances.masks, dtype=bool)
+            self.draw_binary_masks(masks, colors=color, alphas=self.mask_alpha)
+        self.draw_bboxes(instances.bboxes, edge_colors=color,
+                         line_widths=1.5 if with_scores else 1)
+        if with_scores:
+            texts = [f'{self._label(int(lab))} {float(s):.2f}'
+                     for lab, s in zip(instances.labels, instances.scores)]
+            self.draw_texts(texts, instances.bboxes[:, :2], colors=color, font_sizes=6)
+
     def draw_det(self, image: np.ndarray, data_sample, score_thr: float = 0.3,
                  draw_gt: bool = True) -> np.ndarray:
-        """Return ``image`` (H, W, 3 RGB) with gt boxes (thin) and predictions (with scores)."""
+        """Return ``image`` (H, W, 3 RGB) with gt (thin) and predictions above ``score_thr``
+        (with class and score), each with its masks when the instances have ``masks``."""
         self.set_image(image)
         if draw_gt and 'gt_instances' in data_sample and len(data_sample.gt_instances):
-            self.draw_bboxes(data_sample.gt_instances.bboxes, edge_colors=self.gt_color,
-                             line_widths=1)
+            self._draw_instances(data_sample.gt_instances, self.gt_color, with_scores=False)
         if 'pred_instances' in data_sample:
             pred = data_sample.pred_instances
             pred = pred[pred.scores > score_thr]
             if len(pred):
-                self.draw_bboxes(pred.bboxes, edge_colors=self.pred_color, line_widths=1.5)
-                texts = [f'{self._label(int(lab))} {float(s):.2f}'
-                         for lab, s in zip(pred.labels, pred.scores)]
-                self.draw_texts(texts, pred.bboxes[:, :2], colors=self.pred_color, font_sizes=6)
+                self._draw_instances(pred, self.pred_color, with_scores=True)
         return self.get_image()
 
     def draw_sem_seg(self, image: np.ndarray, data_sample, alpha: float = 0.5,
@@ -66,3 +83,26 @@ class DetLocalVisualizer(Visualizer):
             if tuple(gt.shape[-2:]) == image.shape[:2]:
                 panels.insert(0, blend(gt))
         return np.concatenate(panels, axis=1)
+
+    def draw(self, image: np.ndarray, data_sample, draw_gt: bool = True,
+             score_thr: float = 0.3) -> np.ndarray:
+        """Detections or label map, whichever the data sample holds."""
+        if 'pred_sem_seg' in data_sample:
+            return self.draw_sem_seg(image, data_sample, draw_gt=draw_gt)
+        return self.draw_det(image, data_sample, score_thr, draw_gt)
+
+    def add_datasample(self, name: str, image: np.ndarray, data_sample=None,
+                       draw_gt: bool = True, draw_pred: bool = True, show: bool = False,
+                       wait_time: float = 0, out_file: Optional[str] = None,
+                       score_thr: float = 0.3, step: int = 0) -> np.ndarray:
+        """Draw ``data_sample`` on ``image`` (RGB), send it to the vis backends as
+        ``name`` at ``step``, and write it to ``out_file`` (if given)."""
+        drawn = image if data_sample is None else self.draw(image, data_sample, draw_gt,
+                                                            score_thr if draw_pred else 2.0)
+        if show:
+            self.show(drawn, win_name=name, wait_time=wait_time)
+        if out_file is not None:
+            mmcv.imwrite(drawn[..., ::-1], out_file)
+        else:
+            self.add_image(name, drawn, step)
+        return drawn

@@ -10,27 +10,11 @@ import time
 
 import torch
 
-from tests.conftest import ROOT, data_options
-
-CONFIG = osp.join(ROOT, 'configs', 'faster_rcnn', 'faster_rcnn_r18_neon.py')
-TINY = ['model.backbone.base_channels=8', 'model.rpn_head.in_channels=32',
-        'model.rpn_head.feat_channels=32', 'model.roi_head.bbox_head.in_channels=32',
-        'model.roi_head.bbox_head.fc_channels=32', 'train_dataloader.batch_size=2',
-        'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
-        'param_scheduler.0.end=2', 'param_scheduler.1.begin=2']
-
-
-def _data(root):
-    return [f'{key}={value}' for key, value in data_options(str(root)).items()]
-
-
-def _tool(name, *args, **kwargs):
-    return subprocess.run([sys.executable, osp.join(ROOT, 'tools', name), *args], cwd=ROOT,
-                          capture_output=True, text=True, **kwargs)
+from tests.conftest import CONFIG, ROOT, TINY, data_args, data_options, run_tool
 
 
 def test_misspelt_type_is_one_line_with_a_suggestion(tmp_path):
-    out = _tool('train.py', CONFIG, '--work-dir', str(tmp_path),
+    out = run_tool('train.py', CONFIG, '--work-dir', str(tmp_path),
                 '--cfg-options', 'model.rpn_head.anchor_generator.type=AnchorGenerater')
     assert out.returncode == 1
     last = out.stderr.strip().splitlines()[-1]
@@ -39,10 +23,10 @@ def test_misspelt_type_is_one_line_with_a_suggestion(tmp_path):
 
 
 def test_missing_config_and_data_are_one_line(tmp_path):
-    out = _tool('train.py', 'configs/nope.py')
+    out = run_tool('train.py', 'configs/nope.py')
     assert out.returncode == 1 and out.stderr.strip() == 'error: configs/nope.py: config file not found'
-    out = _tool('train.py', CONFIG, '--work-dir', str(tmp_path), '--cfg-options', *TINY,
-                *_data(tmp_path / 'absent'))
+    out = run_tool('train.py', CONFIG, '--work-dir', str(tmp_path), '--cfg-options', *TINY,
+                *data_args(tmp_path / 'absent'))
     assert out.returncode == 1
     assert out.stderr.strip().splitlines()[-1].startswith('error: ')
     assert 'train.json: annotation file not found' in out.stderr
@@ -50,7 +34,7 @@ def test_missing_config_and_data_are_one_line(tmp_path):
 
 def test_sigkill_then_resume_then_test(tmp_path, neon_root):
     work = tmp_path / 'work'
-    args = [CONFIG, '--work-dir', str(work), '--cfg-options', *TINY, *_data(neon_root),
+    args = [CONFIG, '--work-dir', str(work), '--cfg-options', *TINY, *data_args(neon_root),
             'train_cfg.max_iters=12', 'train_cfg.val_interval=100',
             'default_hooks.checkpoint.interval=3', 'default_hooks.logger.interval=1']
     proc = subprocess.Popen([sys.executable, osp.join(ROOT, 'tools', 'train.py'), *args],
@@ -65,28 +49,28 @@ def test_sigkill_then_resume_then_test(tmp_path, neon_root):
     for path in saved:  # every checkpoint on disk is whole and loads safely
         torch.load(path, weights_only=True)
     assert not glob.glob(str(work / '.*tmp*'))
-    out = _tool('train.py', *args, '--resume')
+    out = run_tool('train.py', *args, '--resume')
     assert out.returncode == 0, out.stderr[-2000:]
     log = open(sorted(glob.glob(str(work / '*' / '*.log')))[-1]).read()
     assert 'resumed epoch: 0, iter: ' in log and 'Iter(train) [12/12]' in log
     assert (work / 'iter_12.pth').exists()
 
-    out = _tool('test.py', CONFIG, str(work / 'iter_12.pth'), '--work-dir', str(tmp_path / 't'),
+    out = run_tool('test.py', CONFIG, str(work / 'iter_12.pth'), '--work-dir', str(tmp_path / 't'),
                 '--out', str(tmp_path / 'dets.json'), '--show-dir', str(tmp_path / 'vis'),
-                '--cfg-options', *TINY, *_data(neon_root))
+                '--cfg-options', *TINY, *data_args(neon_root))
     assert out.returncode == 0, out.stderr[-2000:]
     assert 'coco/AP50=' in out.stdout.strip().splitlines()[-1]
     assert isinstance(json.load(open(tmp_path / 'dets.json')), list)
     assert os.listdir(tmp_path / 'vis') == ['OSBS_029.png']
     plain = out.stdout.strip().splitlines()[-1]
 
-    out = _tool('test.py', CONFIG, str(work / 'iter_12.pth'), '--work-dir', str(tmp_path / 't'),
-                '--fuse-conv-bn', '--cfg-options', *TINY, *_data(neon_root))
+    out = run_tool('test.py', CONFIG, str(work / 'iter_12.pth'), '--work-dir', str(tmp_path / 't'),
+                '--fuse-conv-bn', '--cfg-options', *TINY, *data_args(neon_root))
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == plain  # the same metrics, BN folded
 
-    out = _tool('test.py', CONFIG, str(work / 'iter_12.pth'), '--work-dir', str(tmp_path / 't'),
-                '--tta', '--cfg-options', *TINY, *_data(neon_root))
+    out = run_tool('test.py', CONFIG, str(work / 'iter_12.pth'), '--work-dir', str(tmp_path / 't'),
+                '--tta', '--cfg-options', *TINY, *data_args(neon_root))
     assert out.returncode == 0, out.stderr[-2000:]
     assert 'coco/AP50=' in out.stdout.strip().splitlines()[-1]
 
@@ -99,8 +83,8 @@ def test_corrupt_image_in_a_loader_worker_is_one_line(tmp_path, neon_root):
     for name in os.listdir(osp.join(neon_root, 'train')):
         data = open(osp.join(neon_root, 'train', name), 'rb').read()
         (tmp_path / 'train' / name).write_bytes(data[:300])  # truncated PNGs
-    data = [o for o in _data(neon_root) if not o.startswith('train_dataloader')]
-    out = _tool('train.py', CONFIG, '--work-dir', str(tmp_path / 'work'), '--cfg-options',
+    data = [o for o in data_args(neon_root) if not o.startswith('train_dataloader')]
+    out = run_tool('train.py', CONFIG, '--work-dir', str(tmp_path / 'work'), '--cfg-options',
                 *data, f'train_dataloader.dataset.data_root={tmp_path}')
     assert out.returncode == 1
     last = out.stderr.strip().splitlines()[-1]
@@ -115,10 +99,10 @@ def test_segmentor_through_the_same_tools(tmp_path, composites_root):
     small = ['train_cfg.max_iters=3', 'train_cfg.val_interval=3', 'param_scheduler.0.end=2',
              'param_scheduler.1.begin=2', 'train_dataloader.batch_size=2',
              'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False']
-    out = _tool('train.py', config, '--work-dir', str(tmp_path / 'w'), '--cfg-options',
+    out = run_tool('train.py', config, '--work-dir', str(tmp_path / 'w'), '--cfg-options',
                 *small, *data)
     assert out.returncode == 0, out.stderr[-2000:]
-    out = _tool('test.py', config, str(tmp_path / 'w' / 'iter_3.pth'), '--work-dir',
+    out = run_tool('test.py', config, str(tmp_path / 'w' / 'iter_3.pth'), '--work-dir',
                 str(tmp_path / 't'), '--show-dir', str(tmp_path / 'vis'), '--cfg-options', *data)
     assert out.returncode == 0, out.stderr[-2000:]
     assert 'seg/mIoU=' in out.stdout.strip().splitlines()[-1]

@@ -38,3 +38,29 @@ def test_sem_seg_blends_palette_colours_beside_the_ground_truth():
     assert drawn.shape == (4, 8, 3)  # ground truth | prediction
     assert drawn[0, 4].tolist() == [150, 50, 50] and drawn[1, 5].tolist() == [100, 100, 100]
     assert (drawn[:, :4] == [150, 50, 50]).all()
+
+
+def test_instance_masks_are_blended_and_add_datasample_writes_the_file(tmp_path):
+    import mmcv
+    vis = DetLocalVisualizer(name='test_mask_vis', classes=('Tree',))
+    sample = DetDataSample()
+    masks = torch.zeros(1, 32, 32, dtype=torch.bool)
+    masks[0, 8:16, 8:16] = True
+    sample.pred_instances = InstanceData(bboxes=torch.tensor([[8., 8, 16, 16]]),
+                                         scores=torch.tensor([0.9]), labels=torch.tensor([0]),
+                                         masks=masks)
+    image = np.full((32, 32, 3), 100, np.uint8)
+    drawn = vis.add_datasample('x', image, sample, out_file=str(tmp_path / 'x.png'))
+    assert drawn[12, 12, 0] > 100 and drawn[12, 12, 1] < 100  # red blended inside the mask
+    assert (drawn[24:, 24:] == 100).all()  # outside mask and box: untouched
+    assert (mmcv.imread(str(tmp_path / 'x.png'), channel_order='rgb') == drawn).all()
+
+
+def test_add_datasample_goes_to_the_vis_backends(tmp_path):
+    vis = DetLocalVisualizer(name='test_backend_vis', save_dir=str(tmp_path),
+                             vis_backends=[dict(type='LocalVisBackend')])
+    sample = DetDataSample()
+    sample.pred_instances = InstanceData(bboxes=torch.tensor([[2., 2, 10, 10]]),
+                                         scores=torch.tensor([0.9]), labels=torch.tensor([0]))
+    vis.add_datasample('val_img', np.zeros((16, 16, 3), np.uint8), sample, step=7)
+    assert (tmp_path / 'vis_data' / 'vis_image' / 'val_img_7.png').exists()

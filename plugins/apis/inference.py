@@ -1,0 +1,86 @@
+"""Use a trained model outside the Runner: build it from a config and checkpoint,
+then run it on image files or arrays.
+
+    model = init_model('configs/faster_rcnn/faster_rcnn_r18_neon.py', 'iter_2000.pth')
+    samples = inference(model, ['a.png', frame_bgr])  # DetDataSample / SegDataSample each
+
+The images go through the config's test pipeline minus its loading steps
+(``LoadImage``, ``LoadAnnotations``); predictions come back in the original
+image's pixels, as in ``tools/test.py``.
+"""
+import contextlib
+import logging
+from typing import List, Optional, Sequence, Union
+
+import mmcv
+import numpy as np
+import torch
+from mmcv.transforms import Compose
+from mmengine.config import Config
+from mmengine.logging import MMLogger
+from mmengine.registry import init_default_scope
+from mmengine.runner import load_checkpoint
+
+from plugins.registry import DATASETS, MODELS, TRANSFORMS
+
+_LOADING = ('LoadImage', 'LoadImageFromFile', 'LoadAnnotations')
+
+
+def init_model(config: Union[str, Config], checkpoint: Optional[str] = None,
+               cfg_options: Optional[dict] = None) -> torch.nn.Module:
+    """The config's model in eval mode, with ``model.cfg`` and ``model.dataset_meta``
+    (class names, palette) set; random weights when ``checkpoint`` is None."""
+    cfg = Config.fromfile(config) if isinstance(config, str) else config
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    init_default_scope(cfg.get('default_scope', 'plugins'))
+    model = MODELS.build(cfg.model)
+    meta = {}
+    if checkpoint is None:
+        with _quiet():
+            model.init_weights()
+    else:
+        # keys that do not fit the config's model are logged (MMEngine's warning)
+        meta = load_checkpoint(model, checkpoint, map_location='cpu').get('meta', {})
+    dataset_cls = DATASETS.get(cfg.test_dataloader.dataset.type)
+    model.dataset_meta = meta.get('dataset_meta') or dict(getattr(dataset_cls, 'METAINFO', {}))
+    model.cfg = cfg
+    return model.eval()
+
+
+@contextlib.contextmanager
+def _quiet():
+    """Hide MMEngine's per-parameter initialisation report."""
+    logger = MMLogger.get_current_instance()
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def inference_pipeline(cfg: Config) -> Compose:
+    """The test pipeline without its loading steps: it starts from ``results['img']``."""
+    steps = [t for t in cfg.test_dataloader.dataset.pipeline if t['type'] not in _LOADING]
+    return Compose([TRANSFORMS.build(t) for t in steps])
+
+
+def inference(model, images: Sequence[Union[str, np.ndarray]], batch_size: int = 1) -> List:
+    """Predict on image paths or BGR arrays (H, W, 3); one data sample per image."""
+    pipeline = inference_pipeline(model.cfg)
+    results = []
+    for start in range(0, len(images), batch_size):
+        batch = dict(inputs=[], data_samples=[])
+        for image in images[start:start + batch_size]:
+            path = image if isinstance(image, str) else None
+            img = mmcv.imread(image) if path else image
+            if img is None:
+                raise FileNotFoundError(f'{image}: cannot read the image')
+            packed = pipeline(dict(img=img, img_path=path, img_shape=img.shape[:2],
+                                   ori_shape=img.shape[:2]))
+            batch['inputs'].append(packed['inputs'])
+            batch['data_samples'].append(packed['data_samples'])
+        with torch.no_grad():
+            results += model.test_step(batch)
+    return results

@@ -1,0 +1,95 @@
+"""The tools around the models, run as a user runs them on a (tiny) trained checkpoint:
+infer, learning curve plot, dataset browser, FLOPs, benchmark, ONNX export."""
+import json
+import os.path as osp
+
+import cv2
+import numpy as np
+
+from tests.conftest import TINY, data_args, run_tool
+
+
+def _config(run):
+    return str(run / 'faster_rcnn_r18_neon.py')  # the config the Runner dumped
+
+
+def test_infer_on_a_folder_and_on_a_video(tiny_run, neon_root, tmp_path):
+    ckpt = str(tiny_run / 'iter_4.pth')
+    out = run_tool('infer.py', _config(tiny_run), ckpt, f'{neon_root}/val', '--out-dir',
+                   str(tmp_path / 'images'), '--score-thr', '0')
+    assert out.returncode == 0, out.stderr[-2000:]
+    entries = json.load(open(tmp_path / 'images' / 'predictions.json'))
+    assert [osp.basename(e['file']) for e in entries] == ['OSBS_029.png']
+    assert entries[0]['height'] == entries[0]['width'] == 400
+    dets = entries[0]['detections']
+    assert dets and all(d['class'] == 'Tree' and len(d['bbox']) == 4 for d in dets)
+    assert cv2.imread(str(tmp_path / 'images' / 'vis' / 'OSBS_029.png')).shape == (400, 400, 3)
+
+    image = cv2.imread(f'{neon_root}/val/OSBS_029.png')
+    video = str(tmp_path / 'pan.mp4')
+    writer = cv2.VideoWriter(video, cv2.VideoWriter_fourcc(*'mp4v'), 5, (160, 128))
+    for i in range(4):
+        writer.write(np.ascontiguousarray(image[i * 40:i * 40 + 128, i * 40:i * 40 + 160]))
+    writer.release()
+    out = run_tool('infer.py', _config(tiny_run), ckpt, video, '--out-dir', str(tmp_path / 'v'))
+    assert out.returncode == 0, out.stderr[-2000:]
+    entries = json.load(open(tmp_path / 'v' / 'predictions.json'))
+    assert [e['frame'] for e in entries] == [0, 1, 2, 3]
+    drawn = cv2.VideoCapture(str(tmp_path / 'v' / 'pan.mp4'))
+    assert drawn.get(cv2.CAP_PROP_FRAME_COUNT) == 4 and drawn.read()[1].shape == (128, 160, 3)
+
+
+def test_infer_names_a_missing_input(tiny_run, tmp_path):
+    out = run_tool('infer.py', _config(tiny_run), str(tiny_run / 'iter_4.pth'),
+                   str(tmp_path / 'nope.png'), '--out-dir', str(tmp_path))
+    assert out.returncode == 1
+    assert out.stderr.strip() == f'error: {tmp_path}/nope.png: no such image, folder or video'
+
+
+def test_learning_curve_plot(tiny_run, tmp_path):
+    out = run_tool('analysis/learning_curve.py', str(tiny_run), '--every', '1', '--plot',
+                   str(tmp_path / 'curves.png'))
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.splitlines()[-1].split()[0] == '4'  # the last training row
+    assert cv2.imread(str(tmp_path / 'curves.png')).shape[2] == 3
+
+
+def test_browse_dataset_draws_the_pipeline_output(neon_root, tmp_path):
+    out = run_tool('analysis/browse_dataset.py', 'configs/faster_rcnn/faster_rcnn_r18_neon.py',
+                   '--out-dir', str(tmp_path), '--num', '2', '--cfg-options', *data_args(neon_root))
+    assert out.returncode == 0, out.stderr[-2000:]
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert len(files) == 2 and files[0].startswith('0000_')
+    drawn = cv2.imread(str(tmp_path / files[0]))
+    # box edges in the ground-truth colour (lime, antialiased): pure greens that the
+    # aerial photo itself does not have
+    b, g, r = (drawn[..., i].astype(int) for i in range(3))
+    assert ((g > 200) & (r < 80) & (b < 80)).sum() > 100
+
+
+def test_get_flops_counts_the_whole_test_path():
+    out = run_tool('analysis/get_flops.py', 'configs/faster_rcnn/faster_rcnn_r18_neon.py',
+                   '--shape', '128', '128')
+    assert out.returncode == 0, out.stderr[-2000:]
+    lines = dict(line.split(': ', 1) for line in out.stdout.splitlines() if ': ' in line)
+    assert lines['input'] == '1x3x128x128'
+    assert float(lines['flops'].split('(')[1].split()[0]) > 0.1  # GFLOPs
+    assert int(lines['params'].split('(')[1].rstrip(')').replace(',', '')) > 1_000_000
+
+
+def test_benchmark_prints_train_and_inference_speed(neon_root):
+    out = run_tool('analysis/benchmark.py', 'configs/faster_rcnn/faster_rcnn_r18_neon.py',
+                   '--iters', '2', '--warmup', '1', '--cfg-options', *TINY, *data_args(neon_root))
+    assert out.returncode == 0, out.stderr[-2000:]
+    text = out.stdout
+    assert 's/iter at batch 2' in text and 's/image' in text and 'peak RSS' in text
+
+
+def test_export_onnx_tool_checks_its_output(tiny_run, neon_root, tmp_path):
+    out = run_tool('deployment/export_onnx.py', _config(tiny_run), str(tiny_run / 'iter_4.pth'),
+                   '--out', str(tmp_path / 'm.onnx'), '--shape', '192', '192',
+                   '--check-image', f'{neon_root}/val/OSBS_029.png')
+    assert out.returncode == 0, out.stderr[-2000:]
+    result = dict(kv.split('=') for kv in out.stdout.splitlines()[-1].split())
+    assert result['torch_dets'] == result['onnx_dets']
+    assert osp.getsize(tmp_path / 'm.onnx') > 100_000

@@ -1,0 +1,80 @@
+"""Training and inference speed of any config on this machine.
+
+    python tools/analysis/benchmark.py CONFIG [--checkpoint CKPT] [--iters 20] [--warmup 3]
+
+Training: ``train_step`` (forward, loss, backward, optimizer step) on batches of
+the config's train dataloader. Inference: ``test_step`` on images of its test
+dataloader (batch 1). Prints the median seconds per iteration / image (data
+loading excluded), images per second and the peak resident memory.
+"""
+import argparse
+import os.path as osp
+import resource
+import statistics
+import sys
+import time
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+import torch  # noqa: E402
+from mmengine.config import DictAction  # noqa: E402
+from mmengine.optim import build_optim_wrapper  # noqa: E402
+from mmengine.runner import Runner  # noqa: E402
+
+from plugins.apis import init_model  # noqa: E402
+from plugins.cli import run  # noqa: E402
+
+
+def timed(step, batches, warmup: int):
+    """Median seconds of ``step(batch)`` after ``warmup`` untimed calls."""
+    times = []
+    for i, batch in enumerate(batches):
+        start = time.perf_counter()
+        step(batch)
+        if i >= warmup:
+            times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def take(loader, n: int):
+    batches = []
+    while len(batches) < n:
+        for batch in loader:
+            batches.append(batch)
+            if len(batches) == n:
+                break
+    return batches
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('config')
+    parser.add_argument('--checkpoint', help='weights for the inference half (default: random)')
+    parser.add_argument('--iters', type=int, default=20, help='timed iterations of each half')
+    parser.add_argument('--warmup', type=int, default=3)
+    parser.add_argument('--skip-train', action='store_true')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction, default={})
+    args = parser.parse_args()
+    if not osp.isfile(args.config):
+        raise FileNotFoundError(f'{args.config}: config file not found')
+    n = args.iters + args.warmup
+    model = init_model(args.config, cfg_options=args.cfg_options)
+    cfg = model.cfg
+    print(f'config: {args.config}  threads: {torch.get_num_threads()}')
+    if not args.skip_train:
+        loader = Runner.build_dataloader(dict(cfg.train_dataloader, num_workers=0,
+                                              persistent_workers=False))
+        optim_wrapper = build_optim_wrapper(model.train(), cfg.optim_wrapper)
+        seconds = timed(lambda b: model.train_step(b, optim_wrapper), take(loader, n), args.warmup)
+        print(f'train: {seconds:.3f} s/iter at batch {cfg.train_dataloader.batch_size} '
+              f'({cfg.train_dataloader.batch_size / seconds:.2f} images/s)')
+    model = init_model(cfg, args.checkpoint)
+    loader = Runner.build_dataloader(dict(cfg.test_dataloader, batch_size=1, num_workers=0,
+                                          persistent_workers=False))
+    with torch.no_grad():
+        seconds = timed(model.test_step, take(loader, n), args.warmup)
+    print(f'inference: {seconds:.3f} s/image ({1 / seconds:.2f} images/s)')
+    print(f'peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB')
+
+
+if __name__ == '__main__':
+    run(main)

@@ -1,0 +1,140 @@
+"""Run a trained model on an image, a folder of images or a video file.
+
+    python tools/infer.py CONFIG CHECKPOINT INPUT --out-dir DIR [--score-thr 0.3]
+
+Writes, under DIR: the drawn images (``vis/<name>``; for a video, ``<name>.mp4``
+with every frame drawn) and ``predictions.json``: one entry per image or frame
+with ``file`` (and ``frame``), ``height``, ``width`` and, for a detector,
+``detections`` [{``bbox`` x1 y1 x2 y2 in pixels, ``score``, ``label``, ``class``}]
+above --score-thr, or, for a segmentor, ``label_map`` (a PNG of class indices
+under ``label_maps/``).
+"""
+import argparse
+import json
+import os
+import os.path as osp
+import sys
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+import cv2  # noqa: E402
+import mmcv  # noqa: E402
+import numpy as np  # noqa: E402
+from mmengine.utils import ProgressBar  # noqa: E402
+
+from plugins.apis import inference, init_model  # noqa: E402
+from plugins.cli import run  # noqa: E402
+from plugins.engine.checkpoint import atomic_write  # noqa: E402
+from plugins.visualization import DetLocalVisualizer  # noqa: E402
+
+IMAGE_EXTS = ('.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff')
+VIDEO_EXTS = ('.mp4', '.avi', '.mov', '.mkv')
+
+
+def describe(sample, model, args, name: str) -> dict:
+    """The JSON fields of one prediction (a label map is written as a PNG)."""
+    if 'pred_sem_seg' in sample:
+        path = osp.join('label_maps', osp.splitext(name)[0] + '.png')
+        mmcv.imwrite(sample.pred_sem_seg.data[0].numpy().astype('uint8'),
+                     osp.join(args.out_dir, path))
+        return dict(label_map=path)
+    classes = model.dataset_meta.get('classes')
+    pred = sample.pred_instances
+    pred = pred[pred.scores > args.score_thr]
+    return dict(detections=[
+        dict(bbox=[round(float(v), 2) for v in box], score=round(float(score), 4),
+             label=int(label), **{'class': classes[int(label)] if classes else str(int(label))})
+        for box, score, label in zip(pred.bboxes, pred.scores, pred.labels)])
+
+
+def frames(path):
+    """(index, BGR frame) of a video file."""
+    video = cv2.VideoCapture(path)
+    if not video.isOpened():
+        raise FileNotFoundError(f'{path}: cannot open the video')
+    index = 0
+    while True:
+        ok, frame = video.read()
+        if not ok:
+            break
+        yield index, frame
+        index += 1
+    video.release()
+
+
+def run_video(model, visualizer, path, args):
+    """Every frame predicted and drawn into DIR/<name>.mp4; its JSON entries."""
+    capture = cv2.VideoCapture(path)
+    fps, count = capture.get(cv2.CAP_PROP_FPS) or 25, int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
+    capture.release()
+    out_video = osp.join(args.out_dir, osp.splitext(osp.basename(path))[0] + '.mp4')
+    entries, writer, bar = [], None, ProgressBar(count)
+    for index, frame in frames(path):
+        sample = inference(model, [frame])[0]
+        entries.append(dict(file=path, frame=index, height=frame.shape[0], width=frame.shape[1],
+                            **describe(sample, model, args, f'{osp.basename(path)}_{index:06d}')))
+        drawn = visualizer.draw(frame[..., ::-1], sample, False, args.score_thr)[..., ::-1]
+        if writer is None:
+            os.makedirs(args.out_dir, exist_ok=True)
+            writer = cv2.VideoWriter(out_video, cv2.VideoWriter_fourcc(*'mp4v'), fps,
+                                     (drawn.shape[1], drawn.shape[0]))
+        writer.write(np.ascontiguousarray(drawn))
+        bar.update()
+    if writer is None:
+        raise FileNotFoundError(f'{path}: no frame could be read from the video')
+    writer.release()
+    return entries
+
+
+def run_images(model, visualizer, paths, args):
+    """Each image predicted and drawn into DIR/vis/; their JSON entries."""
+    entries, bar = [], ProgressBar(len(paths))
+    for path in paths:
+        sample = inference(model, [path])[0]
+        name = osp.basename(path)
+        image = mmcv.imread(path, channel_order='rgb')
+        entries.append(dict(file=path, height=image.shape[0], width=image.shape[1],
+                            **describe(sample, model, args, name)))
+        visualizer.add_datasample(name, image, sample, draw_gt=False, score_thr=args.score_thr,
+                                  out_file=osp.join(args.out_dir, 'vis', name))
+        bar.update()
+    return entries
+
+
+def input_images(path: str):
+    if osp.isdir(path):
+        images = sorted(osp.join(path, f) for f in os.listdir(path)
+                        if f.lower().endswith(IMAGE_EXTS))
+        if not images:
+            raise FileNotFoundError(f'{path}: no {"/".join(IMAGE_EXTS)} image in the folder')
+        return images
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'{path}: no such image, folder or video')
+    return [path]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('config')
+    parser.add_argument('checkpoint')
+    parser.add_argument('input', help='an image, a folder of images or a video file')
+    parser.add_argument('--out-dir', required=True)
+    parser.add_argument('--score-thr', type=float, default=0.3)
+    args = parser.parse_args()
+    for path in (args.config, args.checkpoint):
+        if not osp.isfile(path):
+            raise FileNotFoundError(f'{path}: file not found')
+    images = input_images(args.input)
+    model = init_model(args.config, args.checkpoint)
+    visualizer = DetLocalVisualizer(name='infer')
+    visualizer.dataset_meta = model.dataset_meta
+    if args.input.lower().endswith(VIDEO_EXTS):
+        entries = run_video(model, visualizer, args.input, args)
+    else:
+        entries = run_images(model, visualizer, images, args)
+    out = osp.join(args.out_dir, 'predictions.json')
+    atomic_write(json.dumps(entries, indent=1).encode(), out)
+    print(f'\n{len(entries)} predictions -> {out}')
+
+
+if __name__ == '__main__':
+    run(main)
