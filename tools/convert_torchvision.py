@@ -27,6 +27,7 @@ import torch
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 from plugins.engine.checkpoint import atomic_write  # noqa: E402
+from plugins.engine.checkpoint_loading import CheckpointError, safe_load  # noqa: E402
 
 UNUSED_COCO_IDS = (12, 26, 29, 30, 45, 66, 68, 69, 71, 83)
 # torchvision name (old and new layouts: Conv2dNormActivation adds '.0') -> detplug name
@@ -159,9 +160,10 @@ def main():
     parser.add_argument('--coco80', action='store_true',
                         help='keep only the 80 annotated COCO categories (num_classes=80)')
     args = parser.parse_args()
-    if not osp.isfile(args.src):
-        sys.exit(f'error: {args.src}: file not found')
-    state = torch.load(args.src, map_location='cpu', weights_only=True)
+    try:
+        state = safe_load(args.src)
+    except (FileNotFoundError, CheckpointError) as e:
+        sys.exit(f'error: {e}')
     state = state.get('state_dict', state.get('model', state))
     try:
         converted = convert(state, args.coco80)

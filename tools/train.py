@@ -10,18 +10,22 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 from mmengine.runner import Runner  # noqa: E402
 
 from plugins.cli import add_common_args, load_config, run  # noqa: E402
+from plugins.engine.checkpoint_loading import latest_good_checkpoint, safe_load  # noqa: E402
 
 
 def main():
     parser = argparse.ArgumentParser(description='Train a detector or segmentor')
     add_common_args(parser)
     parser.add_argument('--resume', nargs='?', const='auto', default=None,
-                        help='resume from this checkpoint, or the latest one in the work dir')
+                        help='resume from this checkpoint, or from the newest one in the work '
+                        'dir that loads (a truncated or corrupt one is skipped, with a warning)')
     args = parser.parse_args()
     cfg = load_config(args)
     if args.resume == 'auto':
-        cfg.resume, cfg.load_from = True, None
+        cfg.load_from = latest_good_checkpoint(cfg.work_dir)  # None: nothing to resume
+        cfg.resume = cfg.load_from is not None
     elif args.resume is not None:
+        safe_load(args.resume)  # a bad checkpoint ends in one line naming it
         cfg.resume, cfg.load_from = True, args.resume
     Runner.from_cfg(cfg).train()
 

@@ -11,9 +11,11 @@ default_hooks = dict(
     sampler_seed=dict(type='DistSamplerSeedHook'),
     # every 50th validation image drawn to the vis backends; test images with --show-dir
     visualization=dict(type='DetVisualizationHook', interval=50))
-# stores only plain types in checkpoints so they load with torch.load(weights_only=True)
-# (and a progress bar with ETA over the test set)
-custom_hooks = [dict(type='SafeCheckpointHook'), dict(type='ProgressBarHook')]
+# SafeCheckpointHook: only plain types in checkpoints, so they load with
+# torch.load(weights_only=True); RNGStateHook: generator states saved and restored on
+# resume (exact resume); ProgressBarHook: a progress bar with ETA over the test set
+custom_hooks = [dict(type='SafeCheckpointHook'), dict(type='RNGStateHook'),
+                dict(type='ProgressBarHook')]
 
 env_cfg = dict(cudnn_benchmark=False,
                mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),

@@ -4,6 +4,6 @@ _base_ = '../../../configs/faster_rcnn/faster_rcnn_r18_neon.py'
 custom_imports = dict(imports=['detplug_giou'], allow_failed_imports=False)
 model = dict(roi_head=dict(bbox_head=dict(type='GIoUBBoxHead',
                                           loss_bbox=dict(type='GIoULoss', loss_weight=10.0))))
-# a list replaces the base's whole list: detplug's two runtime hooks, then the plugin's
-custom_hooks = [dict(type='SafeCheckpointHook'), dict(type='ProgressBarHook'),
-                dict(type='DetectionCountHook', score_thr=0.5)]
+# a list replaces the base's whole list: detplug's runtime hooks, then the plugin's
+custom_hooks = [dict(type='SafeCheckpointHook'), dict(type='RNGStateHook'),
+                dict(type='ProgressBarHook'), dict(type='DetectionCountHook', score_thr=0.5)]

@@ -1,0 +1,136 @@
+"""Checkpoints whose unpickling would run code are refused on every load path, and
+the code does not run; truncated checkpoints are named, and resume falls back."""
+import collections
+import os
+import os.path as osp
+import pickle
+
+import pytest
+import torch
+from mmengine.runner import load_checkpoint
+
+from plugins.apis import init_model
+from plugins.engine.checkpoint_loading import (ALLOWED_GLOBALS, CheckpointError,
+                                               latest_good_checkpoint, safe_load)
+from tests.conftest import CONFIG, TINY, data_args, run_tool
+
+
+class Payload:
+    """Unpickling calls ``func(*args)``: here a command that leaves a marker file."""
+
+    def __init__(self, marker, func=os.system):
+        self.marker, self.func = marker, func
+
+    def __reduce__(self):
+        return (self.func, (f'touch {self.marker}',))
+
+
+class Through:
+    """Unpickling calls an allowed global (``func``) with the payload as an argument."""
+
+    def __init__(self, func, payload):
+        self.func, self.payload = func, payload
+
+    def __reduce__(self):
+        return (self.func, (self.payload,))
+
+
+def evil_checkpoints(folder):
+    """(name, path, marker) of checkpoints that would run code when unpickled."""
+    made = []
+    import builtins
+    import subprocess
+    cases = {
+        'plain __reduce__ (os.system)': lambda m: {'state_dict': Payload(m)},
+        'builtins.eval': lambda m: {'meta': Payload(m, builtins.eval)},
+        'builtins.exec': lambda m: {'meta': Payload(m, builtins.exec)},
+        'builtins.getattr': lambda m: Through(builtins.getattr, Payload(m)),
+        'subprocess.getoutput': lambda m: {'meta': Payload(m, subprocess.getoutput)},
+        # through globals torch itself allows: the payload rides in their arguments
+        'collections.OrderedDict': lambda m: Through(collections.OrderedDict, [('a', Payload(m))]),
+        'torch._utils._rebuild_parameter': lambda m: Through(torch._utils._rebuild_parameter,
+                                                            Payload(m)),
+        'ValueError (an allowed class)': lambda m: Through(ValueError, Payload(m)),
+    }
+    for i, (name, build) in enumerate(cases.items()):
+        marker = osp.join(folder, f'ran_{i}')
+        path = osp.join(folder, f'evil_{i}.pth')
+        obj = build(marker)
+        if isinstance(obj, dict):
+            torch.save(obj, path)
+        else:
+            with open(path, 'wb') as f:  # torch's legacy (plain pickle) format
+                pickle.dump(obj, f, protocol=2)
+        made.append((name, path, marker))
+    return made
+
+
+def test_detplug_allows_no_extra_globals():
+    assert ALLOWED_GLOBALS == ()
+
+
+def test_every_payload_is_refused_by_safe_load_and_mmengine(tmp_path):
+    import torch.nn as nn
+    for name, path, marker in evil_checkpoints(str(tmp_path)):
+        with pytest.raises(CheckpointError, match=f'{path}: refused'):
+            safe_load(path)
+        with pytest.raises(CheckpointError, match='refused'):  # resume / load_from / init_cfg
+            load_checkpoint(nn.Linear(1, 1), path)
+        assert not osp.exists(marker), name
+
+
+def test_payload_through_the_tools_and_init_cfg(tmp_path, neon_root):
+    _, path, marker = evil_checkpoints(str(tmp_path))[0]
+    runs = {
+        'train --resume': run_tool('train.py', CONFIG, '--work-dir', str(tmp_path / 'w'),
+                                   '--resume', path, '--cfg-options', *TINY,
+                                   *data_args(neon_root)),
+        'train load_from': run_tool('train.py', CONFIG, '--work-dir', str(tmp_path / 'w'),
+                                    '--cfg-options', f'load_from={path}', *TINY,
+                                    *data_args(neon_root), 'train_cfg.max_iters=3'),
+        'train init_cfg': run_tool('train.py', CONFIG, '--work-dir', str(tmp_path / 'w'),
+                                   '--cfg-options', 'model.backbone.init_cfg.type=Pretrained',
+                                   f'model.backbone.init_cfg.checkpoint={path}', *TINY,
+                                   *data_args(neon_root), 'train_cfg.max_iters=3'),
+        'test': run_tool('test.py', CONFIG, path, '--cfg-options', *data_args(neon_root)),
+        'infer': run_tool('infer.py', CONFIG, path, f'{neon_root}/val', '--out-dir',
+                          str(tmp_path / 'i')),
+        'export': run_tool('deployment/export_onnx.py', CONFIG, path, '--out',
+                           str(tmp_path / 'm.onnx')),
+        'convert': run_tool('convert_torchvision.py', path, str(tmp_path / 'c.pth')),
+    }
+    for what, out in runs.items():
+        assert out.returncode == 1, (what, out.stderr[-1500:])
+        assert out.stderr.strip().splitlines()[-1].startswith(f'error: {path}: refused'), \
+            (what, out.stderr[-1500:])
+    assert not osp.exists(marker)
+    with pytest.raises(CheckpointError):
+        init_model(CONFIG, path)
+    assert not osp.exists(marker)
+
+
+def test_truncated_checkpoint_is_named_and_resume_falls_back(tmp_path, neon_root, mmlog):
+    work = tmp_path / 'w'
+    args = [CONFIG, '--work-dir', str(work), '--cfg-options', *TINY, *data_args(neon_root),
+            'train_cfg.val_interval=100', 'default_hooks.checkpoint.interval=1',
+            'default_hooks.checkpoint.max_keep_ckpts=3']
+    out = run_tool('train.py', *args, 'train_cfg.max_iters=3')
+    assert out.returncode == 0, out.stderr[-2000:]
+    good = (work / 'iter_2.pth').read_bytes()
+    data = (work / 'iter_3.pth').read_bytes()
+    (work / 'iter_3.pth').write_bytes(data[:len(data) // 2])  # as a full disk would leave it
+    with pytest.raises(CheckpointError, match='iter_3.pth: not a readable checkpoint'):
+        safe_load(str(work / 'iter_3.pth'))
+    assert latest_good_checkpoint(str(work)) == str(work / 'iter_2.pth')
+    assert 'iter_3.pth: not a readable checkpoint, truncated or corrupt' in mmlog.getvalue()
+
+    out = run_tool('train.py', *args, 'train_cfg.max_iters=3', '--resume', str(work / 'iter_3.pth'))
+    assert out.returncode == 1
+    assert out.stderr.strip().splitlines()[-1].startswith(
+        f'error: {work}/iter_3.pth: not a readable checkpoint, truncated or corrupt')
+    out = run_tool('train.py', *args, 'train_cfg.max_iters=4', '--resume')
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert 'iter_3.pth: not a readable checkpoint' in out.stdout + out.stderr
+    assert 'resumed epoch: 0, iter: 2' in out.stdout + out.stderr
+    assert (work / 'iter_2.pth').read_bytes() == good  # the good one was not touched
+    assert torch.load(work / 'iter_4.pth', weights_only=True)['meta']['iter'] == 4
