@@ -10,6 +10,7 @@ from mmengine.config import Config, DictAction
 from plugins import registry as registries
 from plugins.datasets.coco import DataError
 from plugins.engine.checkpoint_loading import CheckpointError
+from plugins.engine.optim_wrapper import NonFiniteLossError
 
 _UNKNOWN = re.compile(r"'?(\S+) is not in the (?:(\w+)::)?([\w ]+) registry")
 
@@ -52,7 +53,7 @@ def run(main) -> None:
         # from a DataLoader worker the message carries the worker's traceback: keep its last line
         last = str(e).strip().splitlines()[-1]
         sys.exit(f'error: {last.split("DataError: ", 1)[-1]}')
-    except (FileNotFoundError, CheckpointError) as e:
+    except (FileNotFoundError, CheckpointError, NonFiniteLossError) as e:
         sys.exit(f'error: {e}')
     except KeyError as e:
         match = _UNKNOWN.search(str(e))

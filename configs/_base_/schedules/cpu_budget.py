@@ -7,7 +7,9 @@
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=2000, val_interval=500)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
-optim_wrapper = dict(type='OptimWrapper',
+# FiniteLossOptimWrapper: a NaN/inf loss stops the run before its step (or, with
+# on_nonfinite='skip', skips the batch), so no checkpoint ever holds NaN weights.
+optim_wrapper = dict(type='FiniteLossOptimWrapper', on_nonfinite='stop',
                      optimizer=dict(type='AdamW', lr=1e-3, weight_decay=0.05),
                      clip_grad=dict(max_norm=10.0))
 param_scheduler = [
