@@ -1,6 +1,7 @@
 """What ``tools/train.py`` and ``tools/test.py`` share: config loading and one-line errors."""
 import argparse
 import difflib
+import inspect
 import os.path as osp
 import re
 import sys
@@ -13,6 +14,8 @@ from plugins.engine.checkpoint_loading import CheckpointError
 from plugins.engine.optim_wrapper import NonFiniteLossError
 
 _UNKNOWN = re.compile(r"'?(\S+) is not in the (?:(\w+)::)?([\w ]+) registry")
+_BAD_KEY = re.compile(r"(\w+)\.__init__\(\) got an unexpected keyword argument '(\w+)'")
+_MISSING_KEY = re.compile(r"(\w+)\.__init__\(\) missing \d+ required \w+ arguments?: (.+)")
 
 
 def add_common_args(parser: argparse.ArgumentParser) -> None:
@@ -45,6 +48,39 @@ def suggest(name: str, registry_name: str) -> str:
     return ''
 
 
+def _registered(name: str):
+    """The class registered as ``name`` in detplug's registries or their parents."""
+    for reg in vars(registries).values():
+        if isinstance(reg, registries.Registry) and reg.scope == 'plugins':
+            reg.import_from_location()
+            found = reg.module_dict.get(name) or (reg.parent.module_dict.get(name)
+                                                  if reg.parent else None)
+            if found is not None:
+                return found
+    return None
+
+
+def suggest_key(class_name: str, key: str) -> str:
+    """' (did you mean X?)' among the constructor arguments of ``class_name``."""
+    cls = _registered(class_name)
+    if cls is None:
+        return ''
+    names = list(inspect.signature(cls.__init__).parameters)
+    close = difflib.get_close_matches(key, names, n=2)
+    return f' (did you mean {" or ".join(close)}?)' if close else ''
+
+
+def config_error(e: TypeError) -> str:
+    """One line for an unknown or missing key of a config component, else ''."""
+    bad, missing = _BAD_KEY.search(str(e)), _MISSING_KEY.search(str(e))
+    if bad:
+        return (f'error: unknown key "{bad.group(2)}" for {bad.group(1)} in the config'
+                f'{suggest_key(*bad.groups())}')
+    if missing:
+        return f'error: {missing.group(1)} needs {missing.group(2)} in the config'
+    return ''
+
+
 def run(main) -> None:
     """Run ``main()``; bad input ends in one line on stderr and exit status 1."""
     try:
@@ -55,6 +91,11 @@ def run(main) -> None:
         sys.exit(f'error: {last.split("DataError: ", 1)[-1]}')
     except (FileNotFoundError, CheckpointError, NonFiniteLossError) as e:
         sys.exit(f'error: {e}')
+    except TypeError as e:
+        line = config_error(e)
+        if not line:
+            raise
+        sys.exit(line)
     except KeyError as e:
         match = _UNKNOWN.search(str(e))
         if not match:

@@ -4,15 +4,15 @@ then run it on image files or arrays.
     model = init_model('configs/faster_rcnn/faster_rcnn_r18_neon.py', 'iter_2000.pth')
     samples = inference(model, ['a.png', frame_bgr])  # DetDataSample / SegDataSample each
 
-The images go through the config's test pipeline minus its loading steps
-(``LoadImage``, ``LoadAnnotations``); predictions come back in the original
-image's pixels, as in ``tools/test.py``.
+Image files are read by the config's ``LoadImage`` (so a missing, corrupt or too
+large file is a ``DataError`` naming it); then every image goes through the rest
+of the test pipeline (without ``LoadAnnotations``). Predictions come back in the
+original image's pixels, as in ``tools/test.py``.
 """
 import contextlib
 import logging
 from typing import List, Optional, Sequence, Union
 
-import mmcv
 import numpy as np
 import torch
 from mmcv.transforms import Compose
@@ -60,25 +60,28 @@ def _quiet():
         logger.setLevel(level)
 
 
-def inference_pipeline(cfg: Config) -> Compose:
-    """The test pipeline without its loading steps: it starts from ``results['img']``."""
-    steps = [t for t in cfg.test_dataloader.dataset.pipeline if t['type'] not in _LOADING]
-    return Compose([TRANSFORMS.build(t) for t in steps])
+def inference_pipeline(cfg: Config):
+    """(loader, rest): the test pipeline's ``LoadImage`` (its checks and settings, for
+    image files) and the remaining steps minus annotation loading."""
+    steps = cfg.test_dataloader.dataset.pipeline
+    loaders = [t for t in steps if t['type'] in _LOADING[:2]]
+    loader = TRANSFORMS.build(loaders[0] if loaders else dict(type='LoadImage'))
+    return loader, Compose([TRANSFORMS.build(t) for t in steps if t['type'] not in _LOADING])
 
 
 def inference(model, images: Sequence[Union[str, np.ndarray]], batch_size: int = 1) -> List:
     """Predict on image paths or BGR arrays (H, W, 3); one data sample per image."""
-    pipeline = inference_pipeline(model.cfg)
+    loader, pipeline = inference_pipeline(model.cfg)
     results = []
     for start in range(0, len(images), batch_size):
         batch = dict(inputs=[], data_samples=[])
         for image in images[start:start + batch_size]:
-            path = image if isinstance(image, str) else None
-            img = mmcv.imread(image) if path else image
-            if img is None:
-                raise FileNotFoundError(f'{image}: cannot read the image')
-            packed = pipeline(dict(img=img, img_path=path, img_shape=img.shape[:2],
-                                   ori_shape=img.shape[:2]))
+            if isinstance(image, str):  # missing, corrupt or too large: DataError naming it
+                loaded = loader.transform(dict(img_path=image))
+            else:
+                loaded = dict(img=image, img_path=None, img_shape=image.shape[:2],
+                              ori_shape=image.shape[:2])
+            packed = pipeline(loaded)
             batch['inputs'].append(packed['inputs'])
             batch['data_samples'].append(packed['data_samples'])
         with torch.no_grad():

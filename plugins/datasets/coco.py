@@ -106,6 +106,10 @@ class CocoDetDataset(BaseDataset):
         data_list, seen_ids = [], set()
         img_prefix = self.data_prefix.get('img', '')
         for img in coco['images']:
+            missing = [k for k in ('id', 'file_name', 'width', 'height') if k not in img]
+            if missing:
+                raise DataError(f'{self.ann_file}: image entry {img.get("id", img)} has no '
+                                f'{", ".join(missing)}')
             if img['id'] in seen_ids:
                 raise DataError(f'{self.ann_file}: duplicate image id {img["id"]}')
             seen_ids.add(img['id'])
@@ -126,9 +130,13 @@ class CocoDetDataset(BaseDataset):
 
     def _parse_ann(self, ann: dict, img: dict, path: str, cat2label: dict):
         where = f'{self.ann_file}: annotation {ann.get("id")} of {path}'
-        if ann['category_id'] not in cat2label:
-            raise DataError(f'{where}: unknown category_id {ann["category_id"]}')
-        x, y, w, h = ann['bbox']
+        if ann.get('category_id') not in cat2label:
+            raise DataError(f'{where}: unknown category_id {ann.get("category_id")}')
+        try:
+            x, y, w, h = (float(v) for v in ann['bbox'])
+        except (KeyError, TypeError, ValueError):
+            raise DataError(f'{where}: "bbox" must be 4 numbers [x, y, w, h], '
+                            f'got {ann.get("bbox")!r}') from None
         if not all(math.isfinite(v) for v in (x, y, w, h)) or w <= 0 or h <= 0:
             print_log(f'{where}: skipped invalid box {ann["bbox"]}', 'current', 30)
             return None

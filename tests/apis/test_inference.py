@@ -4,6 +4,7 @@ import pytest
 import torch
 
 from plugins.apis import inference, init_model
+from plugins.datasets import DataError
 
 
 def test_file_and_array_give_the_same_predictions_as_the_runner(tiny_run, neon_root):
@@ -22,5 +23,5 @@ def test_unreadable_image_is_named(tiny_run, tmp_path):
     model = init_model(str(tiny_run / 'faster_rcnn_r18_neon.py'))
     bad = tmp_path / 'bad.png'
     bad.write_bytes(b'not an image')
-    with pytest.raises(FileNotFoundError, match='bad.png: cannot read the image'):
+    with pytest.raises(DataError, match='bad.png: cannot decode image'):
         inference(model, [str(bad)])

@@ -1,6 +1,7 @@
 """Image loading that names the file when it cannot be read."""
 import cv2.utils.logging
 from mmcv.transforms import LoadImageFromFile
+from PIL import Image
 
 from plugins.datasets.coco import DataError
 from plugins.registry import TRANSFORMS
@@ -8,16 +9,44 @@ from plugins.registry import TRANSFORMS
 cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)  # the DataError below says it
 
 
+def _header_size(path: str):
+    """(width, height) from the file header without decoding; None if unreadable."""
+    try:
+        with Image.open(path) as img:
+            return img.size
+    except Image.DecompressionBombError:  # PIL refuses to even open it: far too large
+        raise DataError(f'{path}: image has more than {2 * Image.MAX_IMAGE_PIXELS / 1e6:.0f} Mpx; '
+                        'tile it (as tools/prepare_neon.py does)') from None
+    except Exception:  # missing or not an image: the decoder below names it
+        return None
+
+
 @TRANSFORMS.register_module()
 class LoadImage(LoadImageFromFile):
     """mmcv's ``LoadImageFromFile`` with one-line errors for missing or corrupt files.
 
     Also rejects images whose size disagrees with the annotation's
-    ``height``/``width`` (boxes would not fit the pixels).
+    ``height``/``width`` (boxes would not fit the pixels), and images of more than
+    ``max_pixels`` (read from the file header, before decoding): a whole
+    orthomosaic would exhaust memory in the network; tile it first.
+    Grey, RGBA and 16-bit images are decoded to 8-bit, 3-channel BGR (mmcv's
+    ``color_type='color'``).
     """
+
+    def __init__(self, max_pixels: int = 40_000_000, to_float32: bool = False,
+                 color_type: str = 'color', imdecode_backend: str = 'cv2',
+                 backend_args: dict = None):
+        super().__init__(to_float32=to_float32, color_type=color_type,
+                         imdecode_backend=imdecode_backend, backend_args=backend_args)
+        self.max_pixels = max_pixels
 
     def transform(self, results: dict) -> dict:
         path = results['img_path']
+        size = _header_size(path)
+        if size and size[0] * size[1] > self.max_pixels:
+            raise DataError(f'{path}: image is {size[0]}x{size[1]} ({size[0] * size[1] / 1e6:.0f} '
+                            f'Mpx), more than max_pixels={self.max_pixels / 1e6:.0f} Mpx; tile it '
+                            '(as tools/prepare_neon.py does) or raise LoadImage max_pixels')
         try:
             results = super().transform(results)
         except FileNotFoundError:

@@ -1,0 +1,200 @@
+"""Malformed inputs through dataset loading, the pipeline, the model and the tools.
+
+Each input must end in a one-line error naming the culprit, or in a documented,
+logged skip or conversion; nothing may crash deep in torch or hang. Run with -s
+to print the table of what each input produced.
+"""
+import json
+import os.path as osp
+import re
+
+import cv2
+import numpy as np
+import pytest
+import torch
+from mmengine.config import Config
+
+from plugins.apis import init_model
+from plugins.datasets import CocoDetDataset, DataError
+from tests.conftest import CONFIG, TINY, data_args, run_tool
+
+PIPELINE = Config.fromfile(CONFIG).train_pipeline
+REPORT = []
+
+
+def image_file(folder, name, kind):
+    """Write a test image of the given kind; returns (file name, width, height)."""
+    path = osp.join(folder, name)
+    real = cv2.imread(osp.join(folder, '..', 'real.png'))
+    if kind == 'truncated':
+        ok, png = cv2.imencode('.png', real)
+        open(path, 'wb').write(png.tobytes()[:200])
+        return name, 400, 400
+    if kind == 'not an image':
+        open(path, 'w').write('<html>404 not found</html>')
+        return name, 400, 400
+    image = {'grey (1 channel)': lambda: cv2.cvtColor(real, cv2.COLOR_BGR2GRAY),
+             'RGBA (4 channels)': lambda: cv2.cvtColor(real, cv2.COLOR_BGR2BGRA),
+             '16-bit PNG': lambda: real.astype(np.uint16) * 257,
+             '1 pixel': lambda: real[:1, :1],
+             'huge (8000x8000)': lambda: np.zeros((8000, 8000, 3), np.uint8)}[kind]()
+    cv2.imwrite(path, image)
+    return name, image.shape[1], image.shape[0]
+
+
+IMAGE_CASES = {  # kind -> what must happen when a training sample is loaded
+    'truncated': r'error: .*truncated\.png: cannot decode image',
+    'not an image': r'error: .*not_an_image\.png: cannot decode image',
+    'grey (1 channel)': r'ok: loaded as 3 channels',
+    'RGBA (4 channels)': r'ok: loaded as 3 channels',
+    '16-bit PNG': r'ok: loaded as 3 channels',
+    '1 pixel': r'ok: loaded as 3 channels',
+    'huge (8000x8000)': r'error: .*huge.*\.png: image is 8000x8000 \(64 Mpx\), more than max_pixels',
+}
+
+
+def load_sample(folder, kind):
+    name = re.sub(r'\W+', '_', kind).strip('_') + '.png'
+    fname, w, h = image_file(folder, name, kind)
+    box = [0, 0, min(w, 30), min(h, 30)]
+    ann = osp.join(folder, name + '.json')
+    json.dump(dict(images=[dict(id=1, file_name=fname, width=w, height=h)],
+                   annotations=[dict(id=1, image_id=1, category_id=1, bbox=box)],
+                   categories=[dict(id=1, name='Tree')]), open(ann, 'w'))
+    dataset = CocoDetDataset(ann_file=ann, data_prefix=dict(img=folder), pipeline=PIPELINE)
+    try:
+        item = dataset[0]
+    except DataError as e:
+        return f'error: {e}'
+    inputs = item['inputs']
+    assert inputs.dtype == torch.uint8 and inputs.shape[0] == 3
+    return f'ok: loaded as {inputs.shape[0]} channels, {tuple(inputs.shape[1:])} after the pipeline'
+
+
+@pytest.fixture(scope='module')
+def folder(tmp_path_factory, neon_root):
+    root = tmp_path_factory.mktemp('fuzz')
+    cv2.imwrite(str(root / 'real.png'), cv2.imread(osp.join(neon_root, 'val', 'OSBS_029.png')))
+    (root / 'imgs').mkdir()
+    return str(root / 'imgs')
+
+
+@pytest.mark.parametrize('kind', list(IMAGE_CASES))
+def test_image_inputs(folder, kind):
+    outcome = load_sample(folder, kind)
+    REPORT.append((kind, outcome))
+    assert re.match(IMAGE_CASES[kind], outcome), outcome
+
+
+def _ann_file(folder, name, content):
+    path = osp.join(folder, name)
+    if content is not None:
+        open(path, 'w').write(content if isinstance(content, str) else json.dumps(content))
+    return path
+
+
+def _coco(anns, images=None):
+    return dict(images=images or [dict(id=1, file_name='real.png', width=400, height=400)],
+                annotations=anns, categories=[dict(id=1, name='Tree')])
+
+
+ANN_CASES = {  # name -> (annotation file content, what must happen)
+    'missing annotation file': (None, r'error: .*missing\.json: annotation file not found'),
+    'empty annotation file': ('', r'error: .*empty\.json: invalid JSON'),
+    'invalid JSON': ('{"images": [', r'error: .*invalid\.json: invalid JSON'),
+    'no "images" key': ({'annotations': []}, r'error: .*no_images\.json: missing key "images"'),
+    'image entry without size': (_coco([], [dict(id=1, file_name='real.png')]),
+                                 r'error: .*no_size\.json: image entry 1 has no width, height'),
+    'duplicate image ids': (_coco([], [dict(id=1, file_name='real.png', width=400, height=400)] * 2),
+                            r'error: .*dup\.json: duplicate image id 1'),
+    'label outside the classes': (_coco([dict(id=7, image_id=1, category_id=9, bbox=[0, 0, 5, 5])]),
+                                  r'error: .*annotation 7 .*unknown category_id 9'),
+    'bbox not 4 numbers': (_coco([dict(id=3, image_id=1, category_id=1, bbox=[0, 'a', 5])]),
+                           r'error: .*annotation 3 .*"bbox" must be 4 numbers'),
+    'NaN box': (_coco([dict(id=4, image_id=1, category_id=1, bbox=[float('nan'), 0, 5, 5]),
+                       dict(id=5, image_id=1, category_id=1, bbox=[0, 0, 9, 9])]),
+                r'ok: 1 box kept; logged: .*annotation 4 of .*skipped invalid box'),
+    'negative width': (_coco([dict(id=4, image_id=1, category_id=1, bbox=[20, 0, -5, 5]),
+                              dict(id=5, image_id=1, category_id=1, bbox=[0, 0, 9, 9])]),
+                       r'ok: 1 box kept; logged: .*annotation 4 of .*skipped invalid box'),
+    'box outside the image': (_coco([dict(id=4, image_id=1, category_id=1, bbox=[900, 9, 5, 5]),
+                                     dict(id=5, image_id=1, category_id=1, bbox=[0, 0, 9, 9])]),
+                              r'ok: 1 box kept; logged: .*annotation 4 of .*skipped box outside'),
+    'box partly outside': (_coco([dict(id=4, image_id=1, category_id=1, bbox=[390, 0, 50, 5])]),
+                           r'ok: 1 box kept; logged: .*annotation 4 of .*clipped box'),
+    'only invalid boxes': (_coco([dict(id=4, image_id=1, category_id=1, bbox=[0, 0, 0, 5])]),
+                           r'error: .*only_invalid\.json: no image with a valid box is left'),
+}
+FILES = {'missing annotation file': 'missing.json', 'empty annotation file': 'empty.json',
+         'invalid JSON': 'invalid.json', 'no "images" key': 'no_images.json',
+         'image entry without size': 'no_size.json', 'duplicate image ids': 'dup.json',
+         'only invalid boxes': 'only_invalid.json'}
+
+
+@pytest.mark.parametrize('case', list(ANN_CASES))
+def test_annotation_inputs(folder, case, mmlog):
+    content, expected = ANN_CASES[case]
+    ann = _ann_file(osp.dirname(folder), FILES.get(case, re.sub(r'\W+', '_', case) + '.json'),
+                    content)
+    try:
+        dataset = CocoDetDataset(ann_file=ann, data_prefix=dict(img=osp.dirname(folder)),
+                                 filter_empty_gt=True)
+        logged = ' | '.join(line for line in mmlog.getvalue().splitlines() if 'annotation' in line)
+        outcome = f'ok: {len(dataset[0]["instances"])} box kept; logged: {logged}'
+    except DataError as e:
+        outcome = f'error: {e}'
+    REPORT.append((case, outcome))
+    assert re.match(expected, outcome), outcome
+
+
+def test_one_pixel_and_empty_images_through_the_model(folder):
+    """A 1x1 image and one without boxes: the detector trains and predicts on them."""
+    model = init_model(CONFIG)
+    from plugins.apis import inference
+    tiny = osp.join(folder, '1_pixel.png')
+    image_file(folder, '1_pixel.png', '1 pixel')
+    pred = inference(model, [tiny])[0].pred_instances
+    assert pred.bboxes.shape[1] == 4 and torch.isfinite(pred.bboxes).all()
+    REPORT.append(('1 pixel, predicted', f'ok: {len(pred)} detections, all finite'))
+
+
+CONFIG_CASES = {  # --cfg-options -> the one line it must end in
+    'model.backbone.depthh=18': 'error: unknown key "depthh" for ResNet in the config '
+                                '(did you mean depth?)',
+    'train_cfg.max_iter=5': 'error: unknown key "max_iter" for IterBasedTrainLoop in the config',
+    'model.rpn_head.anchor_generator.type=AnchorGenerater':
+        'error: unknown type "AnchorGenerater" in the config: no such task util is registered',
+    'train_dataloader.dataset.type=CocoDataset':
+        'error: unknown type "CocoDataset" in the config: no such dataset is registered',
+}
+
+
+@pytest.mark.parametrize('option', list(CONFIG_CASES))
+def test_config_inputs_through_train(option, tmp_path, neon_root):
+    out = run_tool('train.py', CONFIG, '--work-dir', str(tmp_path), '--cfg-options', *TINY,
+                   *data_args(neon_root), option, timeout=300)
+    last = out.stderr.strip().splitlines()[-1]
+    REPORT.append((f'config {option}', last))
+    assert out.returncode == 1 and last.startswith(CONFIG_CASES[option]), out.stderr[-1500:]
+
+
+@pytest.mark.parametrize('kind', ['truncated', 'huge (8000x8000)', '16-bit PNG', '1 pixel'])
+def test_image_inputs_through_infer(kind, folder, tiny_run, tmp_path):
+    name = re.sub(r'\W+', '_', kind).strip('_') + '.png'
+    image_file(folder, name, kind)
+    out = run_tool('infer.py', str(tiny_run / 'faster_rcnn_r18_neon.py'),
+                   str(tiny_run / 'iter_4.pth'), osp.join(folder, name), '--out-dir', str(tmp_path),
+                   timeout=300)
+    last = out.stderr.strip().splitlines()[-1] if out.returncode else out.stdout.splitlines()[-1]
+    REPORT.append((f'infer.py {kind}', last))
+    if kind in ('truncated', 'huge (8000x8000)'):
+        assert out.returncode == 1 and last.startswith(f'error: {folder}/{name}: '), last
+    else:
+        assert out.returncode == 0 and json.load(open(tmp_path / 'predictions.json')), last
+
+
+def test_print_report():
+    """The table of inputs and outcomes (pytest -s shows it)."""
+    width = max(len(k) for k, _ in REPORT)
+    print('\n' + '\n'.join(f'{k:<{width}}  {v[:160]}' for k, v in REPORT))
+    assert len(REPORT) >= len(IMAGE_CASES) + len(ANN_CASES)
