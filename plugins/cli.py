@@ -6,6 +6,7 @@ import os.path as osp
 import re
 import sys
 
+import torch
 from mmengine.config import Config, DictAction
 
 from plugins import registry as registries
@@ -24,6 +25,8 @@ def add_common_args(parser: argparse.ArgumentParser) -> None:
                         '(default: work_dirs/<config name>)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, default={},
                         help='override config entries, e.g. train_cfg.max_iters=100')
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none',
+                        help='distributed launch (tools/dist_train.sh sets pytorch)')
 
 
 def load_config(args) -> Config:
@@ -31,9 +34,28 @@ def load_config(args) -> Config:
         raise FileNotFoundError(f'{args.config}: config file not found')
     cfg = Config.fromfile(args.config)
     cfg.merge_from_dict(args.cfg_options)
+    cfg.launcher = args.launcher
+    if args.launcher == 'pytorch' and not torch.cuda.is_available():
+        init_cpu_process_group(cfg)
     cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(
         'work_dirs', osp.splitext(osp.basename(args.config))[0])
     return cfg
+
+
+def init_cpu_process_group(cfg: Config) -> None:
+    """Join torchrun's process group on a machine without GPUs. MMEngine 0.10.7's
+    pytorch launcher calls ``torch.cuda.set_device`` first, and wraps the model in
+    DDP with ``device_ids=[LOCAL_RANK]``; both fail on the CPU. Once the group
+    exists the Runner uses it as it is, and the wrapper is given no device."""
+    import torch.distributed as dist
+    if not dist.is_initialized():
+        backend = cfg.get('env_cfg', {}).get('dist_cfg', {}).get('backend', 'gloo')
+        dist.init_process_group(backend='gloo' if backend == 'nccl' else backend)
+    if cfg.get('model_wrapper_cfg') is None:
+        cfg.model_wrapper_cfg = dict(type='MMDistributedDataParallel', device_ids=None,
+                                     broadcast_buffers=False,
+                                     find_unused_parameters=cfg.get('find_unused_parameters',
+                                                                    False))
 
 
 def suggest(name: str, registry_name: str) -> str:
