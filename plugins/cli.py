@@ -58,33 +58,26 @@ def init_cpu_process_group(cfg: Config) -> None:
                                                                     False))
 
 
+def _registered():
+    """(registry name, {type name: class}) of each detplug registry, its parent's included."""
+    for reg in vars(registries).values():
+        if isinstance(reg, registries.Registry) and reg.scope == 'plugins':
+            reg.import_from_location()
+            yield reg.name, {**(reg.parent.module_dict if reg.parent else {}), **reg.module_dict}
+
+
 def suggest(name: str, registry_name: str) -> str:
     """' (did you mean X?)' for a misspelt type, searching detplug's registry and its parent."""
-    for reg in vars(registries).values():
-        if isinstance(reg, registries.Registry) and reg.scope == 'plugins' \
-                and reg.name == registry_name:
-            reg.import_from_location()
-            names = list(reg.module_dict) + list(reg.parent.module_dict if reg.parent else [])
-            close = difflib.get_close_matches(name, names, n=3)
+    for reg_name, types in _registered():
+        if reg_name == registry_name:
+            close = difflib.get_close_matches(name, list(types), n=3)
             return f' (did you mean {" or ".join(close)}?)' if close else ''
     return ''
 
 
-def _registered(name: str):
-    """The class registered as ``name`` in detplug's registries or their parents."""
-    for reg in vars(registries).values():
-        if isinstance(reg, registries.Registry) and reg.scope == 'plugins':
-            reg.import_from_location()
-            found = reg.module_dict.get(name) or (reg.parent.module_dict.get(name)
-                                                  if reg.parent else None)
-            if found is not None:
-                return found
-    return None
-
-
 def suggest_key(class_name: str, key: str) -> str:
     """' (did you mean X?)' among the constructor arguments of ``class_name``."""
-    cls = _registered(class_name)
+    cls = next((types[class_name] for _, types in _registered() if class_name in types), None)
     if cls is None:
         return ''
     names = list(inspect.signature(cls.__init__).parameters)

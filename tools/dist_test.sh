@@ -5,7 +5,4 @@ CONFIG=$1
 CHECKPOINT=$2
 NPROC=$3
 shift 3
-PY=${PYTHON:-$(dirname "$0")/../.venv/bin/python}
-exec "$PY" -m torch.distributed.run --nnodes="${NNODES:-1}" --node_rank="${NODE_RANK:-0}" \
-    --master_addr="${MASTER_ADDR:-127.0.0.1}" --master_port="${PORT:-29500}" \
-    --nproc_per_node="$NPROC" "$(dirname "$0")/test.py" "$CONFIG" "$CHECKPOINT" --launcher pytorch "$@"
+TOOL=test.py exec bash "$(dirname "$0")/dist_train.sh" "$CONFIG" "$NPROC" "$CHECKPOINT" "$@"

@@ -1,6 +1,7 @@
 from .checkpoint import AtomicLocalBackend, SafeCheckpointHook, atomic_write, to_plain
 from .checkpoint_loading import CheckpointError, latest_good_checkpoint, safe_load
 from .fuse_conv_bn_hook import FuseConvBNHook
+from .memory_monitor_hook import MemoryMonitorHook, resident_mb
 from .optim_wrapper import FiniteLossOptimWrapper, NonFiniteLossError
 from .progress_bar_hook import ProgressBarHook
 from .rng_state_hook import RNGStateHook
@@ -8,4 +9,5 @@ from .visualization_hook import DetVisualizationHook
 
 __all__ = ['AtomicLocalBackend', 'CheckpointError', 'latest_good_checkpoint', 'safe_load', 'SafeCheckpointHook', 'atomic_write', 'to_plain',
            'DetVisualizationHook', 'FuseConvBNHook', 'ProgressBarHook', 'RNGStateHook',
-           'FiniteLossOptimWrapper', 'NonFiniteLossError']
+           'FiniteLossOptimWrapper', 'NonFiniteLossError', 'MemoryMonitorHook',
+           'resident_mb']

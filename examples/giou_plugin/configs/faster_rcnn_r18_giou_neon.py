@@ -6,4 +6,5 @@ model = dict(roi_head=dict(bbox_head=dict(type='GIoUBBoxHead',
                                           loss_bbox=dict(type='GIoULoss', loss_weight=10.0))))
 # a list replaces the base's whole list: detplug's runtime hooks, then the plugin's
 custom_hooks = [dict(type='SafeCheckpointHook'), dict(type='RNGStateHook'),
-                dict(type='ProgressBarHook'), dict(type='DetectionCountHook', score_thr=0.5)]
+                dict(type='ProgressBarHook'), dict(type='MemoryMonitorHook', interval=100),
+                dict(type='DetectionCountHook', score_thr=0.5)]
