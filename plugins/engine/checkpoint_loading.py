@@ -49,12 +49,12 @@ def safe_load(path: str, map_location='cpu'):
 
 
 @CheckpointLoader.register_scheme(prefixes='', force=True)
-def _load_local(filename, map_location=None):
+def load_from_local(filename, map_location=None):  # MMEngine logs "local backend"
     return safe_load(filename, map_location)
 
 
 @CheckpointLoader.register_scheme(prefixes=REMOTE_SCHEMES, force=True)
-def _refuse_remote(filename, map_location=None):
+def load_from_remote(filename, map_location=None):
     raise CheckpointError(f'{filename}: detplug does not download checkpoints; download the '
                           'file and give its local path')
 

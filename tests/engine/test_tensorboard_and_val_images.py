@@ -1,4 +1,4 @@
-"""From config: TensorBoard logging (configs/_base_/tensorboard.py), validation
+"""From config: TensorBoard logging (faster_rcnn_r18_neon_tensorboard.py), validation
 images drawn to the vis backends, and the test progress bar."""
 import glob
 import os.path as osp
@@ -10,9 +10,8 @@ from tests.conftest import ROOT, shrink_schedule, use_data
 
 
 def test_tensorboard_events_and_validation_images(neon_root, tmp_path, capsys):
-    cfg = Config.fromfile(osp.join(ROOT, 'configs', 'faster_rcnn', 'faster_rcnn_r18_neon.py'))
-    cfg.merge_from_dict(Config.fromfile(osp.join(ROOT, 'configs', '_base_', 'tensorboard.py'))
-                        .to_dict())
+    cfg = Config.fromfile(osp.join(ROOT, 'configs', 'faster_rcnn',
+                                   'faster_rcnn_r18_neon_tensorboard.py'))
     cfg = use_data(cfg, neon_root)
     cfg.work_dir = str(tmp_path)
     shrink_schedule(cfg, 2)
