@@ -45,6 +45,7 @@ def init_model(config: Union[str, Config], checkpoint: Optional[str] = None,
     dataset_cls = DATASETS.get(cfg.test_dataloader.dataset.type)
     model.dataset_meta = meta.get('dataset_meta') or dict(getattr(dataset_cls, 'METAINFO', {}))
     model.cfg = cfg
+    model.inference_pipeline = inference_pipeline(cfg)
     return model.eval()
 
 
@@ -70,8 +71,9 @@ def inference_pipeline(cfg: Config):
 
 
 def inference(model, images: Sequence[Union[str, np.ndarray]], batch_size: int = 1) -> List:
-    """Predict on image paths or BGR arrays (H, W, 3); one data sample per image."""
-    loader, pipeline = inference_pipeline(model.cfg)
+    """Predict on image paths or BGR arrays (H, W, 3); one data sample per image.
+    ``model`` comes from ``init_model`` (its config and pipeline)."""
+    loader, pipeline = model.inference_pipeline
     results = []
     for start in range(0, len(images), batch_size):
         batch = dict(inputs=[], data_samples=[])
