@@ -46,11 +46,8 @@ def describe(sample, model, args, name: str) -> dict:
         for box, score, label in zip(pred.bboxes, pred.scores, pred.labels)])
 
 
-def frames(path):
-    """(index, BGR frame) of a video file."""
-    video = cv2.VideoCapture(path)
-    if not video.isOpened():
-        raise FileNotFoundError(f'{path}: cannot open the video')
+def frames(video):
+    """(index, BGR frame) of an opened ``cv2.VideoCapture``, released at the end."""
     index = 0
     while True:
         ok, frame = video.read()
@@ -64,11 +61,12 @@ def frames(path):
 def run_video(model, visualizer, path, args):
     """Every frame predicted and drawn into DIR/<name>.mp4; its JSON entries."""
     capture = cv2.VideoCapture(path)
+    if not capture.isOpened():
+        raise FileNotFoundError(f'{path}: cannot open the video')
     fps, count = capture.get(cv2.CAP_PROP_FPS) or 25, int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
-    capture.release()
     out_video = osp.join(args.out_dir, osp.splitext(osp.basename(path))[0] + '.mp4')
     entries, writer, bar = [], None, ProgressBar(count)
-    for index, frame in frames(path):
+    for index, frame in frames(capture):
         sample = inference(model, [frame])[0]
         entries.append(dict(file=path, frame=index, height=frame.shape[0], width=frame.shape[1],
                             **describe(sample, model, args, f'{osp.basename(path)}_{index:06d}')))
@@ -120,9 +118,8 @@ def main():
     parser.add_argument('--out-dir', required=True)
     parser.add_argument('--score-thr', type=float, default=0.3)
     args = parser.parse_args()
-    for path in (args.config, args.checkpoint):
-        if not osp.isfile(path):
-            raise FileNotFoundError(f'{path}: file not found')
+    if not osp.isfile(args.config):  # the checkpoint: safe_load names it
+        raise FileNotFoundError(f'{args.config}: config file not found')
     images = input_images(args.input)
     model = init_model(args.config, args.checkpoint)
     visualizer = DetLocalVisualizer(name='infer')

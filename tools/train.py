@@ -10,7 +10,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 from mmengine.runner import Runner  # noqa: E402
 
 from plugins.cli import add_common_args, load_config, run  # noqa: E402
-from plugins.engine.checkpoint_loading import latest_good_checkpoint, safe_load  # noqa: E402
+from plugins.engine.checkpoint_loading import latest_good_checkpoint  # noqa: E402
 
 
 def main():
@@ -24,8 +24,7 @@ def main():
     if args.resume == 'auto':
         cfg.load_from = latest_good_checkpoint(cfg.work_dir)  # None: nothing to resume
         cfg.resume = cfg.load_from is not None
-    elif args.resume is not None:
-        safe_load(args.resume)  # a bad checkpoint ends in one line naming it
+    elif args.resume is not None:  # a bad file: safe_load's one line, from the Runner's load
         cfg.resume, cfg.load_from = True, args.resume
     Runner.from_cfg(cfg).train()
 

@@ -27,11 +27,10 @@ def main():
     parser.add_argument('--shape', type=int, nargs=2, default=(400, 400), metavar=('H', 'W'))
     parser.add_argument('--check-image', help='compare PyTorch and onnxruntime on this image')
     args = parser.parse_args()
-    checkpoint = None if args.checkpoint == 'none' else args.checkpoint
-    for path in (args.config, args.check_image, checkpoint):
+    for path in (args.config, args.check_image):  # the checkpoint: safe_load names it
         if path and not osp.isfile(path):
             raise FileNotFoundError(f'{path}: file not found')
-    model = init_model(args.config, checkpoint)
+    model = init_model(args.config, None if args.checkpoint == 'none' else args.checkpoint)
     export_onnx(model, args.shape, args.out)
     print(f'wrote {args.out} (input 1x3x{args.shape[0]}x{args.shape[1]})')
     if args.check_image:
