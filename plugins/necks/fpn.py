@@ -7,15 +7,29 @@ one before.
 Call flow: forward -> 1x1 lateral conv per used input -> from the coarsest,
 add the nearest-upsampled coarser sum -> 3x3 output conv per level -> extra
 levels (stride-2 max pool of the last output, or stride-2 3x3 convs).
+With ``norm_cfg`` every conv is followed by that norm (no bias): training from
+scratch needs normalised necks and heads (He et al., "Rethinking ImageNet
+Pre-training", 2019).
 """
 from typing import List, Optional, Sequence
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from mmcv.cnn import build_norm_layer
 from mmengine.model import BaseModule
 
 from plugins.registry import MODELS
+
+
+def conv_norm(in_channels: int, out_channels: int, kernel_size: int, stride: int = 1,
+              norm_cfg: Optional[dict] = None) -> nn.Module:
+    """A conv, or a bias-free conv and its norm when ``norm_cfg`` is given."""
+    conv = nn.Conv2d(in_channels, out_channels, kernel_size, stride, padding=kernel_size // 2,
+                     bias=norm_cfg is None)
+    if norm_cfg is None:
+        return conv
+    return nn.Sequential(conv, build_norm_layer(norm_cfg, out_channels)[1])
 
 
 @MODELS.register_module()
@@ -28,10 +42,13 @@ class FPN(BaseModule):
         add_extra_convs: extra levels by ``None`` (max pool of the last output,
             as torchvision and the FPN paper), ``'on_input'`` (3x3/s2 conv on
             the last used input, RetinaNet) or ``'on_output'`` (on the last output).
+        norm_cfg: e.g. ``dict(type='GN', num_groups=32)`` after every conv; None
+            (plain convs with bias, as torchvision) by default.
     """
 
     def __init__(self, in_channels: Sequence[int], out_channels: int, num_outs: int,
                  start_level: int = 0, add_extra_convs: Optional[str] = None,
+                 norm_cfg: Optional[dict] = None,
                  init_cfg=dict(type='Xavier', layer='Conv2d', distribution='uniform')):
         super().__init__(init_cfg)
         if add_extra_convs not in (None, 'on_input', 'on_output'):
@@ -41,14 +58,15 @@ class FPN(BaseModule):
         if num_outs < len(used):
             raise ValueError(f'num_outs={num_outs} is fewer than the {len(used)} inputs used')
         self.start_level, self.num_outs, self.add_extra_convs = start_level, num_outs, add_extra_convs
-        self.lateral_convs = nn.ModuleList(nn.Conv2d(c, out_channels, 1) for c in used)
+        self.lateral_convs = nn.ModuleList(
+            conv_norm(c, out_channels, 1, norm_cfg=norm_cfg) for c in used)
         self.fpn_convs = nn.ModuleList(
-            nn.Conv2d(out_channels, out_channels, 3, padding=1) for _ in used)
+            conv_norm(out_channels, out_channels, 3, norm_cfg=norm_cfg) for _ in used)
         num_extra = num_outs - len(used)
         extra_in = [used[-1] if add_extra_convs == 'on_input' else out_channels] + \
             [out_channels] * (num_extra - 1)
         self.extra_convs = nn.ModuleList(
-            nn.Conv2d(c, out_channels, 3, stride=2, padding=1)
+            conv_norm(c, out_channels, 3, stride=2, norm_cfg=norm_cfg)
             for c in (extra_in[:num_extra] if add_extra_convs else []))
 
     def forward(self, inputs: Sequence[torch.Tensor]) -> List[torch.Tensor]:

@@ -38,3 +38,23 @@ def test_bad_arguments_are_named():
         FPN(IN, 4, 5, add_extra_convs='on_lateral')
     with pytest.raises(ValueError, match='num_outs=2'):
         FPN(IN, 4, 2)
+
+
+@pytest.mark.parametrize('norm', ['GN', 'BN'])
+def test_norm_cfg_normalises_every_conv(norm):
+    norm_cfg = dict(type='GN', num_groups=2) if norm == 'GN' else dict(type='BN')
+    fpn = FPN(IN, 4, num_outs=4, add_extra_convs='on_output', norm_cfg=norm_cfg)
+    convs = [m for m in fpn.modules() if isinstance(m, torch.nn.Conv2d)]
+    norms = [m for m in fpn.modules() if isinstance(m, (torch.nn.GroupNorm, torch.nn.BatchNorm2d))]
+    assert len(convs) == len(norms) == 7 and all(c.bias is None for c in convs)
+    outs = fpn(_inputs(size=32))
+    assert [o.shape[-1] for o in outs] == [32, 16, 8, 4]
+    # Every level ends in its norm: at initialisation (weight 1, bias 0) a GN group of
+    # one image, or a BN channel over the batch, has zero mean and unit variance.
+    group = outs[2][0, :2] if norm == 'GN' else outs[2][:, 0]
+    assert group.mean().abs() < 1e-5 and (group.var(unbiased=False) - 1).abs() < 1e-2
+
+
+def test_no_norm_keeps_plain_biased_convs():
+    fpn = FPN(IN, 4, num_outs=3)
+    assert all(isinstance(m, torch.nn.Conv2d) and m.bias is not None for m in fpn.lateral_convs)
