@@ -1,6 +1,7 @@
 """What ``tools/train.py`` and ``tools/test.py`` share: config loading and one-line errors."""
 import argparse
 import difflib
+import gc
 import inspect
 import os.path as osp
 import re
@@ -96,6 +97,20 @@ def config_error(e: TypeError) -> str:
     return ''
 
 
+def leave_process_group() -> None:
+    """Free the process group, and so join gloo's worker threads, before the interpreter
+    exits. ``destroy_process_group`` alone does not free it: the model wrapper and the
+    Runner still hold it, in reference cycles that only the garbage collector breaks. Left
+    to interpreter teardown, a worker thread that drops the last reference to a finished
+    collective needs the GIL to free its tensors, finds the interpreter finalizing, and
+    the process aborts ("terminate called without an active exception") after its work
+    is done: about one distributed run in five on 2 cores."""
+    import torch.distributed as dist
+    if dist.is_available() and dist.is_initialized():
+        dist.destroy_process_group()
+        gc.collect()
+
+
 def run(main) -> None:
     """Run ``main()``; bad input ends in one line on stderr and exit status 1."""
     try:
@@ -118,3 +133,5 @@ def run(main) -> None:
         name, registry_name = match.group(1), match.group(3)
         sys.exit(f'error: unknown type "{name}" in the config: no such {registry_name} is '
                  f'registered{suggest(name, registry_name)}')
+    finally:
+        leave_process_group()

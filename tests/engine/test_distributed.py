@@ -5,6 +5,7 @@ import json
 import os.path as osp
 import socket
 import subprocess
+import sys
 
 import torch
 
@@ -82,3 +83,32 @@ def test_two_processes_match_one_with_double_batch(tmp_path, neon_root):
     assert sorted(map(key, d1)) == sorted(map(key, d2))
     metric = lambda text: text.strip().splitlines()[-1].split(' coco/AP50=')[1].split()[0]  # noqa
     assert metric(single.stdout) == metric(out.stdout)
+
+
+LEAVE = """
+import os, sys, torch, torch.distributed as dist
+from torch.nn.parallel import DistributedDataParallel
+sys.path.insert(0, {root!r})
+from plugins.cli import leave_process_group
+threads = lambda: len(os.listdir('/proc/self/task'))
+alone = threads()
+dist.init_process_group('gloo', init_method='tcp://127.0.0.1:{port}', rank=0, world_size=1)
+holder = {{}}
+holder['self'], holder['model'] = holder, DistributedDataParallel(torch.nn.Linear(2, 2))
+holder['model'](torch.ones(1, 2)).sum().backward()  # an allreduce on gloo's threads
+dist.all_reduce(torch.ones(3))
+working = threads()
+del holder  # the model wrapper, and so the group, now lives only in a reference cycle
+leave_process_group()
+print(alone, working, threads())
+"""
+
+
+def test_leaving_the_group_joins_gloos_threads():
+    """The tools free the process group before exiting, so no gloo thread is left running
+    into interpreter teardown (where it can abort the process after its work is done)."""
+    out = subprocess.run([sys.executable, '-c', LEAVE.format(root=ROOT, port=_free_port())],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    alone, working, left = map(int, out.stdout.split())
+    assert working > alone and left == alone
