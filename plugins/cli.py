@@ -11,6 +11,7 @@ import torch
 from mmengine.config import Config, DictAction
 
 from plugins import registry as registries
+from plugins.registry import ConfigError
 from plugins.datasets.coco import DataError
 from plugins.engine.checkpoint_loading import CheckpointError
 from plugins.engine.optim_wrapper import NonFiniteLossError
@@ -121,6 +122,8 @@ def run(main) -> None:
         sys.exit(f'error: {last.split("DataError: ", 1)[-1]}')
     except (FileNotFoundError, CheckpointError, NonFiniteLossError) as e:
         sys.exit(f'error: {e}')
+    except ConfigError as e:
+        sys.exit(f'error: in the config: {e}')
     except TypeError as e:
         line = config_error(e)
         if not line:

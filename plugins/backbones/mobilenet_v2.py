@@ -15,7 +15,7 @@ import torch
 from mmengine.model import BaseModule
 from torchvision.models import MobileNetV2 as TorchvisionMobileNetV2
 
-from plugins.registry import MODELS
+from plugins.registry import ConfigError, MODELS
 
 
 @MODELS.register_module()
@@ -30,7 +30,7 @@ class MobileNetV2(BaseModule):
         super().__init__(init_cfg)
         features = TorchvisionMobileNetV2(width_mult=widen_factor).features
         if max(out_indices) >= len(features):
-            raise ValueError(f'out_indices {list(out_indices)} exceed the {len(features)} blocks')
+            raise ConfigError(f'out_indices {list(out_indices)} exceed the {len(features)} blocks')
         self.features = features[:max(out_indices) + 1]
         self.out_indices = tuple(out_indices)
         self.out_channels = [self._channels(self.features[i]) for i in self.out_indices]

@@ -18,7 +18,7 @@ from mmcv.cnn import build_norm_layer
 from mmengine.model import BaseModule
 from torch.nn.modules.batchnorm import _BatchNorm
 
-from plugins.registry import MODELS
+from plugins.registry import ConfigError, MODELS
 
 
 def _norm(norm_cfg: dict, channels: int) -> nn.Module:
@@ -94,12 +94,12 @@ class ResNet(BaseModule):
                  multi_grid: Optional[Sequence[int]] = None, init_cfg: Optional[dict] = None):
         super().__init__(init_cfg)
         if depth not in self.settings:
-            raise ValueError(f'ResNet depth must be one of {sorted(self.settings)}, got {depth}')
+            raise ConfigError(f'ResNet depth must be one of {sorted(self.settings)}, got {depth}')
         if not (len(strides) >= num_stages and len(dilations) >= num_stages):
-            raise ValueError(f'strides {strides} and dilations {dilations} need '
-                             f'{num_stages} entries')
+            raise ConfigError(f'strides {strides} and dilations {dilations} need '
+                              f'{num_stages} entries')
         if max(out_indices) >= num_stages:
-            raise ValueError(f'out_indices {out_indices} exceed num_stages={num_stages}')
+            raise ConfigError(f'out_indices {out_indices} exceed num_stages={num_stages}')
         block, blocks = self.settings[depth]
         self.out_indices, self.frozen_stages, self.norm_eval = out_indices, frozen_stages, norm_eval
         self.conv1 = nn.Conv2d(in_channels, base_channels, 7, 2, 3, bias=False)
@@ -109,8 +109,8 @@ class ResNet(BaseModule):
         inplanes = base_channels
         self.out_channels = []
         if multi_grid is not None and len(multi_grid) != blocks[num_stages - 1]:
-            raise ValueError(f'multi_grid {list(multi_grid)} needs one entry per block of the '
-                             f'last stage ({blocks[num_stages - 1]})')
+            raise ConfigError(f'multi_grid {list(multi_grid)} needs one entry per block of the '
+                              f'last stage ({blocks[num_stages - 1]})')
         for i in range(num_stages):
             planes = base_channels * 2**i
             block_dilations = [dilations[i]] * blocks[i]

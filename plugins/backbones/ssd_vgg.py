@@ -20,7 +20,7 @@ import torch.nn.functional as F
 from mmcv.cnn import build_norm_layer
 from mmengine.model import BaseModule
 
-from plugins.registry import MODELS
+from plugins.registry import ConfigError, MODELS
 
 VGG16 = (64, 64, 'M', 128, 128, 'M', 256, 256, 256, 'C', 512, 512, 512)  # to conv4_3
 # Extra layers: (1x1 channels, 3x3 out channels, stride, padding, kernel) per map.
@@ -62,7 +62,8 @@ class SSDVGG(BaseModule):
                  init_cfg=dict(type='Xavier', layer='Conv2d', distribution='uniform')):
         super().__init__(init_cfg)
         if input_size not in EXTRAS:
-            raise ValueError(f'SSDVGG input_size must be one of {sorted(EXTRAS)}, got {input_size}')
+            raise ConfigError(f'SSDVGG input_size must be one of {sorted(EXTRAS)}, '
+                              f'got {input_size}')
         layers, cin = [], 3
         for v in VGG16:
             if v in ('M', 'C'):

@@ -14,7 +14,7 @@ import torch.nn as nn
 from mmengine.model import BaseModule
 
 from plugins.backbones.ssd_vgg import conv_relu
-from plugins.registry import MODELS
+from plugins.registry import ConfigError, MODELS
 
 
 @MODELS.register_module()
@@ -33,7 +33,7 @@ class VGG(BaseModule):
                  init_cfg=dict(type='Kaiming', layer='Conv2d')):
         super().__init__(init_cfg)
         if not set(out_indices) <= set(range(6)):
-            raise ValueError(f'VGG out_indices must be in 0..5, got {list(out_indices)}')
+            raise ConfigError(f'VGG out_indices must be in 0..5, got {list(out_indices)}')
         widths = [base_channels * m for m in (1, 2, 4, 8, 8)]
         stages, cin = [], 3
         for i, (width, convs) in enumerate(zip(widths, (2, 2, 3, 3, 3))):

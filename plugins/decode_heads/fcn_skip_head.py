@@ -15,7 +15,7 @@ import torch
 import torch.nn as nn
 
 from plugins.decode_heads.decode_head import BaseDecodeHead
-from plugins.registry import MODELS
+from plugins.registry import ConfigError, MODELS
 
 
 def bilinear_kernel(channels: int, kernel: int) -> torch.Tensor:
@@ -55,10 +55,10 @@ class FCNSkipHead(BaseDecodeHead):
         super().__init__(num_classes, list(in_index), loss_decode, ignore_index, align_corners,
                          init_cfg)
         if not len(in_channels) == len(strides) == len(self.in_index):
-            raise ValueError(f'in_channels {list(in_channels)}, strides {list(strides)} and '
-                             f'in_index {list(in_index)} need one entry per used map')
+            raise ConfigError(f'in_channels {list(in_channels)}, strides {list(strides)} and '
+                              f'in_index {list(in_index)} need one entry per used map')
         if any(b != 2 * a for a, b in zip(strides[:-1], strides[1:])):
-            raise ValueError(f'strides {list(strides)} must double from map to map')
+            raise ConfigError(f'strides {list(strides)} must double from map to map')
         self.scores = nn.ModuleList(nn.Conv2d(c, num_classes, 1) for c in in_channels)
         self.ups = nn.ModuleList(upsample(num_classes, 2) for _ in strides[1:])
         self.final_up = upsample(num_classes, strides[0])

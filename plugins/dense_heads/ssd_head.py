@@ -21,7 +21,7 @@ from mmengine.structures import InstanceData
 from torchvision.ops import batched_nms
 
 from plugins.dense_heads.rpn_head import flatten_levels
-from plugins.registry import MODELS, TASK_UTILS
+from plugins.registry import ConfigError, MODELS, TASK_UTILS
 
 
 def _predictor(cin: int, cout: int, separable: bool, norm_cfg: dict) -> nn.Module:
@@ -73,8 +73,8 @@ class SSDHead(BaseModule):
         self.nms_iou, self.max_per_img = nms_iou, max_per_img
         priors = self.prior_generator.num_priors
         if len(priors) != len(in_channels):
-            raise ValueError(f'{len(in_channels)} input maps (in_channels {list(in_channels)}) '
-                             f'but the prior generator has {len(priors)} levels')
+            raise ConfigError(f'{len(in_channels)} input maps (in_channels {list(in_channels)}) '
+                              f'but the prior generator has {len(priors)} levels')
         self.cls_convs = nn.ModuleList(_predictor(c, a * (num_classes + 1), separable, norm_cfg)
                                        for c, a in zip(in_channels, priors))
         self.reg_convs = nn.ModuleList(_predictor(c, a * 4, separable, norm_cfg)

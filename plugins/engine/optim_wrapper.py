@@ -12,7 +12,7 @@ import torch
 from mmengine.logging import MessageHub, print_log
 from mmengine.optim import OptimWrapper
 
-from plugins.registry import OPTIM_WRAPPERS
+from plugins.registry import ConfigError, OPTIM_WRAPPERS
 
 
 class NonFiniteLossError(FloatingPointError):
@@ -32,8 +32,8 @@ class FiniteLossOptimWrapper(OptimWrapper):
                  on_nonfinite: str = 'stop', max_skips_in_a_row: int = 20):
         super().__init__(optimizer, accumulative_counts, clip_grad)
         if on_nonfinite not in ('stop', 'skip'):
-            raise ValueError(f"optim_wrapper.on_nonfinite must be 'stop' or 'skip', "
-                             f'got {on_nonfinite!r}')
+            raise ConfigError(f"optim_wrapper.on_nonfinite must be 'stop' or 'skip', "
+                              f'got {on_nonfinite!r}')
         self.on_nonfinite, self.max_skips_in_a_row = on_nonfinite, max_skips_in_a_row
         self.skipped, self.skipped_in_a_row = 0, 0
 

@@ -19,7 +19,7 @@ import torch.nn.functional as F
 from mmcv.cnn import build_norm_layer
 from mmengine.model import BaseModule
 
-from plugins.registry import MODELS
+from plugins.registry import ConfigError, MODELS
 
 
 def conv_norm(in_channels: int, out_channels: int, kernel_size: int, stride: int = 1,
@@ -52,11 +52,11 @@ class FPN(BaseModule):
                  init_cfg=dict(type='Xavier', layer='Conv2d', distribution='uniform')):
         super().__init__(init_cfg)
         if add_extra_convs not in (None, 'on_input', 'on_output'):
-            raise ValueError(f"add_extra_convs must be None, 'on_input' or 'on_output', "
-                             f'got {add_extra_convs!r}')
+            raise ConfigError(f"add_extra_convs must be None, 'on_input' or 'on_output', "
+                              f'got {add_extra_convs!r}')
         used = list(in_channels)[start_level:]
         if num_outs < len(used):
-            raise ValueError(f'num_outs={num_outs} is fewer than the {len(used)} inputs used')
+            raise ConfigError(f'num_outs={num_outs} is fewer than the {len(used)} inputs used')
         self.start_level, self.num_outs, self.add_extra_convs = start_level, num_outs, add_extra_convs
         self.lateral_convs = nn.ModuleList(
             conv_norm(c, out_channels, 1, norm_cfg=norm_cfg) for c in used)

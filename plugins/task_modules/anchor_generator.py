@@ -9,7 +9,7 @@ from typing import List, Optional, Sequence, Tuple
 
 import torch
 
-from plugins.registry import TASK_UTILS
+from plugins.registry import ConfigError, TASK_UTILS
 
 
 @TASK_UTILS.register_module()
@@ -34,8 +34,8 @@ class AnchorGenerator:
         self.strides = list(strides)
         self.base_sizes = list(base_sizes) if base_sizes is not None else list(strides)
         if len(self.base_sizes) != len(self.strides):
-            raise ValueError(f'base_sizes {self.base_sizes} and strides {self.strides} differ '
-                             'in length')
+            raise ConfigError(f'base_sizes {self.base_sizes} and strides {self.strides} differ '
+                              'in length')
         self.ratios = torch.tensor(ratios, dtype=torch.float32)
         self.scales = torch.tensor(scales, dtype=torch.float32)
         self.center_offset, self.round_base = center_offset, round_base

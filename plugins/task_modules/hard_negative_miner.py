@@ -6,7 +6,7 @@ negatives of highest loss (all negatives if there are fewer).
 """
 import torch
 
-from plugins.registry import TASK_UTILS
+from plugins.registry import ConfigError, TASK_UTILS
 
 
 @TASK_UTILS.register_module()
@@ -18,8 +18,8 @@ class HardNegativeMiner:
 
     def __init__(self, neg_pos_ratio: float = 3.0, min_neg: int = 0):
         if neg_pos_ratio < 0 or min_neg < 0:
-            raise ValueError(f'neg_pos_ratio ({neg_pos_ratio}) and min_neg ({min_neg}) '
-                             'must be >= 0')
+            raise ConfigError(f'neg_pos_ratio ({neg_pos_ratio}) and min_neg ({min_neg}) '
+                              'must be >= 0')
         self.neg_pos_ratio, self.min_neg = neg_pos_ratio, min_neg
 
     def mine(self, loss: torch.Tensor, pos_mask: torch.Tensor) -> torch.Tensor:

@@ -12,7 +12,7 @@ from typing import List, Optional, Sequence, Tuple
 
 import torch
 
-from plugins.registry import TASK_UTILS
+from plugins.registry import ConfigError, TASK_UTILS
 
 
 @TASK_UTILS.register_module()
@@ -31,15 +31,15 @@ class SSDPriorGenerator:
                  ratios: Sequence[Sequence[float]], scales: Optional[Sequence[float]] = None,
                  min_ratio: float = 0.15, max_ratio: float = 0.9, clip: bool = True):
         if len(steps) != len(ratios):
-            raise ValueError(f'steps {list(steps)} and ratios {list(ratios)} need one entry '
-                             'per level')
+            raise ConfigError(f'steps {list(steps)} and ratios {list(ratios)} need one entry '
+                              'per level')
         levels = len(steps)
         if scales is None:
             span = (max_ratio - min_ratio) / max(levels - 1, 1)
             scales = [min_ratio + span * k for k in range(levels)] + [1.0]
         if len(scales) != levels + 1:
-            raise ValueError(f'scales needs {levels + 1} entries (one per level and one more '
-                             f'for the last sqrt(s_k * s_k+1) box), got {list(scales)}')
+            raise ConfigError(f'scales needs {levels + 1} entries (one per level and one more '
+                              f'for the last sqrt(s_k * s_k+1) box), got {list(scales)}')
         self.input_size, self.steps, self.clip = tuple(input_size), list(steps), clip
         self.sizes = [self._sizes(scales[k], scales[k + 1], ratios[k]) for k in range(levels)]
 

@@ -174,6 +174,10 @@ CONFIG_CASES = {  # --cfg-options -> the one line it must end in
         'error: unknown type "AnchorGenerater" in the config: no such task util is registered',
     'train_dataloader.dataset.type=CocoDataset':
         'error: unknown type "CocoDataset" in the config: no such dataset is registered',
+    'model.backbone.depth=19': 'error: in the config: ResNet depth must be one of [18, 34, 50], '
+                               'got 19',
+    'optim_wrapper.on_nonfinite=ignore': "error: in the config: optim_wrapper.on_nonfinite must "
+                                         "be 'stop' or 'skip'",
 }
 
 

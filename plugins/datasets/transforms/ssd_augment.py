@@ -8,7 +8,7 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 from mmcv.transforms.utils import cache_randomness
 
-from plugins.registry import TRANSFORMS
+from plugins.registry import ConfigError, TRANSFORMS
 
 BOX_KEYS = ('gt_bboxes', 'gt_bboxes_labels', 'gt_ignore_flags')
 
@@ -120,7 +120,7 @@ class MinIoURandomCrop(BaseTransform):
     def __init__(self, min_ious: Sequence[float] = (0.1, 0.3, 0.5, 0.7, 0.9),
                  min_crop_size: float = 0.3, max_trials: int = 50, require: str = 'any'):
         if require not in ('any', 'all'):
-            raise ValueError(f"MinIoURandomCrop require must be 'any' or 'all', got {require!r}")
+            raise ConfigError(f"MinIoURandomCrop require must be 'any' or 'all', got {require!r}")
         self.min_ious, self.min_crop_size, self.max_trials = tuple(min_ious), min_crop_size, max_trials
         self.reduce = np.max if require == 'any' else np.min
 
