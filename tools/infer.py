@@ -47,7 +47,7 @@ def describe(sample, model, args, name: str) -> dict:
 
 
 def frames(video):
-    """(index, BGR frame) of an opened ``cv2.VideoCapture``, released at the end."""
+    """(index, BGR frame) of an opened ``cv2.VideoCapture``."""
     index = 0
     while True:
         ok, frame = video.read()
@@ -55,7 +55,6 @@ def frames(video):
             break
         yield index, frame
         index += 1
-    video.release()
 
 
 def run_video(model, visualizer, path, args):
@@ -66,20 +65,24 @@ def run_video(model, visualizer, path, args):
     fps, count = capture.get(cv2.CAP_PROP_FPS) or 25, int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
     out_video = osp.join(args.out_dir, osp.splitext(osp.basename(path))[0] + '.mp4')
     entries, writer, bar = [], None, ProgressBar(count)
-    for index, frame in frames(capture):
-        sample = inference(model, [frame])[0]
-        entries.append(dict(file=path, frame=index, height=frame.shape[0], width=frame.shape[1],
-                            **describe(sample, model, args, f'{osp.basename(path)}_{index:06d}')))
-        drawn = visualizer.draw(frame[..., ::-1], sample, False, args.score_thr)[..., ::-1]
-        if writer is None:
-            os.makedirs(args.out_dir, exist_ok=True)
-            writer = cv2.VideoWriter(out_video, cv2.VideoWriter_fourcc(*'mp4v'), fps,
-                                     (drawn.shape[1], drawn.shape[0]))
-        writer.write(np.ascontiguousarray(drawn))
-        bar.update()
+    try:  # released however the loop ends, so the frames written so far stay a playable file
+        for index, frame in frames(capture):
+            sample, name = inference(model, [frame])[0], f'{osp.basename(path)}_{index:06d}'
+            entries.append(dict(file=path, frame=index, height=frame.shape[0],
+                                width=frame.shape[1], **describe(sample, model, args, name)))
+            drawn = visualizer.draw(frame[..., ::-1], sample, False, args.score_thr)[..., ::-1]
+            if writer is None:
+                os.makedirs(args.out_dir, exist_ok=True)
+                writer = cv2.VideoWriter(out_video, cv2.VideoWriter_fourcc(*'mp4v'), fps,
+                                         (drawn.shape[1], drawn.shape[0]))
+            writer.write(np.ascontiguousarray(drawn))
+            bar.update()
+    finally:
+        capture.release()
+        if writer is not None:
+            writer.release()
     if writer is None:
         raise FileNotFoundError(f'{path}: no frame could be read from the video')
-    writer.release()
     return entries
 
 

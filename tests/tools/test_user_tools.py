@@ -1,12 +1,15 @@
 """The tools around the models, run as a user runs them on a (tiny) trained checkpoint:
 infer, learning curve plot, dataset browser, FLOPs, benchmark, ONNX export."""
+import importlib.util
 import json
 import os.path as osp
+from types import SimpleNamespace
 
 import cv2
 import numpy as np
+import pytest
 
-from tests.conftest import TINY, data_args, run_tool
+from tests.conftest import ROOT, TINY, data_args, run_tool
 
 
 def _config(run):
@@ -25,18 +28,50 @@ def test_infer_on_a_folder_and_on_a_video(tiny_run, neon_root, tmp_path):
     assert dets and all(d['class'] == 'Tree' and len(d['bbox']) == 4 for d in dets)
     assert cv2.imread(str(tmp_path / 'images' / 'vis' / 'OSBS_029.png')).shape == (400, 400, 3)
 
-    image = cv2.imread(f'{neon_root}/val/OSBS_029.png')
-    video = str(tmp_path / 'pan.mp4')
-    writer = cv2.VideoWriter(video, cv2.VideoWriter_fourcc(*'mp4v'), 5, (160, 128))
-    for i in range(4):
-        writer.write(np.ascontiguousarray(image[i * 40:i * 40 + 128, i * 40:i * 40 + 160]))
-    writer.release()
+    video = _pan_video(neon_root, tmp_path)
     out = run_tool('infer.py', _config(tiny_run), ckpt, video, '--out-dir', str(tmp_path / 'v'))
     assert out.returncode == 0, out.stderr[-2000:]
     entries = json.load(open(tmp_path / 'v' / 'predictions.json'))
     assert [e['frame'] for e in entries] == [0, 1, 2, 3]
     drawn = cv2.VideoCapture(str(tmp_path / 'v' / 'pan.mp4'))
     assert drawn.get(cv2.CAP_PROP_FRAME_COUNT) == 4 and drawn.read()[1].shape == (128, 160, 3)
+
+
+def _pan_video(neon_root, folder) -> str:
+    """A 4-frame 160x128 video panning over OSBS_029."""
+    image = cv2.imread(f'{neon_root}/val/OSBS_029.png')
+    video = str(folder / 'pan.mp4')
+    writer = cv2.VideoWriter(video, cv2.VideoWriter_fourcc(*'mp4v'), 5, (160, 128))
+    for i in range(4):
+        writer.write(np.ascontiguousarray(image[i * 40:i * 40 + 128, i * 40:i * 40 + 160]))
+    writer.release()
+    return video
+
+
+def test_infer_interrupted_mid_video_keeps_the_frames_drawn(tiny_run, neon_root, tmp_path,
+                                                            monkeypatch):
+    """Stopped at the third frame (Ctrl-C here), the video written so far is closed and
+    plays: its two frames are not lost, even while the exception (and so the function's
+    frame, as in an interactive session) is still held."""
+    spec = importlib.util.spec_from_file_location('infer_tool', osp.join(ROOT, 'tools', 'infer.py'))
+    infer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(infer)
+    model = infer.init_model(_config(tiny_run), str(tiny_run / 'iter_4.pth'))
+    visualizer = infer.DetLocalVisualizer(name='interrupted')
+    calls, predict = [], infer.inference
+
+    def stop_at_the_third(model, inputs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return predict(model, inputs)
+    monkeypatch.setattr(infer, 'inference', stop_at_the_third)
+    args = SimpleNamespace(out_dir=str(tmp_path / 'v'), score_thr=0.3)
+    with pytest.raises(KeyboardInterrupt) as stopped:
+        infer.run_video(model, visualizer, _pan_video(neon_root, tmp_path), args)
+    drawn = cv2.VideoCapture(str(tmp_path / 'v' / 'pan.mp4'))
+    assert drawn.get(cv2.CAP_PROP_FRAME_COUNT) == 2 and drawn.read()[1].shape == (128, 160, 3)
+    assert stopped.traceback  # held to here
 
 
 def test_infer_names_a_missing_input(tiny_run, tmp_path):
