@@ -8,10 +8,10 @@ import re
 import sys
 
 import torch
+import torch.distributed as dist
 from mmengine.config import Config, DictAction
 
 from plugins import registry as registries
-from plugins.registry import ConfigError
 from plugins.datasets.coco import DataError
 from plugins.engine.checkpoint_loading import CheckpointError
 from plugins.engine.optim_wrapper import NonFiniteLossError
@@ -49,7 +49,6 @@ def init_cpu_process_group(cfg: Config) -> None:
     pytorch launcher calls ``torch.cuda.set_device`` first, and wraps the model in
     DDP with ``device_ids=[LOCAL_RANK]``; both fail on the CPU. Once the group
     exists the Runner uses it as it is, and the wrapper is given no device."""
-    import torch.distributed as dist
     if not dist.is_initialized():
         backend = cfg.get('env_cfg', {}).get('dist_cfg', {}).get('backend', 'gloo')
         dist.init_process_group(backend='gloo' if backend == 'nccl' else backend)
@@ -106,7 +105,6 @@ def leave_process_group() -> None:
     collective needs the GIL to free its tensors, finds the interpreter finalizing, and
     the process aborts ("terminate called without an active exception") after its work
     is done: about one distributed run in five on 2 cores."""
-    import torch.distributed as dist
     if dist.is_available() and dist.is_initialized():
         dist.destroy_process_group()
         gc.collect()
@@ -122,7 +120,7 @@ def run(main) -> None:
         sys.exit(f'error: {last.split("DataError: ", 1)[-1]}')
     except (FileNotFoundError, CheckpointError, NonFiniteLossError) as e:
         sys.exit(f'error: {e}')
-    except ConfigError as e:
+    except registries.ConfigError as e:
         sys.exit(f'error: in the config: {e}')
     except TypeError as e:
         line = config_error(e)

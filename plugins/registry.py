@@ -31,6 +31,7 @@ class ConfigError(ValueError):
     """A component was given a config value it cannot take. The message names the
     value and what it must be; the tools print it as one line, without a traceback."""
 
+
 MODELS = Registry('model', parent=MMENGINE_MODELS, locations=[
     'plugins.backbones', 'plugins.necks', 'plugins.dense_heads', 'plugins.roi_heads',
     'plugins.detectors', 'plugins.losses', 'plugins.decode_heads', 'plugins.segmentors'])
