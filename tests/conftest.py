@@ -72,7 +72,8 @@ def write_proposals(ann_file, out_file, per_box=3, random_boxes=20, seed=0):
 
 def make_sample(boxes, labels=None, shape=(64, 64)):
     boxes = torch.as_tensor(boxes, dtype=torch.float32).reshape(-1, 4)
-    labels = torch.zeros(len(boxes), dtype=torch.long) if labels is None else torch.as_tensor(labels)
+    labels = (torch.zeros(len(boxes), dtype=torch.long) if labels is None
+              else torch.as_tensor(labels))
     sample = DetDataSample(metainfo=dict(img_shape=shape, ori_shape=shape, scale_factor=(1., 1.)))
     sample.gt_instances = InstanceData(bboxes=boxes, labels=labels)
     return sample

@@ -26,7 +26,7 @@ from collections import OrderedDict
 import torch
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-from plugins.engine.checkpoint import atomic_write  # noqa: E402
+from plugins.utils.fileio import atomic_write  # noqa: E402
 from plugins.engine.checkpoint_loading import CheckpointError, safe_load  # noqa: E402
 
 UNUSED_COCO_IDS = (12, 26, 29, 30, 45, 66, 68, 69, 71, 83)

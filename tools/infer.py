@@ -23,7 +23,7 @@ from mmengine.utils import ProgressBar  # noqa: E402
 
 from plugins.apis import inference, init_model  # noqa: E402
 from plugins.cli import run  # noqa: E402
-from plugins.engine.checkpoint import atomic_write  # noqa: E402
+from plugins.utils.fileio import atomic_write  # noqa: E402
 from plugins.visualization import DetLocalVisualizer  # noqa: E402
 
 IMAGE_EXTS = ('.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff')

@@ -106,7 +106,8 @@ def main():
     args = parser.parse_args()
     src = args.src or (osp.normpath(SHARED) if osp.isdir(SHARED) else fetch_source(args.cache))
     stats = convert(src, args.out, args.tile, args.overlap, args.min_visible)
-    print(f'NEON trees from {src} -> {args.out}: ' + ', '.join(f'{k}={v}' for k, v in stats.items()))
+    counts = ', '.join(f'{k}={v}' for k, v in stats.items())
+    print(f'NEON trees from {src} -> {args.out}: {counts}')
 
 
 if __name__ == '__main__':

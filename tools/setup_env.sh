@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if .venv/bin/python -c "import plugins, torch, torchvision, mmengine, mmcv, pycocotools, pytest, \
-onnxruntime, tensorboard, detplug_giou" 2>/dev/null; then
+onnxruntime, tensorboard, detplug_giou" 2>/dev/null && [ -x .venv/bin/ruff ]; then
   exit 0
 fi
 echo "setting up .venv (torch, torchvision, mmengine, mmcv-lite, pycocotools, onnxruntime; ~1-2 min)"

@@ -15,7 +15,8 @@ import torch
 from mmengine.model import BaseModule
 from torchvision.models import MobileNetV2 as TorchvisionMobileNetV2
 
-from plugins.registry import ConfigError, MODELS
+from plugins.errors import ConfigError
+from plugins.registry import MODELS
 
 
 @MODELS.register_module()

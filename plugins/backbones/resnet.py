@@ -14,15 +14,12 @@ from typing import Optional, Sequence, Tuple
 
 import torch
 import torch.nn as nn
-from mmcv.cnn import build_norm_layer
 from mmengine.model import BaseModule
 from torch.nn.modules.batchnorm import _BatchNorm
 
-from plugins.registry import ConfigError, MODELS
-
-
-def _norm(norm_cfg: dict, channels: int) -> nn.Module:
-    return build_norm_layer(norm_cfg, channels)[1]
+from plugins.errors import ConfigError
+from plugins.layers import norm_layer
+from plugins.registry import MODELS
 
 
 class BasicBlock(nn.Module):
@@ -31,9 +28,9 @@ class BasicBlock(nn.Module):
     def __init__(self, inplanes, planes, stride, dilation, downsample, norm_cfg):
         super().__init__()
         self.conv1 = nn.Conv2d(inplanes, planes, 3, stride, dilation, dilation, bias=False)
-        self.bn1 = _norm(norm_cfg, planes)
+        self.bn1 = norm_layer(norm_cfg, planes)
         self.conv2 = nn.Conv2d(planes, planes, 3, 1, dilation, dilation, bias=False)
-        self.bn2 = _norm(norm_cfg, planes)
+        self.bn2 = norm_layer(norm_cfg, planes)
         self.relu = nn.ReLU(inplace=True)
         self.downsample = downsample
 
@@ -50,11 +47,11 @@ class Bottleneck(nn.Module):
     def __init__(self, inplanes, planes, stride, dilation, downsample, norm_cfg):
         super().__init__()
         self.conv1 = nn.Conv2d(inplanes, planes, 1, bias=False)
-        self.bn1 = _norm(norm_cfg, planes)
+        self.bn1 = norm_layer(norm_cfg, planes)
         self.conv2 = nn.Conv2d(planes, planes, 3, stride, dilation, dilation, bias=False)
-        self.bn2 = _norm(norm_cfg, planes)
+        self.bn2 = norm_layer(norm_cfg, planes)
         self.conv3 = nn.Conv2d(planes, planes * 4, 1, bias=False)
-        self.bn3 = _norm(norm_cfg, planes * 4)
+        self.bn3 = norm_layer(norm_cfg, planes * 4)
         self.relu = nn.ReLU(inplace=True)
         self.downsample = downsample
 
@@ -103,7 +100,7 @@ class ResNet(BaseModule):
         block, blocks = self.settings[depth]
         self.out_indices, self.frozen_stages, self.norm_eval = out_indices, frozen_stages, norm_eval
         self.conv1 = nn.Conv2d(in_channels, base_channels, 7, 2, 3, bias=False)
-        self.bn1 = _norm(norm_cfg, base_channels)
+        self.bn1 = norm_layer(norm_cfg, base_channels)
         self.relu = nn.ReLU(inplace=True)
         self.maxpool = nn.MaxPool2d(3, 2, 1)
         inplanes = base_channels
@@ -132,7 +129,7 @@ class ResNet(BaseModule):
         if stride != 1 or inplanes != planes * block.expansion:
             downsample = nn.Sequential(
                 nn.Conv2d(inplanes, planes * block.expansion, 1, stride, bias=False),
-                _norm(norm_cfg, planes * block.expansion))
+                norm_layer(norm_cfg, planes * block.expansion))
         layers = [block(inplanes, planes, stride, dilations[0], downsample, norm_cfg)]
         layers += [block(planes * block.expansion, planes, 1, d, None, norm_cfg)
                    for d in dilations[1:]]

@@ -12,15 +12,17 @@ L2Norm -> stages[0] (pool4, conv5_x, pool5 3x3/s1, fc6 3x3 dilation 6, fc7 1x1)
 ``norm_cfg=None`` is the paper's VGG (what torchvision's ``ssd300_vgg16`` has);
 a norm config adds one after every conv, which helps training from scratch.
 """
-from typing import List, Optional, Tuple
+from functools import partial
+from typing import Optional, Tuple
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmcv.cnn import build_norm_layer
 from mmengine.model import BaseModule
 
-from plugins.registry import ConfigError, MODELS
+from plugins.errors import ConfigError
+from plugins.layers import conv_norm_act
+from plugins.registry import MODELS
 
 VGG16 = (64, 64, 'M', 128, 128, 'M', 256, 256, 256, 'C', 512, 512, 512)  # to conv4_3
 # Extra layers: (1x1 channels, 3x3 out channels, stride, padding, kernel) per map.
@@ -42,13 +44,6 @@ class L2Norm(nn.Module):
         return self.weight.view(1, -1, 1, 1) * F.normalize(x, dim=1)
 
 
-def conv_relu(cin: int, cout: int, norm_cfg: Optional[dict], **kwargs) -> List[nn.Module]:
-    layers = [nn.Conv2d(cin, cout, **kwargs)]
-    if norm_cfg is not None:
-        layers.append(build_norm_layer(norm_cfg, cout)[1])
-    return layers + [nn.ReLU(inplace=True)]
-
-
 @MODELS.register_module()
 class SSDVGG(BaseModule):
     """Args:
@@ -64,27 +59,26 @@ class SSDVGG(BaseModule):
         if input_size not in EXTRAS:
             raise ConfigError(f'SSDVGG input_size must be one of {sorted(EXTRAS)}, '
                               f'got {input_size}')
+        conv = partial(conv_norm_act, norm_cfg=norm_cfg, bias=True)  # VGG's convs keep a bias
         layers, cin = [], 3
         for v in VGG16:
             if v in ('M', 'C'):
                 layers.append(nn.MaxPool2d(2, 2, ceil_mode=v == 'C'))
             else:
-                layers += conv_relu(cin, v, norm_cfg, kernel_size=3, padding=1)
+                layers += conv(cin, v, 3)
                 cin = v
         self.features = nn.Sequential(*layers)
         self.l2_norm = L2Norm(512, l2_norm_scale)
         fc = [nn.MaxPool2d(2, 2)]
         for _ in range(3):  # conv5_1 .. conv5_3
-            fc += conv_relu(512, 512, norm_cfg, kernel_size=3, padding=1)
+            fc += conv(512, 512, 3)
         fc.append(nn.MaxPool2d(3, 1, 1))
-        fc += conv_relu(512, 1024, norm_cfg, kernel_size=3, padding=6, dilation=6)  # fc6, atrous
-        fc += conv_relu(1024, 1024, norm_cfg, kernel_size=1)  # fc7
+        fc += conv(512, 1024, 3, dilation=6)  # fc6, atrous
+        fc += conv(1024, 1024, 1)  # fc7
         stages = [nn.Sequential(*fc)]
         cin = 1024
         for mid, cout, stride, pad, k in EXTRAS[input_size]:
-            stages.append(nn.Sequential(*conv_relu(cin, mid, norm_cfg, kernel_size=1),
-                                        *conv_relu(mid, cout, norm_cfg, kernel_size=k, stride=stride,
-                                               padding=pad)))
+            stages.append(nn.Sequential(*conv(cin, mid, 1), *conv(mid, cout, k, stride, pad)))
             cin = cout
         self.stages = nn.ModuleList(stages)
         self.out_channels = [512, 1024] + [e[1] for e in EXTRAS[input_size]]

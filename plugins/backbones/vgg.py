@@ -7,14 +7,16 @@ stage outputs (strides 2, 4, 8, 16, 32; channels 1, 2, 4, 8, 8 x base), 5 fc7
 Call flow: forward -> stage 1..5 (3x3 convs + ReLU [+ norm], 2x2 max pool) ->
 fc6 (7x7 conv, padding 3, so the map keeps its size) -> fc7 (1x1) -> tuple.
 """
+from functools import partial
 from typing import Optional, Sequence, Tuple
 
 import torch
 import torch.nn as nn
 from mmengine.model import BaseModule
 
-from plugins.backbones.ssd_vgg import conv_relu
-from plugins.registry import ConfigError, MODELS
+from plugins.errors import ConfigError
+from plugins.layers import conv_norm_act
+from plugins.registry import MODELS
 
 
 @MODELS.register_module()
@@ -35,17 +37,18 @@ class VGG(BaseModule):
         if not set(out_indices) <= set(range(6)):
             raise ConfigError(f'VGG out_indices must be in 0..5, got {list(out_indices)}')
         widths = [base_channels * m for m in (1, 2, 4, 8, 8)]
+        conv = partial(conv_norm_act, norm_cfg=norm_cfg, bias=True)  # VGG's convs keep a bias
         stages, cin = [], 3
         for i, (width, convs) in enumerate(zip(widths, (2, 2, 3, 3, 3))):
             layers = []
             for _ in range(convs):
-                layers += conv_relu(cin, width, norm_cfg, kernel_size=3, padding=1)
+                layers += conv(cin, width, 3)
                 cin = width
             stages.append(nn.Sequential(*layers, nn.MaxPool2d(2, 2)))
         self.stages = nn.ModuleList(stages)
         self.fc = nn.Sequential(
-            *conv_relu(cin, fc_channels, norm_cfg, kernel_size=7, padding=3), nn.Dropout2d(dropout),
-            *conv_relu(fc_channels, fc_channels, norm_cfg, kernel_size=1), nn.Dropout2d(dropout))
+            *conv(cin, fc_channels, 7), nn.Dropout2d(dropout),
+            *conv(fc_channels, fc_channels, 1), nn.Dropout2d(dropout))
         self.out_indices = tuple(out_indices)
         self.out_channels = [(widths + [fc_channels])[i] for i in self.out_indices]
 

@@ -19,11 +19,8 @@ import numpy as np
 from mmengine.dataset import BaseDataset
 from mmengine.logging import print_log
 
+from plugins.errors import DataError
 from plugins.registry import DATASETS
-
-
-class DataError(ValueError):
-    """Bad input data; the message names the file and the offending entry."""
 
 
 def read_proposal_file(path: str) -> dict:

@@ -12,7 +12,7 @@ from typing import List, Optional
 
 from mmengine.dataset import BaseDataset
 
-from plugins.datasets.coco import DataError
+from plugins.errors import DataError
 from plugins.registry import DATASETS
 
 

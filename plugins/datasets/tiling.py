@@ -19,7 +19,8 @@ def tile_origins(length: int, tile: int, stride: int) -> List[int]:
     return starts
 
 
-def tile_windows(width: int, height: int, tile: int, overlap: int) -> List[Tuple[int, int, int, int]]:
+def tile_windows(width: int, height: int, tile: int,
+                 overlap: int) -> List[Tuple[int, int, int, int]]:
     """All windows (x1, y1, x2, y2) covering the image, row by row."""
     if not 0 <= overlap < tile:
         raise ValueError(f'overlap must be in [0, tile), got overlap={overlap}, tile={tile}')

@@ -14,7 +14,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from plugins.decode_heads.decode_head import BaseDecodeHead
-from plugins.decode_heads.fcn_head import conv_norm_relu
+from plugins.layers import conv_norm_act
 from plugins.registry import MODELS
 
 
@@ -40,15 +40,16 @@ class ASPPHead(BaseDecodeHead):
                  init_cfg=dict(type='Normal', layer='Conv2d', std=0.01)):
         super().__init__(num_classes, in_index, loss_decode, ignore_index, align_corners, init_cfg)
         self.aspp = nn.ModuleList(
-            [conv_norm_relu(in_channels, channels, 1, norm_cfg)] +
-            [conv_norm_relu(in_channels, channels, 3, norm_cfg, d) for d in dilations])
+            [conv_norm_act(in_channels, channels, 1, norm_cfg=norm_cfg)] +
+            [conv_norm_act(in_channels, channels, 3, dilation=d, norm_cfg=norm_cfg)
+             for d in dilations])
         self.image_pool = (nn.Sequential(nn.AdaptiveAvgPool2d(1),
-                                         conv_norm_relu(in_channels, channels, 1, norm_cfg))
+                                         conv_norm_act(in_channels, channels, 1, norm_cfg=norm_cfg))
                            if image_pool else None)
         branches = len(self.aspp) + (1 if image_pool else 0)
-        self.project = nn.Sequential(conv_norm_relu(branches * channels, channels, 1, norm_cfg),
-                                     nn.Dropout(dropout))
-        self.bottleneck = conv_norm_relu(channels, channels, 3, norm_cfg)
+        self.project = nn.Sequential(
+            conv_norm_act(branches * channels, channels, 1, norm_cfg=norm_cfg), nn.Dropout(dropout))
+        self.bottleneck = conv_norm_act(channels, channels, 3, norm_cfg=norm_cfg)
         self.conv_seg = nn.Conv2d(channels, num_classes, 1)
 
     def forward(self, inputs) -> torch.Tensor:

@@ -3,7 +3,8 @@
 Shapes: N images, C classes; inputs are the backbone's (or neck's) maps
 [(N, C_l, H_l, W_l)]; a head's ``forward`` turns the ones it selects into
 logits (N, C, h, w) at its own resolution.
-- loss: labels padded with ``ignore_index`` to the padded input size (H, W) ->
+- loss: labels padded with ``ignore_index`` to the padded input size (H, W), the
+  samples' ``batch_input_shape`` ->
   forward -> logits resized (bilinear) to (H, W) -> each of ``loss_decode``
   (pixels labelled ``ignore_index`` count for none) -> dict.
 - predict: forward -> logits resized to the padded batch input size.
@@ -49,9 +50,8 @@ class BaseDecodeHead(BaseModule):
         return F.interpolate(logits, size=tuple(size), mode='bilinear',
                              align_corners=self.align_corners)
 
-    def loss(self, inputs: Sequence[torch.Tensor], data_samples,
-             input_size) -> Dict[str, torch.Tensor]:
-        """input_size: (H, W) of the padded batch."""
+    def loss(self, inputs: Sequence[torch.Tensor], data_samples) -> Dict[str, torch.Tensor]:
+        input_size = data_samples[0].metainfo['batch_input_shape']
         logits = self.resize(self.forward(inputs), input_size)
         labels = logits.new_full((len(data_samples), *input_size), self.ignore_index,
                                  dtype=torch.long)
@@ -65,5 +65,5 @@ class BaseDecodeHead(BaseModule):
             out[name] = out.get(name, 0) + loss(logits, labels, valid)
         return out
 
-    def predict(self, inputs: Sequence[torch.Tensor], input_size) -> torch.Tensor:
-        return self.resize(self.forward(inputs), input_size)
+    def predict(self, inputs: Sequence[torch.Tensor], data_samples) -> torch.Tensor:
+        return self.resize(self.forward(inputs), data_samples[0].metainfo['batch_input_shape'])

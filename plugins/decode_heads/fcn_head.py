@@ -9,16 +9,10 @@ from typing import Union, Sequence
 
 import torch
 import torch.nn as nn
-from mmcv.cnn import build_norm_layer
 
 from plugins.decode_heads.decode_head import BaseDecodeHead
+from plugins.layers import conv_norm_act
 from plugins.registry import MODELS
-
-
-def conv_norm_relu(cin: int, cout: int, kernel: int, norm_cfg: dict, dilation: int = 1):
-    return nn.Sequential(nn.Conv2d(cin, cout, kernel, padding=dilation * (kernel // 2),
-                                   dilation=dilation, bias=False),
-                         build_norm_layer(norm_cfg, cout)[1], nn.ReLU(inplace=True))
 
 
 @MODELS.register_module()
@@ -41,10 +35,10 @@ class FCNHead(BaseDecodeHead):
                  ignore_index: int = 255, align_corners: bool = False,
                  init_cfg=dict(type='Normal', layer='Conv2d', std=0.01)):
         super().__init__(num_classes, in_index, loss_decode, ignore_index, align_corners, init_cfg)
-        self.convs = nn.Sequential(*[conv_norm_relu(in_channels if i == 0 else channels, channels,
-                                                    3, norm_cfg, dilation)
+        self.convs = nn.Sequential(*[conv_norm_act(in_channels if i == 0 else channels, channels,
+                                                   3, dilation=dilation, norm_cfg=norm_cfg)
                                      for i in range(num_convs)])
-        self.conv_cat = (conv_norm_relu(in_channels + channels, channels, 3, norm_cfg)
+        self.conv_cat = (conv_norm_act(in_channels + channels, channels, 3, norm_cfg=norm_cfg)
                          if concat_input else None)
         self.dropout = nn.Dropout2d(dropout) if dropout > 0 else nn.Identity()
         self.conv_seg = nn.Conv2d(channels, num_classes, 1)

@@ -15,7 +15,8 @@ import torch
 import torch.nn as nn
 
 from plugins.decode_heads.decode_head import BaseDecodeHead
-from plugins.registry import ConfigError, MODELS
+from plugins.errors import ConfigError
+from plugins.registry import MODELS
 
 
 def bilinear_kernel(channels: int, kernel: int) -> torch.Tensor:

@@ -6,8 +6,9 @@ P = sum_l H_l * W_l * A anchors per image, G gt boxes per image.
   deltas [(N, A * 4, H_l, W_l)].
 - loss_and_predict: forward -> per image assign P anchors to G boxes, sample,
   binary CE + box regression -> (losses, proposals detached).
-- predict: forward -> proposals per image: top ``nms_pre`` per level, decode,
-  clip, drop tiny boxes, NMS per level, keep ``max_per_img``. Proposals are
+- predict: forward -> proposals per image: top ``nms_pre`` logits per level,
+  decode, clip, then ``multiclass_nms`` with the level as the group (drop tiny
+  boxes, NMS per level, keep ``max_per_img``). Proposals are
   ``InstanceData(bboxes (R, 4), scores (R,))`` in input pixels, best first.
 """
 from typing import Dict, List, Sequence, Tuple
@@ -16,14 +17,11 @@ import torch
 import torch.nn as nn
 from mmengine.model import BaseModule
 from mmengine.structures import InstanceData
-from torchvision.ops import batched_nms, remove_small_boxes
 
+from plugins.dense_heads.utils import batch_input_size, flatten_levels
 from plugins.registry import MODELS, TASK_UTILS
-
-
-def flatten_levels(maps: List[torch.Tensor], k: int) -> torch.Tensor:
-    """[(N, A * k, H, W)] -> (N, sum H * W * A, k), anchor order of AnchorGenerator."""
-    return torch.cat([m.permute(0, 2, 3, 1).reshape(m.shape[0], -1, k) for m in maps], dim=1)
+from plugins.task_modules.postprocess import multiclass_nms, nms_config
+from plugins.task_modules.targets import sample_targets
 
 
 @MODELS.register_module()
@@ -33,8 +31,9 @@ class RPNHead(BaseModule):
         feat_channels: channels of the shared 3x3 conv.
         anchor_generator, bbox_coder, assigner, sampler: task-util configs.
         loss_cls: objectness loss (sigmoid form); loss_bbox: delta loss.
-        train_proposals, test_proposals: ``nms_pre`` (per level), ``iou_threshold``,
-            ``max_per_img`` and ``min_size`` for proposals in each mode.
+        train_proposals, test_proposals: NMS configs (``postprocess.NMS_DEFAULTS``:
+            ``nms_pre`` per level, ``iou_threshold``, ``max_per_img``, ``min_size``)
+            for proposals in each mode.
     """
 
     def __init__(self, in_channels: int, feat_channels: int, anchor_generator: dict,
@@ -53,21 +52,22 @@ class RPNHead(BaseModule):
         self.sampler = TASK_UTILS.build(sampler)
         self.loss_cls = MODELS.build(loss_cls)
         self.loss_bbox = MODELS.build(loss_bbox)
-        self.train_proposals, self.test_proposals = train_proposals, test_proposals
+        self.train_proposals = nms_config(train_proposals, 'RPNHead train_proposals')
+        self.test_proposals = nms_config(test_proposals, 'RPNHead test_proposals')
         num_anchors = self.anchor_generator.num_anchors
         self.conv = nn.Conv2d(in_channels, feat_channels, 3, padding=1)
         self.relu = nn.ReLU(inplace=True)
         self.cls_logits = nn.Conv2d(feat_channels, num_anchors, 1)
         self.bbox_pred = nn.Conv2d(feat_channels, num_anchors * 4, 1)
 
-    def forward(self, feats: Sequence[torch.Tensor]) -> Tuple[List[torch.Tensor], List[torch.Tensor]]:
+    def forward(self, feats: Sequence[torch.Tensor]
+                ) -> Tuple[List[torch.Tensor], List[torch.Tensor]]:
         hidden = [self.relu(self.conv(f)) for f in feats]
         return [self.cls_logits(h) for h in hidden], [self.bbox_pred(h) for h in hidden]
 
     def _anchors(self, feats, data_samples) -> List[torch.Tensor]:
-        input_size = data_samples[0].metainfo.get('batch_input_shape')
         return self.anchor_generator.grid_anchors([f.shape[-2:] for f in feats], feats[0].device,
-                                                  input_size)
+                                                  batch_input_size(data_samples))
 
     def loss_and_predict(self, feats, data_samples) -> Tuple[Dict[str, torch.Tensor], list]:
         cls_maps, reg_maps = self(feats)
@@ -76,16 +76,13 @@ class RPNHead(BaseModule):
         scores, deltas = flatten_levels(cls_maps, 1).squeeze(-1), flatten_levels(reg_maps, 4)
         cls_preds, cls_targets, reg_preds, reg_targets = [], [], [], []
         for i, sample in enumerate(data_samples):
-            gt = sample.gt_instances
-            assign = self.assigner.assign(anchors, gt.bboxes, gt.labels)
-            sampled = self.sampler.sample(assign)
-            inds = torch.cat([sampled.pos_inds, sampled.neg_inds])
-            cls_preds.append(scores[i, inds])
-            cls_targets.append((torch.arange(inds.numel(), device=inds.device)
-                                < sampled.pos_inds.numel()).float())
-            reg_preds.append(deltas[i, sampled.pos_inds])
-            reg_targets.append(self.bbox_coder.encode(
-                anchors[sampled.pos_inds], gt.bboxes[sampled.pos_assigned_gt_inds]))
+            t = sample_targets(self.assigner, self.sampler, anchors, sample.gt_instances, 1)
+            pos = t.inds[:t.num_pos]
+            cls_preds.append(scores[i, t.inds])
+            cls_targets.append((torch.arange(t.inds.numel(), device=pos.device)
+                                < t.num_pos).float())
+            reg_preds.append(deltas[i, pos])
+            reg_targets.append(self.bbox_coder.encode(anchors[pos], t.gt_bboxes[:t.num_pos]))
         num_samples = sum(t.numel() for t in cls_targets)
         losses = dict(
             loss_rpn_cls=self.loss_cls(torch.cat(cls_preds), torch.cat(cls_targets), num_samples),
@@ -101,20 +98,21 @@ class RPNHead(BaseModule):
                                self.test_proposals)
 
     def _proposals(self, cls_maps, reg_maps, anchors, data_samples, cfg) -> List[InstanceData]:
+        # the top nms_pre of each level are ranked by logit, before decoding, as in
+        # torchvision (sigmoid ties would pick other anchors)
+        nms_cfg = dict(cfg, nms_pre=None)
         results = []
         for i, sample in enumerate(data_samples):
             boxes, scores, levels = [], [], []
             for lvl, (cls_map, reg_map, lvl_anchors) in enumerate(zip(cls_maps, reg_maps, anchors)):
                 s = cls_map[i].permute(1, 2, 0).reshape(-1)
                 d = reg_map[i].permute(1, 2, 0).reshape(-1, 4)
-                s, keep = s.topk(min(cfg['nms_pre'], s.numel()))
-                boxes.append(self.bbox_coder.decode(lvl_anchors[keep], d[keep],
+                s, top = s.topk(min(cfg['nms_pre'] or s.numel(), s.numel()))
+                boxes.append(self.bbox_coder.decode(lvl_anchors[top], d[top],
                                                     sample.metainfo['img_shape']))
                 scores.append(s.sigmoid())
-                levels.append(torch.full_like(keep, lvl))
-            boxes, scores, levels = torch.cat(boxes), torch.cat(scores), torch.cat(levels)
-            keep = remove_small_boxes(boxes, cfg['min_size'])
-            boxes, scores, levels = boxes[keep], scores[keep], levels[keep]
-            keep = batched_nms(boxes, scores, levels, cfg['iou_threshold'])[:cfg['max_per_img']]
+                levels.append(torch.full_like(top, lvl))
+            boxes, scores = torch.cat(boxes), torch.cat(scores)
+            keep = multiclass_nms(boxes, scores, torch.cat(levels), nms_cfg)
             results.append(InstanceData(bboxes=boxes[keep], scores=scores[keep]))
         return results

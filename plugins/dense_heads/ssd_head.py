@@ -7,36 +7,30 @@ H_l * W_l * A_l priors per image, C foreground classes (label C is background).
 - loss: match priors to gt (IoU >= 0.5, plus each gt's best prior), softmax CE
   on the positives and the hardest negatives (``miner``), smooth L1 on the
   positives' deltas; both summed and divided by the number of positives.
-- predict: softmax, decode, clip; per class the ``nms_pre`` best above
-  ``score_thr``, then per-class NMS and the ``max_per_img`` best overall.
+- predict: softmax, decode, clip, then ``multiclass_nms`` with ``test_cfg``: per
+  class the ``nms_pre`` best above ``score_thr``, per-class NMS, the
+  ``max_per_img`` best overall.
 """
 from typing import Dict, List, Sequence, Tuple
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmcv.cnn import build_norm_layer
 from mmengine.model import BaseModule
 from mmengine.structures import InstanceData
-from torchvision.ops import batched_nms
 
-from plugins.dense_heads.rpn_head import flatten_levels
-from plugins.registry import ConfigError, MODELS, TASK_UTILS
+from plugins.dense_heads.utils import batch_input_size, flatten_levels
+from plugins.errors import ConfigError
+from plugins.layers import conv_norm_act
+from plugins.registry import MODELS, TASK_UTILS
+from plugins.task_modules.postprocess import multiclass_nms, nms_config
 
 
 def _predictor(cin: int, cout: int, separable: bool, norm_cfg: dict) -> nn.Module:
     if not separable:
         return nn.Conv2d(cin, cout, 3, padding=1)
-    return nn.Sequential(nn.Conv2d(cin, cin, 3, padding=1, groups=cin, bias=False),
-                         build_norm_layer(norm_cfg, cin)[1], nn.ReLU6(inplace=True),
+    return nn.Sequential(*conv_norm_act(cin, cin, 3, groups=cin, norm_cfg=norm_cfg, act='ReLU6'),
                          nn.Conv2d(cin, cout, 1))
-
-
-def _at_most(k: int, x: torch.Tensor):
-    """min(k, len(x)); while tracing (ONNX export) a tensor, so the count stays dynamic."""
-    if torch.jit.is_tracing():
-        return torch.clamp(torch._shape_as_tensor(x)[0], max=k)
-    return min(k, x.shape[0])
 
 
 @MODELS.register_module()
@@ -49,7 +43,7 @@ class SSDHead(BaseModule):
         loss_bbox: regression loss on the positives.
         separable: depthwise 3x3 + norm + ReLU6 + pointwise 1x1 predictors
             (SSDLite) instead of one 3x3 conv; ``norm_cfg`` is their norm.
-        score_thr, nms_pre, nms_iou, max_per_img: test-time filtering.
+        test_cfg: NMS config (``postprocess.NMS_DEFAULTS``).
     """
 
     def __init__(self, num_classes: int, in_channels: Sequence[int], prior_generator: dict,
@@ -59,8 +53,8 @@ class SSDHead(BaseModule):
                  miner: dict = dict(type='HardNegativeMiner', neg_pos_ratio=3),
                  loss_bbox: dict = dict(type='SmoothL1Loss', beta=1.0),
                  separable: bool = False, norm_cfg: dict = dict(type='BN'),
-                 score_thr: float = 0.01, nms_pre: int = 400, nms_iou: float = 0.45,
-                 max_per_img: int = 200,
+                 test_cfg: dict = dict(score_thr=0.01, nms_pre=400, iou_threshold=0.45,
+                                       max_per_img=200),
                  init_cfg=dict(type='Xavier', layer='Conv2d', distribution='uniform')):
         super().__init__(init_cfg)
         self.num_classes = num_classes
@@ -69,8 +63,7 @@ class SSDHead(BaseModule):
         self.assigner = TASK_UTILS.build(assigner)
         self.miner = TASK_UTILS.build(miner)
         self.loss_bbox = MODELS.build(loss_bbox)
-        self.score_thr, self.nms_pre = score_thr, nms_pre
-        self.nms_iou, self.max_per_img = nms_iou, max_per_img
+        self.test_cfg = nms_config(test_cfg, 'SSDHead test_cfg')
         priors = self.prior_generator.num_priors
         if len(priors) != len(in_channels):
             raise ConfigError(f'{len(in_channels)} input maps (in_channels {list(in_channels)}) '
@@ -80,16 +73,16 @@ class SSDHead(BaseModule):
         self.reg_convs = nn.ModuleList(_predictor(c, a * 4, separable, norm_cfg)
                                        for c, a in zip(in_channels, priors))
 
-    def forward(self, feats: Sequence[torch.Tensor]) -> Tuple[List[torch.Tensor], List[torch.Tensor]]:
+    def forward(self, feats: Sequence[torch.Tensor]
+                ) -> Tuple[List[torch.Tensor], List[torch.Tensor]]:
         return ([conv(f) for conv, f in zip(self.cls_convs, feats)],
                 [conv(f) for conv, f in zip(self.reg_convs, feats)])
 
     def _priors(self, feats, data_samples) -> torch.Tensor:
         # plain ints: while tracing (ONNX export) the priors become constants
-        input_size = data_samples[0].metainfo.get('batch_input_shape')
-        input_size = None if input_size is None else tuple(int(v) for v in input_size)
         sizes = [(int(f.shape[-2]), int(f.shape[-1])) for f in feats]
-        return torch.cat(self.prior_generator.grid_anchors(sizes, feats[0].device, input_size))
+        return torch.cat(self.prior_generator.grid_anchors(sizes, feats[0].device,
+                                                           batch_input_size(data_samples)))
 
     def loss(self, feats, data_samples) -> Dict[str, torch.Tensor]:
         cls_maps, reg_maps = self(feats)
@@ -121,20 +114,13 @@ class SSDHead(BaseModule):
         priors = self._priors(feats, data_samples)
         probs = flatten_levels(cls_maps, self.num_classes + 1).softmax(-1)
         deltas = flatten_levels(reg_maps, 4)
+        labels = torch.arange(self.num_classes, device=priors.device).repeat(len(priors))
         results = []
         for i, sample in enumerate(data_samples):
             boxes = self.bbox_coder.decode(priors, deltas[i], sample.metainfo['img_shape'])
-            keep_boxes, keep_scores, keep_labels = [], [], []
-            for c in range(self.num_classes):
-                scores = probs[i, :, c]
-                idx = torch.nonzero(scores > self.score_thr).squeeze(1)
-                top, order = scores[idx].topk(_at_most(self.nms_pre, idx))
-                keep_boxes.append(boxes[idx[order]])
-                keep_scores.append(top)
-                keep_labels.append(torch.full_like(order, c))
-            boxes, scores = torch.cat(keep_boxes), torch.cat(keep_scores)
-            labels = torch.cat(keep_labels)
-            keep = batched_nms(boxes, scores, labels, self.nms_iou)[:self.max_per_img]
+            boxes = boxes.repeat_interleave(self.num_classes, dim=0)  # (P * C, 4)
+            scores = probs[i, :, :-1].reshape(-1)
+            keep = multiclass_nms(boxes, scores, labels, self.test_cfg)
             results.append(InstanceData(bboxes=boxes[keep], scores=scores[keep],
                                         labels=labels[keep]))
         return results

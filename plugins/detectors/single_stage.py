@@ -9,7 +9,7 @@ feats [(N, C_l, H_l, W_l)]; detections per image.
 """
 from typing import Optional
 
-from plugins.detectors.base import BackboneModel
+from plugins.models_base import BackboneModel
 from plugins.registry import MODELS
 from plugins.structures import set_predictions
 
@@ -27,12 +27,9 @@ class SingleStageDetector(BackboneModel):
         self.bbox_head = MODELS.build(bbox_head)
 
     def forward(self, inputs, data_samples=None, mode: str = 'tensor'):
-        self.check_mode(mode)
-        feats = self.extract_feat(inputs)
+        feats = self.features(inputs, data_samples, mode)
         if mode == 'tensor':
             return self.bbox_head(feats)
-        for sample in data_samples:
-            sample.set_metainfo(dict(batch_input_shape=tuple(inputs.shape[-2:])))
         if mode == 'loss':
             return self.bbox_head.loss(feats, data_samples)
         return set_predictions(data_samples, self.bbox_head.predict(feats, data_samples))

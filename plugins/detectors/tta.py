@@ -14,9 +14,10 @@ from typing import List, Sequence
 import torch
 from mmengine.model import BaseTTAModel
 from mmengine.structures import InstanceData
-from torchvision.ops import batched_nms, box_iou
+from torchvision.ops import box_iou
 
 from plugins.registry import MODELS
+from plugins.task_modules.postprocess import multiclass_nms, nms_config
 
 
 def unflip(boxes: torch.Tensor, direction: str, ori_shape) -> torch.Tensor:
@@ -34,16 +35,17 @@ def unflip(boxes: torch.Tensor, direction: str, ori_shape) -> torch.Tensor:
 class DetTTAModel(BaseTTAModel):
     """Args:
         module: the detector config.
-        iou_threshold: IoU of the per-class NMS that merges augmentations.
-        max_per_img: detections kept per image.
+        test_cfg: NMS config of the per-class NMS that merges augmentations
+            (``postprocess.NMS_DEFAULTS``).
         box_voting: replace each kept box by the score-weighted mean of the
             same-class boxes it suppressed (itself included).
     """
 
-    def __init__(self, module: dict, iou_threshold: float = 0.5, max_per_img: int = 100,
+    def __init__(self, module: dict, test_cfg: dict = dict(iou_threshold=0.5, max_per_img=100),
                  box_voting: bool = False):
         super().__init__(module)
-        self.iou_threshold, self.max_per_img, self.box_voting = iou_threshold, max_per_img, box_voting
+        self.test_cfg = nms_config(test_cfg, 'DetTTAModel test_cfg')
+        self.box_voting = box_voting
 
     def merge_preds(self, data_samples_list: Sequence[Sequence]) -> List:
         return [self._merge(samples) for samples in data_samples_list]
@@ -59,11 +61,12 @@ class DetTTAModel(BaseTTAModel):
             scores.append(pred.scores)
             labels.append(pred.labels)
         boxes, scores, labels = torch.cat(boxes), torch.cat(scores), torch.cat(labels)
-        keep = batched_nms(boxes, scores, labels, self.iou_threshold)[:self.max_per_img]
+        keep = multiclass_nms(boxes, scores, labels, self.test_cfg)
         kept = boxes[keep]
         if self.box_voting and len(keep):
             same = (labels[keep][:, None] == labels[None, :]).float()
-            weights = (box_iou(kept, boxes) >= self.iou_threshold).float() * same * scores[None]
+            iou = box_iou(kept, boxes) >= self.test_cfg['iou_threshold']
+            weights = iou.float() * same * scores[None]
             kept = weights @ boxes / weights.sum(1, keepdim=True)
         merged = samples[0]
         merged.pred_instances = InstanceData(bboxes=kept, scores=scores[keep], labels=labels[keep])

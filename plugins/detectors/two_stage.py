@@ -19,7 +19,7 @@ from typing import List, Optional
 import torch
 from mmengine.structures import InstanceData
 
-from plugins.detectors.base import BackboneModel
+from plugins.models_base import BackboneModel
 from plugins.registry import MODELS
 from plugins.structures import set_predictions
 
@@ -49,12 +49,9 @@ class TwoStageDetector(BackboneModel):
         return [s.proposals for s in data_samples]
 
     def forward(self, inputs, data_samples=None, mode: str = 'tensor'):
-        self.check_mode(mode)
-        feats = self.extract_feat(inputs)
+        feats = self.features(inputs, data_samples, mode)
         if mode == 'tensor':
             return self.rpn_head(feats) if self.rpn_head is not None else feats
-        for sample in data_samples:
-            sample.set_metainfo(dict(batch_input_shape=tuple(inputs.shape[-2:])))
         if mode == 'loss':
             losses = {}
             if self.rpn_head is not None:

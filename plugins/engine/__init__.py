@@ -1,4 +1,4 @@
-from .checkpoint import AtomicLocalBackend, SafeCheckpointHook, atomic_write, to_plain
+from .checkpoint import AtomicLocalBackend, SafeCheckpointHook, to_plain
 from .checkpoint_loading import CheckpointError, latest_good_checkpoint, safe_load
 from .fuse_conv_bn_hook import FuseConvBNHook
 from .memory_monitor_hook import MemoryMonitorHook, resident_mb
@@ -7,7 +7,8 @@ from .progress_bar_hook import ProgressBarHook
 from .rng_state_hook import RNGStateHook
 from .visualization_hook import DetVisualizationHook
 
-__all__ = ['AtomicLocalBackend', 'CheckpointError', 'latest_good_checkpoint', 'safe_load', 'SafeCheckpointHook', 'atomic_write', 'to_plain',
+__all__ = ['AtomicLocalBackend', 'CheckpointError', 'latest_good_checkpoint', 'safe_load',
+           'SafeCheckpointHook', 'to_plain',
            'DetVisualizationHook', 'FuseConvBNHook', 'ProgressBarHook', 'RNGStateHook',
            'FiniteLossOptimWrapper', 'NonFiniteLossError', 'MemoryMonitorHook',
            'resident_mb']

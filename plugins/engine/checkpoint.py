@@ -11,8 +11,6 @@ global beyond torch's own safe set is ever needed.
 file in the same folder, fsyncs it and renames it over the target, so a kill
 at any moment leaves either the old file or the complete new one.
 """
-import os
-import os.path as osp
 from collections import OrderedDict
 
 import numpy as np
@@ -22,25 +20,10 @@ from mmengine.hooks import Hook
 from mmengine.logging import HistoryBuffer
 
 from plugins.registry import HOOKS
+from plugins.utils.fileio import atomic_write
 
 _BUFFER_TAG = '__history_buffer__'
 _PLAIN = (str, int, float, bool, type(None), torch.Tensor, torch.Size, torch.dtype, torch.device)
-
-
-def atomic_write(data: bytes, filepath: str) -> None:
-    """Write ``data`` to ``filepath`` via a temp file in the same folder, fsync and rename."""
-    folder = osp.dirname(osp.abspath(filepath))
-    os.makedirs(folder, exist_ok=True)
-    tmp = osp.join(folder, f'.{osp.basename(filepath)}.tmp{os.getpid()}')
-    try:
-        with open(tmp, 'wb') as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, filepath)
-    finally:
-        if osp.exists(tmp):
-            os.remove(tmp)
 
 
 @register_backend('atomic_local')

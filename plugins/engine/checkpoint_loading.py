@@ -21,13 +21,11 @@ import torch
 from mmengine.logging import print_log
 from mmengine.runner.checkpoint import CheckpointLoader
 
+from plugins.errors import CheckpointError
+
 ALLOWED_GLOBALS: tuple = ()
 REMOTE_SCHEMES = ('http://', 'https://', 'torchvision://', 'open-mmlab://', 'openmmlab://',
                   'mmcls://', 'pavi://', r'(\S+\:)?s3://', r'(\S+\:)?petrel://')
-
-
-class CheckpointError(ValueError):
-    """A checkpoint that cannot or must not be loaded; the message names the file."""
 
 
 def safe_load(path: str, map_location='cpu'):

@@ -12,11 +12,8 @@ import torch
 from mmengine.logging import MessageHub, print_log
 from mmengine.optim import OptimWrapper
 
-from plugins.registry import ConfigError, OPTIM_WRAPPERS
-
-
-class NonFiniteLossError(FloatingPointError):
-    """Training stopped on a NaN or infinite loss."""
+from plugins.errors import ConfigError, NonFiniteLossError
+from plugins.registry import OPTIM_WRAPPERS
 
 
 @OPTIM_WRAPPERS.register_module()

@@ -11,7 +11,7 @@ from mmengine.logging import MMLogger
 from pycocotools.coco import COCO
 from pycocotools.cocoeval import COCOeval
 
-from plugins.engine.checkpoint import atomic_write
+from plugins.utils.fileio import atomic_write
 from plugins.registry import METRICS
 
 STAT_NAMES = ('AP', 'AP50', 'AP75', 'AP_small', 'AP_medium', 'AP_large',
@@ -92,7 +92,8 @@ class CocoMetric(BaseMetric):
         metrics = {name: round(float(np.mean(r[r > -1])) if (r > -1).any() else 0.0, 4)
                    for name, r in zip(names, recall.T)}
         MMLogger.get_current_instance().info(
-            'proposal recall (IoU 0.5:0.95): ' + '  '.join(f'{k}={v:.4f}' for k, v in metrics.items()))
+            'proposal recall (IoU 0.5:0.95): '
+            + '  '.join(f'{k}={v:.4f}' for k, v in metrics.items()))
         return metrics
 
     def _class_table(self, evaluator: COCOeval) -> str:

@@ -13,7 +13,7 @@ import torch
 from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
 
-from plugins.datasets.coco import DataError
+from plugins.errors import DataError
 from plugins.registry import METRICS
 
 

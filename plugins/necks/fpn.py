@@ -16,20 +16,19 @@ from typing import List, Optional, Sequence
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmcv.cnn import build_norm_layer
 from mmengine.model import BaseModule
 
-from plugins.registry import ConfigError, MODELS
+from plugins.errors import ConfigError
+from plugins.layers import conv_norm_act
+from plugins.registry import MODELS
 
 
 def conv_norm(in_channels: int, out_channels: int, kernel_size: int, stride: int = 1,
               norm_cfg: Optional[dict] = None) -> nn.Module:
-    """A conv, or a bias-free conv and its norm when ``norm_cfg`` is given."""
-    conv = nn.Conv2d(in_channels, out_channels, kernel_size, stride, padding=kernel_size // 2,
-                     bias=norm_cfg is None)
-    if norm_cfg is None:
-        return conv
-    return nn.Sequential(conv, build_norm_layer(norm_cfg, out_channels)[1])
+    """A conv, or a bias-free conv and its norm (a Sequential) when ``norm_cfg`` is given."""
+    layers = conv_norm_act(in_channels, out_channels, kernel_size, stride, norm_cfg=norm_cfg,
+                           act=None)
+    return layers if norm_cfg is not None else layers[0]
 
 
 @MODELS.register_module()
@@ -57,7 +56,8 @@ class FPN(BaseModule):
         used = list(in_channels)[start_level:]
         if num_outs < len(used):
             raise ConfigError(f'num_outs={num_outs} is fewer than the {len(used)} inputs used')
-        self.start_level, self.num_outs, self.add_extra_convs = start_level, num_outs, add_extra_convs
+        self.start_level, self.num_outs = start_level, num_outs
+        self.add_extra_convs = add_extra_convs
         self.lateral_convs = nn.ModuleList(
             conv_norm(c, out_channels, 1, norm_cfg=norm_cfg) for c in used)
         self.fpn_convs = nn.ModuleList(

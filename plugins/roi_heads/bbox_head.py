@@ -2,9 +2,10 @@
 
 Shapes: R RoIs, C foreground classes (label C is background), S the pooled size.
 - forward: (R, in_channels, S, S) -> scores (R, C + 1), deltas (R, 4 * C).
-- loss: softmax CE over all sampled RoIs + smooth L1 on positives' deltas of
-  their gt class, both averaged over the R sampled RoIs.
-- predict: softmax, decode per class, clip, score threshold, per-class NMS.
+- loss: softmax CE over all sampled RoIs + the box loss on the positives' deltas
+  of their gt class (encoded targets), or on the boxes decoded from them
+  (``reg_decoded_bbox``, for IoU losses); both averaged over the R sampled RoIs.
+- predict: softmax, decode per class, clip, ``multiclass_nms`` with ``test_cfg``.
 """
 from typing import Dict, Tuple
 
@@ -12,9 +13,9 @@ import torch
 import torch.nn as nn
 from mmengine.model import BaseModule
 from mmengine.structures import InstanceData
-from torchvision.ops import batched_nms, remove_small_boxes
 
 from plugins.registry import MODELS, TASK_UTILS
+from plugins.task_modules.postprocess import multiclass_nms, nms_config
 
 
 @MODELS.register_module()
@@ -25,7 +26,9 @@ class BBoxHead(BaseModule):
         fc_channels, num_fcs: the shared fully connected layers.
         bbox_coder: delta coder (usually stds 0.1, 0.1, 0.2, 0.2).
         loss_cls, loss_bbox: losses.
-        score_thr, nms_iou, max_per_img: test-time filtering.
+        reg_decoded_bbox: ``loss_bbox`` compares decoded boxes (e.g. ``GIoULoss``)
+            instead of deltas.
+        test_cfg: NMS config (``postprocess.NMS_DEFAULTS``).
     """
 
     def __init__(self, num_classes: int, in_channels: int, roi_size: int = 7,
@@ -33,7 +36,9 @@ class BBoxHead(BaseModule):
                  bbox_coder: dict = dict(type='DeltaXYWHBBoxCoder', stds=(0.1, 0.1, 0.2, 0.2)),
                  loss_cls: dict = dict(type='CrossEntropyLoss'),
                  loss_bbox: dict = dict(type='SmoothL1Loss', beta=1.0),
-                 score_thr: float = 0.05, nms_iou: float = 0.5, max_per_img: int = 100,
+                 reg_decoded_bbox: bool = False,
+                 test_cfg: dict = dict(score_thr=0.05, iou_threshold=0.5, max_per_img=100,
+                                       min_size=1e-2),
                  init_cfg=(dict(type='Xavier', layer='Linear', distribution='uniform'),
                            dict(type='Normal', std=0.01, override=dict(name='fc_cls')),
                            dict(type='Normal', std=0.001, override=dict(name='fc_reg')))):
@@ -41,7 +46,8 @@ class BBoxHead(BaseModule):
         self.num_classes = num_classes
         self.bbox_coder = TASK_UTILS.build(bbox_coder)
         self.loss_cls, self.loss_bbox = MODELS.build(loss_cls), MODELS.build(loss_bbox)
-        self.score_thr, self.nms_iou, self.max_per_img = score_thr, nms_iou, max_per_img
+        self.reg_decoded_bbox = reg_decoded_bbox
+        self.test_cfg = nms_config(test_cfg, 'BBoxHead test_cfg')
         dims = [in_channels * roi_size * roi_size] + [fc_channels] * num_fcs
         self.shared_fcs = nn.Sequential(*[m for a, b in zip(dims[:-1], dims[1:])
                                           for m in (nn.Linear(a, b), nn.ReLU(inplace=True))])
@@ -52,13 +58,17 @@ class BBoxHead(BaseModule):
         x = self.shared_fcs(roi_feats.flatten(1))
         return self.fc_cls(x), self.fc_reg(x)
 
-    def loss(self, scores, deltas, labels, target_deltas) -> Dict[str, torch.Tensor]:
-        """labels (R,) in [0, C]; target_deltas (R, 4), used where labels < C."""
+    def loss(self, scores, deltas, rois, labels, gt_bboxes) -> Dict[str, torch.Tensor]:
+        """rois (R, 4); labels (R,) in [0, C]; gt_bboxes (R, 4), used where labels < C."""
         num = labels.numel()
         pos = torch.nonzero(labels < self.num_classes).squeeze(1)
         pos_deltas = deltas.reshape(num, self.num_classes, 4)[pos, labels[pos]]
+        if self.reg_decoded_bbox:
+            pred, target = self.bbox_coder.decode(rois[pos], pos_deltas), gt_bboxes[pos]
+        else:
+            pred, target = pos_deltas, self.bbox_coder.encode(rois[pos], gt_bboxes[pos])
         return dict(loss_cls=self.loss_cls(scores, labels, num),
-                    loss_bbox=self.loss_bbox(pos_deltas, target_deltas[pos], num))
+                    loss_bbox=self.loss_bbox(pred, target, num))
 
     def predict(self, scores, deltas, rois: torch.Tensor, img_shape) -> InstanceData:
         """One image: rois (R, 4) -> InstanceData(bboxes, scores, labels)."""
@@ -66,8 +76,5 @@ class BBoxHead(BaseModule):
         boxes = self.bbox_coder.decode(rois, deltas, img_shape).reshape(-1, self.num_classes, 4)
         labels = torch.arange(self.num_classes, device=rois.device).expand_as(probs)
         boxes, probs, labels = boxes.reshape(-1, 4), probs.reshape(-1), labels.reshape(-1)
-        keep = torch.nonzero(probs > self.score_thr).squeeze(1)
-        keep = keep[remove_small_boxes(boxes[keep], 1e-2)]
-        boxes, probs, labels = boxes[keep], probs[keep], labels[keep]
-        keep = batched_nms(boxes, probs, labels, self.nms_iou)[:self.max_per_img]
+        keep = multiclass_nms(boxes, probs, labels, self.test_cfg)
         return InstanceData(bboxes=boxes[keep], scores=probs[keep], labels=labels[keep])

@@ -2,8 +2,9 @@
 
 Shapes: N images, proposals per image ``InstanceData(bboxes (R_i, 4), ...)`` in
 input pixels (from the RPN or a proposal file), feats [(N, C, H_l, W_l)].
-- loss: add gt boxes to the proposals, assign (max IoU) and sample per image,
-  pool (R, C, S, S), bbox head -> loss_cls, loss_bbox.
+- loss: add gt boxes to the proposals, assign (max IoU) and sample per image
+  (``sample_targets``), pool (R, C, S, S), bbox head -> loss_cls, loss_bbox on
+  (scores, deltas, RoIs, labels, matched gt boxes).
 - predict: pool every proposal, bbox head -> per image InstanceData in the
   input image's pixels (the detector rescales to the original image).
 """
@@ -14,6 +15,7 @@ from mmengine.model import BaseModule
 from mmengine.structures import InstanceData
 
 from plugins.registry import MODELS, TASK_UTILS
+from plugins.task_modules.targets import sample_targets
 
 
 def _to_rois(boxes: List[torch.Tensor]) -> torch.Tensor:
@@ -41,25 +43,18 @@ class StandardRoIHead(BaseModule):
         self.add_gt_as_proposals = add_gt_as_proposals
 
     def loss(self, feats, proposals: List[InstanceData], data_samples) -> Dict[str, torch.Tensor]:
-        coder = self.bbox_head.bbox_coder
-        boxes, labels, targets = [], [], []
+        boxes, labels, gt_bboxes = [], [], []
         for props, sample in zip(proposals, data_samples):
             gt, props = sample.gt_instances, props.bboxes
             if self.add_gt_as_proposals:
                 props = torch.cat([gt.bboxes, props])
-            assign = self.assigner.assign(props, gt.bboxes, gt.labels)
-            sampled = self.sampler.sample(assign)
-            inds = torch.cat([sampled.pos_inds, sampled.neg_inds])
-            lab = props.new_full((inds.numel(),), self.bbox_head.num_classes, dtype=torch.long)
-            lab[:sampled.pos_inds.numel()] = gt.labels[sampled.pos_assigned_gt_inds]
-            tgt = props.new_zeros((inds.numel(), 4))
-            tgt[:sampled.pos_inds.numel()] = coder.encode(
-                props[sampled.pos_inds], gt.bboxes[sampled.pos_assigned_gt_inds])
-            boxes.append(props[inds])
-            labels.append(lab)
-            targets.append(tgt)
+            t = sample_targets(self.assigner, self.sampler, props, gt, self.bbox_head.num_classes)
+            boxes.append(props[t.inds])
+            labels.append(t.labels)
+            gt_bboxes.append(t.gt_bboxes)
         scores, deltas = self.bbox_head(self.roi_extractor(feats, _to_rois(boxes)))
-        return self.bbox_head.loss(scores, deltas, torch.cat(labels), torch.cat(targets))
+        return self.bbox_head.loss(scores, deltas, torch.cat(boxes), torch.cat(labels),
+                                   torch.cat(gt_bboxes))
 
     def predict(self, feats, proposals: List[InstanceData], data_samples) -> List[InstanceData]:
         boxes = [p.bboxes for p in proposals]

@@ -14,7 +14,7 @@ from typing import Optional
 import torch.nn.functional as F
 from mmengine.structures import PixelData
 
-from plugins.detectors.base import BackboneModel
+from plugins.models_base import BackboneModel
 from plugins.registry import MODELS
 
 
@@ -34,18 +34,16 @@ class EncoderDecoder(BackboneModel):
         self.auxiliary_head = MODELS.build(auxiliary_head) if auxiliary_head is not None else None
 
     def forward(self, inputs, data_samples=None, mode: str = 'tensor'):
-        self.check_mode(mode)
-        feats = self.extract_feat(inputs)
+        feats = self.features(inputs, data_samples, mode)
         if mode == 'tensor':
             return self.decode_head(feats)
         if mode == 'loss':
-            size = inputs.shape[-2:]
-            losses = self.decode_head.loss(feats, data_samples, size)
+            losses = self.decode_head.loss(feats, data_samples)
             if self.auxiliary_head is not None:
                 losses.update({f'aux.{k}': v for k, v in
-                               self.auxiliary_head.loss(feats, data_samples, size).items()})
+                               self.auxiliary_head.loss(feats, data_samples).items()})
             return losses
-        logits = self.decode_head.predict(feats, inputs.shape[-2:])
+        logits = self.decode_head.predict(feats, data_samples)
         for sample, logit in zip(data_samples, logits):
             h, w = sample.metainfo.get('img_shape', logit.shape[-2:])
             logit = logit[:, :h, :w]

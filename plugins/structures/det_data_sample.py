@@ -3,8 +3,9 @@
 ``gt_instances``: ``bboxes`` (K, 4) x1y1x2y2 in input-image pixels, ``labels`` (K,).
 ``pred_instances``: ``bboxes`` (D, 4) in original-image pixels, ``scores`` (D,),
 ``labels`` (D,). ``proposals``: ``bboxes`` (R, 4) in input-image pixels and
-``scores`` (R,), loaded from a proposal file for Fast R-CNN. Meta keys (``img_id``, ``img_path``, ``ori_shape``,
-``img_shape``, ``scale_factor``, ``flip``, ...) are set by ``PackDetInputs``.
+``scores`` (R,), loaded from a proposal file for Fast R-CNN. Meta keys (``img_id``,
+``img_path``, ``ori_shape``, ``img_shape``, ``scale_factor``, ``flip``, ...) are set by
+``PackDetInputs``; the model adds ``batch_input_shape``.
 """
 from mmengine.structures import BaseDataElement, InstanceData
 

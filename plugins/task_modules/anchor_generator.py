@@ -9,7 +9,8 @@ from typing import List, Optional, Sequence, Tuple
 
 import torch
 
-from plugins.registry import ConfigError, TASK_UTILS
+from plugins.errors import ConfigError
+from plugins.registry import TASK_UTILS
 
 
 @TASK_UTILS.register_module()

@@ -43,7 +43,8 @@ class DeltaXYWHBBoxCoder:
                max_shape: Optional[Tuple[int, int]] = None) -> torch.Tensor:
         """priors (K, 4), deltas (K, 4 * C) -> boxes (K, 4 * C), clipped to (H, W)."""
         k = deltas.shape[0]
-        d = deltas.reshape(k, deltas.shape[1] // 4, 4) * self.stds.to(deltas) + self.means.to(deltas)
+        d = deltas.reshape(k, deltas.shape[1] // 4, 4)
+        d = d * self.stds.to(deltas) + self.means.to(deltas)
         px, py, pw, ph = (t[:, None] for t in self._centre_form(priors.to(deltas)))
         dw, dh = d[..., 2].clamp(max=self.max_ratio), d[..., 3].clamp(max=self.max_ratio)
         cx, cy = px + d[..., 0] * pw, py + d[..., 1] * ph

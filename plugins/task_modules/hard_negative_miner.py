@@ -6,7 +6,8 @@ negatives of highest loss (all negatives if there are fewer).
 """
 import torch
 
-from plugins.registry import ConfigError, TASK_UTILS
+from plugins.errors import ConfigError
+from plugins.registry import TASK_UTILS
 
 
 @TASK_UTILS.register_module()

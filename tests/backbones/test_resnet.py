@@ -61,7 +61,8 @@ def test_init_cfg_accepts_a_local_pretrained_file(tmp_path):
     tv = torchvision.models.resnet18(weights=None)
     path = tmp_path / 'resnet18_local.pth'
     torch.save(tv.state_dict(), path)
-    ours = ResNet(depth=18, out_indices=(3,), init_cfg=dict(type='Pretrained', checkpoint=str(path)))
+    ours = ResNet(depth=18, out_indices=(3,),
+                  init_cfg=dict(type='Pretrained', checkpoint=str(path)))
     ours.init_weights()
     torch.testing.assert_close(ours.layer4[1].conv2.weight, tv.layer4[1].conv2.weight)
 

@@ -57,7 +57,8 @@ IMAGE_CASES = {  # kind -> what must happen when a training sample is loaded
     'RGBA (4 channels)': r'ok: loaded as 3 channels',
     '16-bit PNG': r'ok: loaded as 3 channels',
     '1 pixel': r'ok: loaded as 3 channels',
-    'huge (8000x8000)': r'error: .*huge.*\.png: image is 8000x8000 \(64 Mpx\), more than max_pixels',
+    'huge (8000x8000)':
+        r'error: .*huge.*\.png: image is 8000x8000 \(64 Mpx\), more than max_pixels',
 }
 
 
@@ -113,7 +114,8 @@ ANN_CASES = {  # name -> (annotation file content, what must happen)
     'no "images" key': ({'annotations': []}, r'error: .*no_images\.json: missing key "images"'),
     'image entry without size': (_coco([], [dict(id=1, file_name='real.png')]),
                                  r'error: .*no_size\.json: image entry 1 has no width, height'),
-    'duplicate image ids': (_coco([], [dict(id=1, file_name='real.png', width=400, height=400)] * 2),
+    'duplicate image ids': (
+        _coco([], [dict(id=1, file_name='real.png', width=400, height=400)] * 2),
                             r'error: .*dup\.json: duplicate image id 1'),
     'label outside the classes': (_coco([dict(id=7, image_id=1, category_id=9, bbox=[0, 0, 5, 5])]),
                                   r'error: .*annotation 7 .*unknown category_id 9'),
@@ -167,13 +169,16 @@ def test_one_pixel_and_empty_images_through_the_model(folder):
 
 
 CONFIG_CASES = {  # --cfg-options -> the one line it must end in
-    'model.backbone.depthh=18': 'error: unknown key "depthh" for ResNet in the config '
-                                '(did you mean depth?)',
-    'train_cfg.max_iter=5': 'error: unknown key "max_iter" for IterBasedTrainLoop in the config',
+    'model.backbone.depthh=18': 'error: in the config: model.backbone: unknown key "depthh" for '
+                                'ResNet (did you mean depth?)',
+    'train_cfg.max_iter=5': 'error: in the config: train_cfg: unknown key "max_iter" for '
+                            'IterBasedTrainLoop (did you mean max_iters',
     'model.rpn_head.anchor_generator.type=AnchorGenerater':
-        'error: unknown type "AnchorGenerater" in the config: no such task util is registered',
+        'error: in the config: model.rpn_head.anchor_generator: unknown type "AnchorGenerater": '
+        'no such task util is registered (did you mean AnchorGenerator',
     'train_dataloader.dataset.type=CocoDataset':
-        'error: unknown type "CocoDataset" in the config: no such dataset is registered',
+        'error: in the config: train_dataloader.dataset: unknown type "CocoDataset": no such '
+        'dataset is registered (did you mean CocoDetDataset',
     'model.backbone.depth=19': 'error: in the config: ResNet depth must be one of [18, 34, 50], '
                                'got 19',
     'optim_wrapper.on_nonfinite=ignore': "error: in the config: optim_wrapper.on_nonfinite must "

@@ -47,16 +47,18 @@ def test_loss_is_the_positives_and_three_times_as_many_negatives():
     num_pos = int((head.assigner.assign(priors, sample.gt_instances.bboxes,
                                         sample.gt_instances.labels).gt_inds > 0).sum())
     ce = torch.log(torch.tensor(2.0))  # every prior's CE with equal logits
-    assert losses['loss_cls'].item() == pytest.approx(((num_pos + 3 * num_pos) * ce / num_pos).item())
+    expected = (num_pos + 3 * num_pos) * ce / num_pos
+    assert losses['loss_cls'].item() == pytest.approx(expected.item())
 
 
 def test_predict_filters_and_labels():
     head = build_head(num_classes=2).eval()
     feats = [torch.rand(1, 8, 8, 8), torch.rand(1, 16, 4, 4)]
-    head.nms_pre, head.max_per_img = 5, 7
+    head.test_cfg.update(nms_pre=5, max_per_img=7)
     (result,) = head.predict(feats, [make_sample([])])
     assert len(result) <= 7 and set(result.labels.tolist()) <= {0, 1}
-    assert (result.scores > head.score_thr).all() and (result.scores[:-1] >= result.scores[1:]).all()
+    assert (result.scores > head.test_cfg['score_thr']).all()
+    assert (result.scores[:-1] >= result.scores[1:]).all()
     assert (result.bboxes >= 0).all() and (result.bboxes <= 64).all()
 
 

@@ -4,8 +4,9 @@ from mmengine.structures import InstanceData
 from plugins.detectors.tta import DetTTAModel, unflip
 from plugins.structures import DetDataSample
 
-TINY = dict(type='TwoStageDetector', backbone=dict(type='ResNet', depth=18, base_channels=8, num_stages=1,
-                                      out_indices=(0,)),
+TINY = dict(type='TwoStageDetector',
+            backbone=dict(type='ResNet', depth=18, base_channels=8, num_stages=1,
+                          out_indices=(0,)),
             rpn_head=dict(type='RPNHead', in_channels=8, feat_channels=8,
                           anchor_generator=dict(type='AnchorGenerator', strides=[4]),
                           bbox_coder=dict(type='DeltaXYWHBBoxCoder'),
@@ -31,7 +32,7 @@ def test_unflip_each_direction():
 
 
 def test_merge_undoes_flips_then_nms_per_class():
-    model = DetTTAModel(TINY, iou_threshold=0.5)
+    model = DetTTAModel(TINY, test_cfg=dict(iou_threshold=0.5))
     plain = _pred([[10., 20, 30, 60], [10, 20, 30, 60]], [0.9, 0.8], [0, 1])
     flipped = _pred([[170., 22, 190, 62]], [0.95], [0], flip='horizontal')
     merged = model.merge_preds([[plain, flipped]])[0].pred_instances
@@ -42,7 +43,7 @@ def test_merge_undoes_flips_then_nms_per_class():
 
 
 def test_box_voting_averages_by_score_and_keeps_empty():
-    model = DetTTAModel(TINY, iou_threshold=0.5, box_voting=True)
+    model = DetTTAModel(TINY, test_cfg=dict(iou_threshold=0.5), box_voting=True)
     a = _pred([[0., 0, 10, 10]], [0.75], [0])
     b = _pred([[2., 0, 12, 10]], [0.25], [0])
     merged = model.merge_preds([[a, b]])[0].pred_instances

@@ -59,7 +59,8 @@ def test_rpn_only_and_fast_rcnn_variants():
     with torch.no_grad():
         (sample,) = rpn(**data, mode='predict')
     pred = sample.pred_instances
-    assert len(pred) > 0 and (pred.labels == 0).all() and (pred.scores[:-1] >= pred.scores[1:]).all()
+    assert len(pred) > 0 and (pred.labels == 0).all()
+    assert (pred.scores[:-1] >= pred.scores[1:]).all()
 
     fast = MODELS.build(dict(cfg, rpn_head=None)).train()
     batch = _batch([[[10., 10, 40, 40]]])

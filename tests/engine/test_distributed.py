@@ -89,7 +89,7 @@ LEAVE = """
 import os, sys, torch, torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel
 sys.path.insert(0, {root!r})
-from plugins.cli import leave_process_group
+from plugins.engine.distributed import leave_process_group
 threads = lambda: len(os.listdir('/proc/self/task'))
 alone = threads()
 dist.init_process_group('gloo', init_method='tcp://127.0.0.1:{port}', rank=0, world_size=1)

@@ -9,7 +9,8 @@ def test_softmax_ce_with_avg_factor_and_weights():
     expected = F.cross_entropy(logits, target, reduction='sum') / 4
     torch.testing.assert_close(CrossEntropyLoss()(logits, target, avg_factor=4), expected)
     weighted = CrossEntropyLoss(class_weight=[0., 1.], loss_weight=2.)(logits, target)
-    torch.testing.assert_close(weighted, 2 * F.cross_entropy(logits, target, reduction='none')[1] / 2)
+    expected = 2 * F.cross_entropy(logits, target, reduction='none')[1] / 2
+    torch.testing.assert_close(weighted, expected)
 
 
 def test_sigmoid_ce():

@@ -59,8 +59,8 @@ def test_roi_head_loss_empty_and_one_box(layer):
 
 
 def test_bbox_head_predict_filters_and_labels():
-    head = BBoxHead(num_classes=2, in_channels=1, roi_size=1, fc_channels=4, score_thr=0.5,
-                    max_per_img=5)
+    head = BBoxHead(num_classes=2, in_channels=1, roi_size=1, fc_channels=4,
+                    test_cfg=dict(score_thr=0.5, max_per_img=5))
     scores = torch.tensor([[10., 0, 0], [0, 0, 10], [0, 0, 0]])  # class 0, background, none
     deltas = torch.zeros(3, 8)
     rois = torch.tensor([[0., 0, 10, 10], [5, 5, 15, 15], [20, 20, 30, 30]])
@@ -72,8 +72,9 @@ def test_bbox_head_predict_filters_and_labels():
 def test_class_specific_regression_targets_only_gt_class():
     head = BBoxHead(num_classes=2, in_channels=1, roi_size=1, fc_channels=4)
     deltas = torch.zeros(2, 8, requires_grad=True)
-    losses = head.loss(torch.zeros(2, 3), deltas, torch.tensor([1, 2]),
-                       torch.tensor([[1., 1, 1, 1], [0, 0, 0, 0]]))
+    rois = torch.tensor([[0., 0, 10, 10], [5, 5, 15, 15]])
+    losses = head.loss(torch.zeros(2, 3), deltas, rois, torch.tensor([1, 2]),
+                       torch.tensor([[1., 1, 12, 12], [0, 0, 0, 0]]))
     losses['loss_bbox'].backward()
     assert deltas.grad[0, 4:].abs().sum() > 0 and deltas.grad[0, :4].abs().sum() == 0
     assert deltas.grad[1].abs().sum() == 0  # background RoI: no box loss

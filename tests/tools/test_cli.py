@@ -18,13 +18,15 @@ def test_misspelt_type_is_one_line_with_a_suggestion(tmp_path):
                 '--cfg-options', 'model.rpn_head.anchor_generator.type=AnchorGenerater')
     assert out.returncode == 1
     last = out.stderr.strip().splitlines()[-1]
-    assert last.startswith('error: unknown type "AnchorGenerater"')
+    assert last.startswith('error: in the config: model.rpn_head.anchor_generator: unknown type '
+                           '"AnchorGenerater"')
     assert 'did you mean AnchorGenerator' in last
 
 
 def test_missing_config_and_data_are_one_line(tmp_path):
     out = run_tool('train.py', 'configs/nope.py')
-    assert out.returncode == 1 and out.stderr.strip() == 'error: configs/nope.py: config file not found'
+    assert out.returncode == 1
+    assert out.stderr.strip() == 'error: configs/nope.py: config file not found'
     out = run_tool('train.py', CONFIG, '--work-dir', str(tmp_path), '--cfg-options', *TINY,
                 *data_args(tmp_path / 'absent'))
     assert out.returncode == 1

@@ -37,7 +37,8 @@ test_evaluator = val_evaluator
 
 # tools/test.py --tta: each image at 3 scales, unflipped and flipped, merged by NMS
 # with box voting (plain NMS added no AP; see docs/multi_scale.md).
-tta_model = dict(type='DetTTAModel', iou_threshold=0.5, max_per_img=200, box_voting=True)
+tta_model = dict(type='DetTTAModel', test_cfg=dict(iou_threshold=0.5, max_per_img=200),
+                 box_voting=True)
 tta_pipeline = [
     dict(type='LoadImage'),
     dict(type='TestTimeAug', transforms=[

@@ -22,7 +22,8 @@ model = dict(
         roi_extractor=dict(type='RoIExtractor', featmap_strides=[8],
                            roi_layer=dict(type='RoIAlign', output_size=7)),
         bbox_head=dict(type='BBoxHead', num_classes=1, in_channels=128, fc_channels=512,
-                       score_thr=0.05, nms_iou=0.4, max_per_img=200),
+                       test_cfg=dict(score_thr=0.05, iou_threshold=0.4, max_per_img=200,
+                                     min_size=1e-2)),
         assigner=dict(type='MaxIoUAssigner', pos_iou_thr=0.5, neg_iou_thr=0.5, min_pos_iou=0.5,
                       match_low_quality=False),
         sampler=dict(type='RandomSampler', num=128, pos_fraction=0.25)))

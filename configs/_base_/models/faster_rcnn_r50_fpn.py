@@ -24,7 +24,8 @@ model = dict(
                            roi_layer=dict(type='RoIAlign', output_size=7, aligned=False)),
         bbox_head=dict(type='BBoxHead', num_classes=90, in_channels=256, fc_channels=1024,
                        loss_bbox=dict(type='SmoothL1Loss', beta=1 / 9),
-                       score_thr=0.05, nms_iou=0.5, max_per_img=100),
+                       test_cfg=dict(score_thr=0.05, iou_threshold=0.5, max_per_img=100,
+                                     min_size=1e-2)),
         assigner=dict(type='MaxIoUAssigner', pos_iou_thr=0.5, neg_iou_thr=0.5,
                       match_low_quality=False),
         sampler=dict(type='RandomSampler', num=512, pos_fraction=0.25)))

@@ -6,7 +6,7 @@ import torch
 from mmengine.config import Config
 from mmengine.runner import Runner
 
-from detplug_giou import GIoUBBoxHead, GIoULoss
+from detplug_giou import GIoULoss
 from plugins.registry import HOOKS, MODELS
 
 CONFIG = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'configs',
@@ -14,7 +14,7 @@ CONFIG = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'configs',
 
 
 def test_registered_in_detplug_registries():
-    assert MODELS.get('GIoUBBoxHead') is GIoUBBoxHead and MODELS.get('GIoULoss') is GIoULoss
+    assert MODELS.get('GIoULoss') is GIoULoss
     assert HOOKS.get('DetectionCountHook') is not None
 
 
@@ -27,9 +27,9 @@ def test_giou_loss_values():
     assert loss(box[:0], box[:0], avg_factor=0).item() == 0.0
 
 
-def head(**kwargs):
-    return GIoUBBoxHead(num_classes=2, in_channels=4, roi_size=2, fc_channels=8,
-                        loss_bbox=dict(type='GIoULoss'), **kwargs)
+def head():
+    return MODELS.build(dict(type='BBoxHead', num_classes=2, in_channels=4, roi_size=2,
+                             fc_channels=8, reg_decoded_bbox=True, loss_bbox=dict(type='GIoULoss')))
 
 
 def test_head_loss_is_the_giou_of_the_real_boxes():
@@ -37,23 +37,20 @@ def test_head_loss_is_the_giou_of_the_real_boxes():
     rois = torch.tensor([[10., 20., 50., 40.]])
     target = torch.tensor([[12., 18., 56., 44.]])
     pred = torch.tensor([[8., 22., 47., 41.]])
-    target_deltas = h.bbox_coder.encode(rois, target)
     pred_deltas = torch.zeros(1, 8)
     pred_deltas[0, 4:] = h.bbox_coder.encode(rois, pred)[0]  # class 1's slot
-    scores = torch.zeros(1, 3)
-    losses = h.loss(scores, pred_deltas, torch.tensor([1]), target_deltas)
+    losses = h.loss(torch.zeros(1, 3), pred_deltas, rois, torch.tensor([1]), target)
     expected = GIoULoss()(pred, target, 1)
     assert losses['loss_bbox'].item() == pytest.approx(expected.item(), rel=1e-5)
 
 
 def test_head_loss_without_positives_and_gradient():
     h = head()
-    feats = torch.randn(3, 4, 2, 2)
-    scores, deltas = h(feats)
-    labels = torch.tensor([2, 2, 2])  # all background
-    losses = h.loss(scores, deltas, labels, torch.zeros(3, 4))
-    assert losses['loss_bbox'].item() == 0.0
-    losses = h.loss(scores, deltas, torch.tensor([0, 2, 1]), torch.randn(3, 4) * 0.1)
+    scores, deltas = h(torch.randn(3, 4, 2, 2))
+    rois = torch.tensor([[0., 0., 10., 10.], [5., 5., 20., 30.], [1., 2., 3., 4.]])
+    losses = h.loss(scores, deltas, rois, torch.tensor([2, 2, 2]), torch.zeros(3, 4))
+    assert losses['loss_bbox'].item() == 0.0  # all background
+    losses = h.loss(scores, deltas, rois, torch.tensor([0, 2, 1]), rois + 1)
     (losses['loss_cls'] + losses['loss_bbox']).backward()
     assert h.fc_reg.weight.grad.abs().sum() > 0
 
@@ -70,7 +67,7 @@ def test_config_trains_validates_and_tests_in_the_runner(neon_root, tmp_path):
     cfg.train_cfg.max_iters, cfg.train_cfg.val_interval = 2, 2
     cfg.param_scheduler = [dict(type='ConstantLR', factor=1.0, by_epoch=False)]
     runner = Runner.from_cfg(cfg)
-    assert type(runner.model.roi_head.bbox_head).__name__ == 'GIoUBBoxHead'
+    assert type(runner.model.roi_head.bbox_head.loss_bbox).__name__ == 'GIoULoss'
     runner.train()
     assert runner.message_hub.get_scalar('val/dets_per_img').current() >= 0
     metrics = runner.test()

@@ -3,7 +3,7 @@ import cv2.utils.logging
 from mmcv.transforms import LoadImageFromFile
 from PIL import Image
 
-from plugins.datasets.coco import DataError
+from plugins.errors import DataError
 from plugins.registry import TRANSFORMS
 
 cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)  # the DataError below says it

@@ -5,7 +5,7 @@ import torch
 from mmcv.transforms import BaseTransform
 from mmengine.structures import InstanceData, PixelData
 
-from plugins.datasets.coco import DataError
+from plugins.errors import DataError
 from plugins.registry import TRANSFORMS
 from plugins.structures import DetDataSample, SegDataSample
 

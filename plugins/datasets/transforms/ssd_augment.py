@@ -8,7 +8,8 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 from mmcv.transforms.utils import cache_randomness
 
-from plugins.registry import ConfigError, TRANSFORMS
+from plugins.errors import ConfigError
+from plugins.registry import TRANSFORMS
 
 BOX_KEYS = ('gt_bboxes', 'gt_bboxes_labels', 'gt_ignore_flags')
 
@@ -24,7 +25,8 @@ class PhotoMetricDistortion(BaseTransform):
         hue_delta: largest hue shift in degrees.
     """
 
-    def __init__(self, brightness_delta: float = 32, contrast_range: Tuple[float, float] = (0.5, 1.5),
+    def __init__(self, brightness_delta: float = 32,
+                 contrast_range: Tuple[float, float] = (0.5, 1.5),
                  saturation_range: Tuple[float, float] = (0.5, 1.5), hue_delta: float = 36):
         self.brightness_delta, self.hue_delta = brightness_delta, hue_delta
         self.contrast_range, self.saturation_range = contrast_range, saturation_range
@@ -121,7 +123,8 @@ class MinIoURandomCrop(BaseTransform):
                  min_crop_size: float = 0.3, max_trials: int = 50, require: str = 'any'):
         if require not in ('any', 'all'):
             raise ConfigError(f"MinIoURandomCrop require must be 'any' or 'all', got {require!r}")
-        self.min_ious, self.min_crop_size, self.max_trials = tuple(min_ious), min_crop_size, max_trials
+        self.min_ious, self.min_crop_size = tuple(min_ious), min_crop_size
+        self.max_trials = max_trials
         self.reduce = np.max if require == 'any' else np.min
 
     def transform(self, results: dict) -> dict:

@@ -1,9 +1,12 @@
 """What every detector and segmentor shares: a backbone, an optional neck, the
-data preprocessor, and the check of ``forward``'s mode.
+data preprocessor, and the start of ``forward``.
 
 Shapes: inputs (N, 3, H, W) normalised and padded by the data preprocessor ->
 ``extract_feat`` -> feats [(N, C_l, H_l, W_l)] (the neck's outputs, or the
-backbone's without one). Subclasses build their heads and define ``forward``.
+backbone's without one). Subclasses build their heads and define ``forward``,
+which begins with ``features``: check the mode, write the padded batch size
+(H, W) into every data sample's metainfo as ``batch_input_shape`` (the one way a
+head learns it), extract the features.
 """
 from typing import Optional
 
@@ -31,7 +34,9 @@ class BackboneModel(BaseModel):
         feats = self.backbone(inputs)
         return self.neck(feats) if self.neck is not None else feats
 
-    @staticmethod
-    def check_mode(mode: str) -> None:
+    def features(self, inputs: torch.Tensor, data_samples, mode: str):
         if mode not in MODES:
             raise ValueError(f'mode must be "loss", "predict" or "tensor", got "{mode}"')
+        for sample in data_samples or ():
+            sample.set_metainfo(dict(batch_input_shape=tuple(inputs.shape[-2:])))
+        return self.extract_feat(inputs)

@@ -1,0 +1,67 @@
+"""Post-processing: the one place where detections are thresholded and NMS'd.
+
+Shapes: K candidate boxes (K, 4) x1y1x2y2, scores (K,), groups (K,) integer: the
+class for a detector's output, the FPN level for an RPN's proposals (NMS never
+compares boxes of different groups).
+
+Every head's test config and the TTA merge use one schema (``NMS_DEFAULTS``):
+    score_thr      drop scores at or below it (0: keep all)
+    nms_pre        keep the best ``nms_pre`` of each group before NMS (None: all)
+    iou_threshold  NMS IoU
+    max_per_img    keep the best ``max_per_img`` after NMS
+    min_size       drop boxes with a side below it, in pixels (0: keep all)
+"""
+from typing import Optional
+
+import torch
+from torchvision.ops import batched_nms, remove_small_boxes
+
+from plugins.errors import ConfigError
+
+NMS_DEFAULTS = dict(score_thr=0.0, nms_pre=None, iou_threshold=0.5, max_per_img=100,
+                    min_size=0.0)
+
+
+def nms_config(cfg: Optional[dict], where: str) -> dict:
+    """``cfg`` over the defaults; a misspelt key is a ConfigError naming ``where``."""
+    cfg = dict(cfg or {})
+    for key in cfg:
+        if key not in NMS_DEFAULTS:
+            raise ConfigError(f'{where}: unknown key "{key}"; the NMS keys are '
+                              f'{", ".join(NMS_DEFAULTS)}')
+    return {**NMS_DEFAULTS, **cfg}
+
+
+def _at_most(k: int, x: torch.Tensor):
+    """min(k, len(x)); while tracing (ONNX export) a tensor, so the count stays dynamic."""
+    if torch.jit.is_tracing():
+        return torch.clamp(torch._shape_as_tensor(x)[0], max=k)
+    return min(k, x.shape[0])
+
+
+def _best_per_group(scores: torch.Tensor, groups: torch.Tensor, k: int,
+                    num_groups: int) -> torch.Tensor:
+    """Indices of the ``k`` best scores of each of ``num_groups`` groups."""
+    keep = [groups.new_zeros(0)]
+    for g in range(num_groups):
+        members = torch.nonzero(groups == g).squeeze(1)
+        keep.append(members[scores[members].topk(_at_most(k, members)).indices])
+    return torch.cat(keep)
+
+
+def multiclass_nms(boxes: torch.Tensor, scores: torch.Tensor, groups: torch.Tensor,
+                   cfg: dict) -> torch.Tensor:
+    """Indices of the kept candidates, best first (``cfg`` from ``nms_config``): score
+    threshold, top ``nms_pre`` per group, minimum size, NMS per group, ``max_per_img``.
+    The groups are counted before the threshold, on candidates whose groups are fixed
+    (every class or level), so an ONNX trace keeps one loop step per group."""
+    num_groups = int(groups.max()) + 1 if groups.numel() else 0
+    keep = torch.arange(scores.numel(), device=scores.device)
+    if cfg['score_thr'] > 0:
+        keep = keep[scores > cfg['score_thr']]
+    if cfg['nms_pre']:
+        keep = keep[_best_per_group(scores[keep], groups[keep], cfg['nms_pre'], num_groups)]
+    if cfg['min_size'] > 0:
+        keep = keep[remove_small_boxes(boxes[keep], cfg['min_size'])]
+    nms = batched_nms(boxes[keep], scores[keep], groups[keep], cfg['iou_threshold'])
+    return keep[nms[:cfg['max_per_img']]]

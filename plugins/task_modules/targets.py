@@ -1,0 +1,30 @@
+"""Training targets of one image: assign priors to gt boxes, then sample them.
+
+Shapes: P priors (P, 4) (anchors or RoIs), G gt boxes (G, 4) with labels (G,);
+S sampled priors, positives first, S+ of them.
+Used by the RPN (objectness: the first S+ are 1) and the RoI head (class labels,
+background = ``num_classes``). Each head encodes (or decodes) boxes with its own coder.
+"""
+from typing import NamedTuple
+
+import torch
+
+
+class SampledTargets(NamedTuple):
+    inds: torch.Tensor       # (S,) indices into the priors, positives first
+    labels: torch.Tensor     # (S,) gt class of each positive, ``num_classes`` for negatives
+    gt_bboxes: torch.Tensor  # (S, 4) matched gt box of each positive; zeros for negatives
+    num_pos: int             # S+
+
+
+def sample_targets(assigner, sampler, priors: torch.Tensor, gt_instances,
+                   num_classes: int) -> SampledTargets:
+    assign = assigner.assign(priors, gt_instances.bboxes, gt_instances.labels)
+    sampled = sampler.sample(assign)
+    inds = torch.cat([sampled.pos_inds, sampled.neg_inds])
+    num_pos = sampled.pos_inds.numel()
+    labels = priors.new_full((inds.numel(),), num_classes, dtype=torch.long)
+    labels[:num_pos] = gt_instances.labels[sampled.pos_assigned_gt_inds]
+    gt_bboxes = priors.new_zeros((inds.numel(), 4))
+    gt_bboxes[:num_pos] = gt_instances.bboxes[sampled.pos_assigned_gt_inds]
+    return SampledTargets(inds, labels, gt_bboxes, num_pos)

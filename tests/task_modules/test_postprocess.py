@@ -1,0 +1,47 @@
+import pytest
+import torch
+
+from plugins.errors import ConfigError
+from plugins.task_modules.postprocess import NMS_DEFAULTS, multiclass_nms, nms_config
+
+
+def boxes_scores():
+    boxes = torch.tensor([[0., 0, 10, 10], [1, 1, 10, 10], [0, 0, 10, 10], [20, 20, 20.5, 30],
+                          [30, 30, 40, 40]])
+    scores = torch.tensor([0.9, 0.8, 0.7, 0.6, 0.05])
+    groups = torch.tensor([0, 0, 1, 1, 1])
+    return boxes, scores, groups
+
+
+def test_nms_per_group_and_order():
+    boxes, scores, groups = boxes_scores()
+    keep = multiclass_nms(boxes, scores, groups, nms_config(dict(iou_threshold=0.5), 't'))
+    # box 1 overlaps box 0 of its group; box 2 is the same box but another group
+    assert keep.tolist() == [0, 2, 3, 4]
+
+
+def test_threshold_top_k_min_size_and_max():
+    boxes, scores, groups = boxes_scores()
+    cfg = nms_config(dict(score_thr=0.1, iou_threshold=1.0), 't')
+    assert multiclass_nms(boxes, scores, groups, cfg).tolist() == [0, 1, 2, 3]
+    cfg.update(nms_pre=1)  # the best of each group
+    assert multiclass_nms(boxes, scores, groups, cfg).tolist() == [0, 2]
+    cfg.update(nms_pre=None, min_size=1.0)  # box 3 is 0.5 px wide
+    assert multiclass_nms(boxes, scores, groups, cfg).tolist() == [0, 1, 2]
+    cfg.update(max_per_img=2)
+    assert multiclass_nms(boxes, scores, groups, cfg).tolist() == [0, 1]
+
+
+def test_empty_and_one_box():
+    cfg = nms_config(dict(score_thr=0.1, nms_pre=3, min_size=1), 't')
+    empty = multiclass_nms(torch.zeros(0, 4), torch.zeros(0), torch.zeros(0, dtype=torch.long), cfg)
+    assert empty.shape == (0,)
+    one = multiclass_nms(torch.tensor([[0., 0, 5, 5]]), torch.tensor([0.5]),
+                         torch.tensor([2]), cfg)
+    assert one.tolist() == [0]
+
+
+def test_config_schema():
+    assert nms_config(None, 't') == NMS_DEFAULTS
+    with pytest.raises(ConfigError, match='RPNHead test_proposals: unknown key "nms_pree"'):
+        nms_config(dict(nms_pree=10), 'RPNHead test_proposals')
