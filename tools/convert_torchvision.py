@@ -27,7 +27,7 @@ import torch
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 from plugins.utils.fileio import atomic_write  # noqa: E402
-from plugins.engine.checkpoint_loading import CheckpointError, safe_load  # noqa: E402
+from plugins.engine.checkpoint_loading import CheckpointError, load_any  # noqa: E402
 
 UNUSED_COCO_IDS = (12, 26, 29, 30, 45, 66, 68, 69, 71, 83)
 # torchvision name (old and new layouts: Conv2dNormActivation adds '.0') -> detplug name
@@ -155,13 +155,14 @@ def num_classes_of(converted: dict) -> int:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('src', help="torchvision state dict file (.pth)")
+    parser.add_argument('src', help='torchvision state dict: a .pth file, its https URL (read '
+                        'through the torch hub cache) or torchvision://NAME')
     parser.add_argument('dst', help='detplug checkpoint to write')
     parser.add_argument('--coco80', action='store_true',
                         help='keep only the 80 annotated COCO categories (num_classes=80)')
     args = parser.parse_args()
     try:
-        state = safe_load(args.src)
+        state = load_any(args.src)
     except (FileNotFoundError, CheckpointError) as e:
         sys.exit(f'error: {e}')
     state = state.get('state_dict', state.get('model', state))

@@ -29,7 +29,7 @@ def main():
     parser.add_argument('--fuse-conv-bn', action='store_true',
                         help='fold BatchNorm into the preceding convs before testing')
     args = parser.parse_args()
-    if not osp.isfile(args.checkpoint):
+    if '://' not in args.checkpoint and not osp.isfile(args.checkpoint):
         raise FileNotFoundError(f'{args.checkpoint}: checkpoint file not found')
     cfg = load_config(args)
     cfg.load_from = args.checkpoint

@@ -11,6 +11,8 @@ L2Norm -> stages[0] (pool4, conv5_x, pool5 3x3/s1, fc6 3x3 dilation 6, fc7 1x1)
 
 ``norm_cfg=None`` is the paper's VGG (what torchvision's ``ssd300_vgg16`` has);
 a norm config adds one after every conv, which helps training from scratch.
+torchvision's ImageNet ``vgg16`` weights (``torchvision://vgg16``) load into conv1_1 ..
+conv5_3; fc6, fc7 and the extra layers keep their initialisation.
 """
 from functools import partial
 from typing import Optional, Tuple
@@ -21,6 +23,7 @@ import torch.nn.functional as F
 from mmengine.model import BaseModule
 
 from plugins.errors import ConfigError
+from plugins.backbones.vgg import from_torchvision_vgg16
 from plugins.layers import conv_norm_act
 from plugins.registry import MODELS
 
@@ -82,6 +85,7 @@ class SSDVGG(BaseModule):
             cin = cout
         self.stages = nn.ModuleList(stages)
         self.out_channels = [512, 1024] + [e[1] for e in EXTRAS[input_size]]
+        self._register_load_state_dict_pre_hook(from_torchvision_vgg16, with_module=True)
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, ...]:
         x = self.features(x)

@@ -6,6 +6,8 @@ stage outputs (strides 2, 4, 8, 16, 32; channels 1, 2, 4, 8, 8 x base), 5 fc7
 
 Call flow: forward -> stage 1..5 (3x3 convs + ReLU [+ norm], 2x2 max pool) ->
 fc6 (7x7 conv, padding 3, so the map keeps its size) -> fc7 (1x1) -> tuple.
+torchvision's ImageNet ``vgg16`` weights (``torchvision://vgg16``) load as they are:
+its classifier's fc6 / fc7 Linears become the fc6 / fc7 convs (the FCN paper's move).
 """
 from functools import partial
 from typing import Optional, Sequence, Tuple
@@ -17,6 +19,28 @@ from mmengine.model import BaseModule
 from plugins.errors import ConfigError
 from plugins.layers import conv_norm_act
 from plugins.registry import MODELS
+
+
+# torchvision's vgg16: its 13 convs, then the fc6 / fc7 Linears
+TORCHVISION_VGG16 = [f'features.{i}' for i in (0, 2, 5, 7, 10, 12, 14, 17, 19, 21, 24, 26, 28)] + \
+    ['classifier.0', 'classifier.3']
+
+
+def from_torchvision_vgg16(module, state_dict, prefix, *args) -> None:
+    """A load_state_dict pre-hook: rename torchvision's ``vgg16`` weights (``features.N``,
+    ``classifier.0/3``) to ``module``'s convs, in order, while the sizes agree (a
+    classifier Linear becomes the fc6 / fc7 conv of the same size). Others are untouched."""
+    if f'{prefix}features.28.weight' not in state_dict:
+        return
+    ours = [(n, m) for n, m in module.named_modules() if isinstance(m, nn.Conv2d)]
+    for src, (dst, conv) in zip(TORCHVISION_VGG16, ours):
+        weight = state_dict.get(f'{prefix}{src}.weight')
+        if weight is None or weight.numel() != conv.weight.numel():
+            break  # no classifier in the file, or SSD's fc6 / fc7 (other shapes)
+        bias = state_dict.pop(f'{prefix}{src}.bias')
+        del state_dict[f'{prefix}{src}.weight']
+        state_dict[f'{prefix}{dst}.weight'] = weight.reshape(conv.weight.shape)
+        state_dict[f'{prefix}{dst}.bias'] = bias
 
 
 @MODELS.register_module()
@@ -51,6 +75,7 @@ class VGG(BaseModule):
             *conv(fc_channels, fc_channels, 1), nn.Dropout2d(dropout))
         self.out_indices = tuple(out_indices)
         self.out_channels = [(widths + [fc_channels])[i] for i in self.out_indices]
+        self._register_load_state_dict_pre_hook(from_torchvision_vgg16, with_module=True)
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, ...]:
         outs = []

@@ -17,7 +17,8 @@ import numpy as np
 import torch
 from mmengine.fileio import LocalBackend, register_backend
 from mmengine.hooks import Hook
-from mmengine.logging import HistoryBuffer
+from mmengine.logging import HistoryBuffer, print_log
+from mmengine.model import is_model_wrapper
 
 from plugins.registry import HOOKS
 from plugins.utils.fileio import atomic_write
@@ -79,3 +80,22 @@ class SafeCheckpointHook(Hook):
         hub = checkpoint.get('message_hub')
         if isinstance(hub, dict) and 'log_scalars' in hub:
             hub['log_scalars'] = _rebuild_buffers(hub['log_scalars'])
+        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        drop_mismatched(model, checkpoint.get('state_dict', checkpoint))
+
+
+def drop_mismatched(model, state_dict: dict) -> list:
+    """Remove from ``state_dict`` the tensors whose shape differs from ``model``'s (a
+    head trained for another class count, when fine-tuning), and log them in one line;
+    the model keeps its own initialisation there. Returns the removed keys."""
+    own = model.state_dict()
+    dropped = [k for k, v in state_dict.items()
+               if k in own and hasattr(v, 'shape') and v.shape != own[k].shape]
+    if dropped:
+        shapes = ', '.join(f'{k} {tuple(state_dict[k].shape)} -> {tuple(own[k].shape)}'
+                           for k in dropped)
+        print_log(f'checkpoint: {len(dropped)} tensors not loaded, their shapes differ from '
+                  f'the model (kept as initialised): {shapes}', logger='current', level=30)
+    for k in dropped:
+        del state_dict[k]
+    return dropped

@@ -1,42 +1,53 @@
-"""Every checkpoint detplug reads goes through ``safe_load``: ``torch.load`` with
-``weights_only=True`` and no globals allowed beyond torch's own tensor set.
+"""Every checkpoint detplug reads resolves to a local file and goes through
+``safe_load``: ``torch.load`` with ``weights_only=True`` and no globals allowed
+beyond torch's own tensor set.
 
 MMEngine loads checkpoints (resume, ``load_from``, ``init_cfg=dict(type='Pretrained')``,
-``load_checkpoint``) through its ``CheckpointLoader``; importing this module
-replaces the loader of local paths with ``safe_load`` and makes remote schemes
-(``https://``, ``torchvision://``, ``open-mmlab://``, ...) an error: nothing is
-fetched at run time, so weights are given as local files. The converters and
-tools call ``safe_load`` directly.
+``load_checkpoint``) through its ``CheckpointLoader``. Importing this module makes
+every scheme registered there an allow-listed one:
+- a local path;
+- ``torchvision://NAME`` and ``modelzoo://NAME``: torchvision's URL for ``NAME``
+  (``resnet50``, ``vgg16``, ``mobilenet_v2``, ...), then as an https URL;
+- ``http://`` / ``https://`` URLs: the file lives in the torch hub cache
+  (``$TORCH_HOME/hub/checkpoints/<file name>``). A cached file is used as it is,
+  offline; a missing one is downloaded there, and when the file name carries a hash
+  prefix (``resnet18-f37072fd.pth``) the download's SHA-256 is checked, as torch.hub
+  does. With no network, one line names the URL and the cache path to put it in.
+Every other scheme (``open-mmlab://``, ``s3://``, ``pavi://``, ...) is refused in one
+line: each prefix registered in ``CheckpointLoader`` routes to ``_load``.
 
 detplug's own allow-list, ``ALLOWED_GLOBALS``, is empty: ``SafeCheckpointHook``
 stores only tensors and plain types, so no checkpoint needs more.
 """
+import difflib
 import glob
+import os
 import os.path as osp
 import pickle
 import re
 from typing import Optional
+from urllib.parse import urlparse
 
 import torch
 from mmengine.logging import print_log
-from mmengine.runner.checkpoint import CheckpointLoader
+from mmengine.runner.checkpoint import CheckpointLoader, get_torchvision_models
 
 from plugins.errors import CheckpointError
 
 ALLOWED_GLOBALS: tuple = ()
-REMOTE_SCHEMES = ('http://', 'https://', 'torchvision://', 'open-mmlab://', 'openmmlab://',
-                  'mmcls://', 'pavi://', r'(\S+\:)?s3://', r'(\S+\:)?petrel://')
+MODEL_NAME_SCHEMES = ('torchvision://', 'modelzoo://')
+URL_SCHEMES = ('http://', 'https://')
 
 
 def safe_load(path: str, map_location='cpu'):
-    """Load ``path`` with ``weights_only=True``; one-line errors naming the file."""
+    """Load the local file ``path`` with ``weights_only=True``; one-line errors naming it."""
     if not osp.isfile(path):
         raise FileNotFoundError(f'{path}: checkpoint file not found')
     try:
         with torch.serialization.safe_globals(list(ALLOWED_GLOBALS)):
             return torch.load(path, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as e:
-        culprit = re.search(r'Unsupported global: GLOBAL (\S+)', str(e))
+        culprit = re.search(r'(?:Unsupported global: GLOBAL|global) ([\w.]+)', str(e))
         what = f' ({culprit.group(1)})' if culprit else ''
         raise CheckpointError(f'{path}: refused, it holds objects that are not tensors or plain '
                               f'types{what}; such a pickle can run code when loaded') from None
@@ -46,15 +57,62 @@ def safe_load(path: str, map_location='cpu'):
                               f'({reason})') from None
 
 
-@CheckpointLoader.register_scheme(prefixes='', force=True)
-def load_from_local(filename, map_location=None):  # MMEngine logs "local backend"
-    return safe_load(filename, map_location)
+def torchvision_url(filename: str) -> str:
+    """``torchvision://resnet50`` -> torchvision's URL of those weights."""
+    name = filename.split('://', 1)[1]
+    urls = get_torchvision_models()
+    if name not in urls:
+        close = difflib.get_close_matches(name, list(urls), n=3)
+        raise CheckpointError(f'{filename}: torchvision has no weights named "{name}"'
+                              + (f' (did you mean {" or ".join(close)}?)' if close else ''))
+    return urls[name]
 
 
-@CheckpointLoader.register_scheme(prefixes=REMOTE_SCHEMES, force=True)
-def load_from_remote(filename, map_location=None):
-    raise CheckpointError(f'{filename}: detplug does not download checkpoints; download the '
-                          'file and give its local path')
+def cached_download(url: str) -> str:
+    """The torch hub cache's copy of ``url``, downloaded (hash-checked) when missing."""
+    name = osp.basename(urlparse(url).path)
+    path = osp.join(torch.hub.get_dir(), 'checkpoints', name)
+    if osp.isfile(path):
+        return path
+    match = torch.hub.HASH_REGEX.search(name)
+    os.makedirs(osp.dirname(path), exist_ok=True)
+    try:
+        torch.hub.download_url_to_file(url, path, match.group(1) if match else None,
+                                       progress=False)
+    except RuntimeError as e:  # torch.hub's hash mismatch; it removes the partial file
+        raise CheckpointError(f'{url}: refused, {str(e).splitlines()[0]}') from None
+    except OSError as e:  # URLError, timeouts, refused connections
+        reason = getattr(e, 'reason', None) or e
+        raise CheckpointError(f'{url}: cannot download ({reason}); put the file at {path} '
+                              'and run again') from None
+    return path
+
+
+def resolve(filename: str) -> str:
+    """The local file a checkpoint string names (see the module docstring)."""
+    if filename.startswith(MODEL_NAME_SCHEMES):
+        filename = torchvision_url(filename)
+    if filename.startswith(URL_SCHEMES):
+        return cached_download(filename)
+    if re.match(r'^[\w+.-]+://', filename):
+        raise CheckpointError(f'{filename}: refused, detplug loads local paths, '
+                              'torchvision:// (modelzoo://) names and http(s) URLs only')
+    return filename
+
+
+def load_any(filename: str, map_location='cpu'):
+    """``safe_load`` of whatever file ``filename`` resolves to."""
+    return safe_load(resolve(filename), map_location)
+
+
+def _load(filename, map_location=None):  # MMEngine logs "local backend" for every scheme
+    return load_any(filename, map_location)
+
+
+# every prefix MMEngine registered (local, URLs, torchvision://, modelzoo://, open-mmlab://,
+# s3://, ...) goes through resolve and safe_load
+CheckpointLoader.register_scheme(prefixes=list(CheckpointLoader._schemes), loader=_load,
+                                 force=True)
 
 
 def latest_good_checkpoint(work_dir: str) -> Optional[str]:

@@ -1,0 +1,155 @@
+"""Checkpoints by name and URL: resolved to a file in the torch hub cache (downloaded
+from a local HTTP server on 127.0.0.1, hash-checked), then read with weights_only;
+every other scheme is refused; a poisoned cache file runs no code on any path."""
+import functools
+import hashlib
+import http.server
+import os.path as osp
+import shutil
+import threading
+
+import pytest
+import torch
+import torchvision
+from mmengine.runner import load_checkpoint
+from mmengine.runner.checkpoint import CheckpointLoader
+
+from plugins.apis import init_model
+from plugins.engine import checkpoint_loading
+from plugins.errors import CheckpointError
+from plugins.registry import MODELS
+from tests.conftest import CONFIG, TINY, data_args, run_tool
+from tests.engine.test_checkpoint_loading import evil_checkpoints
+
+TV_RESNET18 = 'resnet18-f37072fd.pth'  # the file name torchvision://resnet18 resolves to
+
+
+@pytest.fixture
+def hub(tmp_path, monkeypatch):
+    """An empty torch hub cache (TORCH_HOME) for this test and its subprocesses."""
+    monkeypatch.setenv('TORCH_HOME', str(tmp_path / 'torch'))
+    previous = torch.hub.get_dir()
+    torch.hub.set_dir(str(tmp_path / 'torch' / 'hub'))
+    yield tmp_path / 'torch' / 'hub' / 'checkpoints'
+    torch.hub.set_dir(previous)
+
+
+@pytest.fixture
+def server(tmp_path):
+    """(folder, base URL) of an HTTP server on 127.0.0.1 serving ``folder``."""
+    folder = tmp_path / 'served'
+    folder.mkdir()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    httpd = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield folder, f'http://127.0.0.1:{httpd.server_address[1]}'
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def torchvision_resnet18(folder, name=None):
+    """A torchvision-format resnet18 state dict saved under its hashed name; its path."""
+    state = torchvision.models.resnet18().state_dict()
+    tmp = osp.join(folder, 'tmp.pth')
+    torch.save(state, tmp)
+    digest = hashlib.sha256(open(tmp, 'rb').read()).hexdigest()[:8]
+    path = osp.join(folder, name or f'resnet18-{digest}.pth')
+    shutil.move(tmp, path)
+    return path, state
+
+
+def backbone(checkpoint):
+    model = MODELS.build(dict(type='ResNet', depth=18, out_indices=(3,),
+                              init_cfg=dict(type='Pretrained', checkpoint=checkpoint)))
+    model.init_weights()
+    return model
+
+
+def test_url_downloads_into_the_cache_checks_the_hash_and_loads(hub, server):
+    folder, base = server
+    path, state = torchvision_resnet18(folder)
+    model = backbone(f'{base}/{osp.basename(path)}')
+    torch.testing.assert_close(model.conv1.weight, state['conv1.weight'])
+    torch.testing.assert_close(model.layer4[1].bn2.running_var, state['layer4.1.bn2.running_var'])
+    assert (hub / osp.basename(path)).is_file()
+
+
+def test_wrong_hash_is_refused_and_nothing_is_cached(hub, server):
+    folder, base = server
+    torchvision_resnet18(folder, 'resnet18-deadbeef.pth')
+    with pytest.raises(CheckpointError, match='resnet18-deadbeef.pth: refused'):
+        checkpoint_loading.load_any(f'{base}/resnet18-deadbeef.pth')
+    assert not hub.exists() or not list(hub.iterdir())
+
+
+def test_torchvision_and_modelzoo_names_load_offline_from_the_cache(hub):
+    hub.mkdir(parents=True)
+    _, state = torchvision_resnet18(str(hub), TV_RESNET18)
+    for scheme in ('torchvision', 'modelzoo'):
+        model = backbone(f'{scheme}://resnet18')
+        torch.testing.assert_close(model.layer1[0].conv1.weight, state['layer1.0.conv1.weight'])
+
+
+def test_missing_file_without_network_names_url_and_cache_path(hub):
+    url = 'http://127.0.0.1:9/weights/absent-0123abcd.pth'  # nothing listens on port 9
+    with pytest.raises(CheckpointError) as e:
+        checkpoint_loading.load_any(url)
+    assert str(e.value).startswith(f'{url}: cannot download')
+    assert str(hub / 'absent-0123abcd.pth') in str(e.value)
+    with pytest.raises(CheckpointError, match='torchvision has no weights named "resnet19"'):
+        checkpoint_loading.load_any('torchvision://resnet19')
+
+
+@pytest.mark.parametrize('filename', ['open-mmlab://resnet50_caffe', 'openmmlab://x',
+                                      'mmcls://x', 'pavi://x', 's3://bucket/x.pth',
+                                      'petrel://x', 'ftp://host/x.pth', 'file://x.pth'])
+def test_other_schemes_are_refused(filename):
+    with pytest.raises(CheckpointError, match='refused, detplug loads local paths'):
+        load_checkpoint(torch.nn.Linear(1, 1), filename)
+
+
+def test_every_registered_prefix_goes_through_safe_load():
+    assert CheckpointLoader._schemes, 'MMEngine registers its schemes on import'
+    for prefix, loader in CheckpointLoader._schemes.items():
+        assert loader is checkpoint_loading._load, prefix
+
+
+def test_payload_is_refused_on_every_scheme(hub, server):
+    folder, base = server
+    hub.mkdir(parents=True)
+    for name, path, marker in evil_checkpoints(str(folder)):
+        served = f'{base}/{osp.basename(path)}'
+        shutil.copy(path, hub / TV_RESNET18)  # a poisoned cache file
+        for filename in (path, served, 'torchvision://resnet18', 'modelzoo://resnet18'):
+            with pytest.raises(CheckpointError, match='refused'):
+                load_checkpoint(torch.nn.Linear(1, 1), filename)
+            with pytest.raises(CheckpointError, match='refused'):
+                backbone(filename)
+        assert not osp.exists(marker), name
+
+
+def test_poisoned_cache_through_the_tools_and_init_model(hub, neon_root, tmp_path):
+    _, path, marker = evil_checkpoints(str(tmp_path))[0]
+    hub.mkdir(parents=True)
+    shutil.copy(path, hub / TV_RESNET18)
+    name = 'modelzoo://resnet18'
+    runs = {
+        'load_from': run_tool('train.py', CONFIG, '--work-dir', str(tmp_path / 'w'),
+                              '--cfg-options', f'load_from={name}', *TINY,
+                              *data_args(neon_root), 'train_cfg.max_iters=3'),
+        'init_cfg': run_tool('train.py', CONFIG, '--work-dir', str(tmp_path / 'w'),
+                             '--cfg-options', 'model.backbone.init_cfg.type=Pretrained',
+                             f'model.backbone.init_cfg.checkpoint={name}', *TINY,
+                             *data_args(neon_root), 'train_cfg.max_iters=3'),
+        'test': run_tool('test.py', CONFIG, name, '--cfg-options', *data_args(neon_root)),
+        'infer': run_tool('infer.py', CONFIG, name, f'{neon_root}/val', '--out-dir',
+                          str(tmp_path / 'i')),
+        'convert': run_tool('convert_torchvision.py', name, str(tmp_path / 'c.pth')),
+    }
+    for what, out in runs.items():
+        last = out.stderr.strip().splitlines()[-1]
+        assert out.returncode == 1 and 'refused' in last, (what, out.stderr[-1500:])
+    with pytest.raises(CheckpointError, match='refused'):
+        init_model(CONFIG, name)
+    assert not osp.exists(marker)
