@@ -6,6 +6,7 @@ import sys
 import torch
 from mmengine.config import Config, DictAction
 
+from plugins.engine.config_rules import apply_config_rules
 from plugins.engine.distributed import init_cpu_process_group, leave_process_group
 from plugins.errors import ConfigError, DataError, ERRORS
 from plugins.registry import check_config
@@ -22,11 +23,13 @@ def add_common_args(parser: argparse.ArgumentParser) -> None:
 
 
 def load_config(args) -> Config:
-    """The config with its overrides, every ``type=`` entry checked (``check_config``)."""
+    """The config with its overrides and ``config_rules`` applied, every ``type=`` entry
+    checked (``check_config``)."""
     if not osp.isfile(args.config):
         raise FileNotFoundError(f'{args.config}: config file not found')
     cfg = Config.fromfile(args.config)
     cfg.merge_from_dict(args.cfg_options)
+    apply_config_rules(cfg)
     check_config(cfg._cfg_dict.to_dict())
     cfg.launcher = args.launcher
     if args.launcher == 'pytorch' and not torch.cuda.is_available():

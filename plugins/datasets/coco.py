@@ -10,6 +10,7 @@ Policy for bad annotations (each case is logged with the file and annotation id)
   when ``filter_empty_gt=True``;
 - with a ``proposal_file``, an image it has no proposals for: error.
 """
+import difflib
 import json
 import math
 import os.path as osp
@@ -19,7 +20,7 @@ import numpy as np
 from mmengine.dataset import BaseDataset
 from mmengine.logging import print_log
 
-from plugins.errors import DataError
+from plugins.errors import ConfigError, DataError
 from plugins.registry import DATASETS
 
 
@@ -62,9 +63,15 @@ def _read_coco(ann_file: str) -> dict:
     return coco
 
 
+METAINFO_KEYS = ('classes', 'palette')
+
+
 @DATASETS.register_module()
 class CocoDetDataset(BaseDataset):
-    """Detection dataset from a COCO json; classes come from its ``categories``.
+    """Detection dataset from a COCO json. Classes come from its ``categories`` (sorted
+    by id), or from ``metainfo=dict(classes=(...))``: names of the json's categories, in
+    the order of the labels; a name the json lacks, or one given twice, is an error, and
+    annotations of the json's other categories are left out (logged).
 
     Args:
         filter_empty_gt: drop images without boxes (use for training only).
@@ -79,6 +86,11 @@ class CocoDetDataset(BaseDataset):
                  test_mode: bool = False, indices: Optional[int] = None,
                  filter_empty_gt: bool = False, check_files: bool = True,
                  proposal_file: Optional[str] = None):
+        for key in metainfo or {}:
+            if key not in METAINFO_KEYS:
+                close = difflib.get_close_matches(key, METAINFO_KEYS, n=1)
+                raise ConfigError(f'dataset metainfo: unknown key "{key}"'
+                                  + (f' (did you mean {close[0]}?)' if close else ''))
         self.filter_empty_gt = filter_empty_gt
         self.check_files = check_files
         self.proposal_file = proposal_file
@@ -88,10 +100,8 @@ class CocoDetDataset(BaseDataset):
 
     def load_data_list(self) -> List[dict]:
         coco = _read_coco(self.ann_file)
-        cats = sorted(coco['categories'], key=lambda c: c['id'])
-        cat2label = {c['id']: i for i, c in enumerate(cats)}
-        if not self._metainfo.get('classes'):
-            self._metainfo['classes'] = tuple(c['name'] for c in cats)
+        cat2label = self._labels(sorted(coco['categories'], key=lambda c: c['id']))
+        self._left_out = 0
         anns_by_img = {}
         for ann in coco['annotations']:
             anns_by_img.setdefault(ann['image_id'], []).append(ann)
@@ -123,12 +133,34 @@ class CocoDetDataset(BaseDataset):
                                     f'({path})')
                 info['proposals'], info['proposal_scores'] = proposals[img['id']]
             data_list.append(info)
+        if self._left_out:
+            print_log(f'{self.ann_file}: {self._left_out} annotations of categories not in '
+                      f'the classes {self.metainfo["classes"]} are left out', 'current', 30)
         return data_list
+
+    def _labels(self, cats: List[dict]) -> dict:
+        """category id -> label, for the categories the classes select."""
+        names = [c['name'] for c in cats]
+        classes = self._metainfo.get('classes')
+        if not classes:
+            self._metainfo['classes'] = classes = tuple(names)
+        twice = sorted({c for c in classes if list(classes).count(c) > 1})
+        absent = [c for c in classes if c not in names]
+        if twice or absent:
+            raise DataError(f'{self.ann_file}: metainfo classes {twice or absent} '
+                            f'{"are given twice" if twice else "are not categories of this file"}'
+                            f' (its categories: {names})')
+        self._category_ids = {c['id'] for c in cats}
+        by_name = {c['name']: c['id'] for c in cats}
+        return {by_name[name]: label for label, name in enumerate(classes)}
 
     def _parse_ann(self, ann: dict, img: dict, path: str, cat2label: dict):
         where = f'{self.ann_file}: annotation {ann.get("id")} of {path}'
-        if ann.get('category_id') not in cat2label:
+        if ann.get('category_id') not in self._category_ids:
             raise DataError(f'{where}: unknown category_id {ann.get("category_id")}')
+        if ann['category_id'] not in cat2label:
+            self._left_out += 1
+            return None
         try:
             x, y, w, h = (float(v) for v in ann['bbox'])
         except (KeyError, TypeError, ValueError):

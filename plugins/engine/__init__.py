@@ -1,5 +1,6 @@
 from .checkpoint import AtomicLocalBackend, SafeCheckpointHook, to_plain
 from .checkpoint_loading import CheckpointError, latest_good_checkpoint, safe_load
+from .data_consistency_hook import DataConsistencyHook
 from .fuse_conv_bn_hook import FuseConvBNHook
 from .memory_monitor_hook import MemoryMonitorHook, resident_mb
 from .optim_wrapper import FiniteLossOptimWrapper, NonFiniteLossError
@@ -8,7 +9,6 @@ from .rng_state_hook import RNGStateHook
 from .visualization_hook import DetVisualizationHook
 
 __all__ = ['AtomicLocalBackend', 'CheckpointError', 'latest_good_checkpoint', 'safe_load',
-           'SafeCheckpointHook', 'to_plain',
-           'DetVisualizationHook', 'FuseConvBNHook', 'ProgressBarHook', 'RNGStateHook',
-           'FiniteLossOptimWrapper', 'NonFiniteLossError', 'MemoryMonitorHook',
-           'resident_mb']
+           'SafeCheckpointHook', 'to_plain', 'DataConsistencyHook', 'DetVisualizationHook',
+           'FuseConvBNHook', 'ProgressBarHook', 'RNGStateHook', 'FiniteLossOptimWrapper',
+           'NonFiniteLossError', 'MemoryMonitorHook', 'resident_mb']

@@ -49,10 +49,20 @@ class CocoMetric(BaseMetric):
                                      scores=pred['scores'].cpu().numpy(),
                                      labels=pred['labels'].cpu().numpy()))
 
+    def label_cat_ids(self) -> List[int]:
+        """Category id of each label: the dataset's classes by name (a config may select
+        and order the json's categories), else the json's ids in sorted order."""
+        names = (self.dataset_meta or {}).get('classes')
+        by_name = {c['name']: c['id'] for c in self.coco.loadCats(self.cat_ids)}
+        if names and all(n in by_name for n in names):
+            return [by_name[n] for n in names]
+        return self.cat_ids
+
     def compute_metrics(self, results: List[dict]) -> dict:
         logger = MMLogger.get_current_instance()
         img_ids = sorted({r['img_id'] for r in results})
-        dets = [dict(image_id=r['img_id'], category_id=self.cat_ids[lab],
+        cat_ids = self.label_cat_ids()
+        dets = [dict(image_id=r['img_id'], category_id=cat_ids[lab],
                      bbox=[x1, y1, x2 - x1, y2 - y1], score=score)
                 for r in results
                 for (x1, y1, x2, y2), score, lab in zip(r['bboxes'].tolist(), r['scores'].tolist(),
@@ -67,7 +77,7 @@ class CocoMetric(BaseMetric):
         if self.proposal_nums:
             return self._proposal_recall(self._evaluate(dets, img_ids, self.proposal_nums, False),
                                          names)
-        evaluator = self._evaluate(dets, img_ids, [1, 10, self.max_dets], True)
+        evaluator = self._evaluate(dets, img_ids, [1, 10, self.max_dets], True, cat_ids)
         with contextlib.redirect_stdout(io.StringIO()) as out:
             evaluator.summarize()
         logger.info('\n' + out.getvalue())
@@ -76,11 +86,13 @@ class CocoMetric(BaseMetric):
             logger.info('\n' + self._class_table(evaluator))
         return metrics
 
-    def _evaluate(self, dets, img_ids, max_dets, use_cats: bool) -> COCOeval:
+    def _evaluate(self, dets, img_ids, max_dets, use_cats: bool, cat_ids=None) -> COCOeval:
         """pycocotools' evaluate + accumulate, its printing silenced."""
         with contextlib.redirect_stdout(io.StringIO()):
             evaluator = COCOeval(self.coco, self.coco.loadRes(dets), 'bbox')
             evaluator.params.imgIds = img_ids
+            if cat_ids:
+                evaluator.params.catIds = list(cat_ids)
             evaluator.params.maxDets = list(max_dets)
             evaluator.params.useCats = int(use_cats)
             evaluator.evaluate()
@@ -100,11 +112,11 @@ class CocoMetric(BaseMetric):
         # precision: (iou thresholds, recall points, classes, areas, max dets)
         precision = evaluator.eval['precision']
         rows = ['class            AP     AP50']
-        for k, cat_id in enumerate(self.cat_ids):
+        for k, cat_id in enumerate(evaluator.params.catIds):  # pycocotools sorts them
             def ap(p):
                 p = p[p > -1]
                 return float(np.mean(p)) if p.size else float('nan')
-            name = self.coco.loadCats(cat_id)[0]['name']
+            name = self.coco.cats[int(cat_id)]['name']
             rows.append(f'{name:<14} {ap(precision[:, :, k, 0, -1]):6.3f} '
                         f'{ap(precision[0, :, k, 0, -1]):6.3f}')
         return '\n'.join(rows)

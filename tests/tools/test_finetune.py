@@ -17,7 +17,7 @@ def test_converted_coco_detector_fine_tunes_into_one_class(neon_root, tmp_path):
     torch.save(tv.state_dict(), tmp_path / 'tv.pth')
     out = run_tool('convert_torchvision.py', str(tmp_path / 'tv.pth'), str(tmp_path / 'coco.pth'))
     assert out.returncode == 0, out.stderr[-1500:]
-    small = ['model.roi_head.bbox_head.num_classes=1', 'train_dataloader.batch_size=1',
+    small = ['train_dataloader.batch_size=1',
              'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
              'train_cfg.max_iters=2', 'train_cfg.val_interval=2', 'param_scheduler.0.end=1',
              'param_scheduler.1.begin=1', f'load_from={tmp_path}/coco.pth']
@@ -32,5 +32,5 @@ def test_converted_coco_detector_fine_tunes_into_one_class(neon_root, tmp_path):
         assert key in line, line
     assert 'size mismatch' not in log  # nothing else failed to load
     out = run_tool('test.py', CONFIG, str(tmp_path / 'w' / 'iter_2.pth'), '--cfg-options',
-                   'model.roi_head.bbox_head.num_classes=1', *data_args(neon_root), timeout=900)
+                   *data_args(neon_root), timeout=900)
     assert out.returncode == 0 and 'coco/AP50=' in out.stdout, (out.stdout + out.stderr)[-2000:]

@@ -8,4 +8,5 @@ model = dict(roi_head=dict(bbox_head=dict(reg_decoded_bbox=True,
 # a list replaces the base's whole list: detplug's runtime hooks, then the plugin's
 custom_hooks = [dict(type='SafeCheckpointHook'), dict(type='RNGStateHook'),
                 dict(type='ProgressBarHook'), dict(type='MemoryMonitorHook', interval=100),
+                dict(type='DataConsistencyHook'),
                 dict(type='DetectionCountHook', score_thr=0.5)]

@@ -1,0 +1,78 @@
+"""Rules the tools apply to a loaded config, so that a leaf config of a few lines does
+what its author means (``plugins.cli.load_config`` calls ``apply_config_rules``).
+
+- One ``data_root`` moves them all: the top-level ``data_root`` (and ``metainfo``, the
+  class names) becomes every dataloader's ``dataset.data_root`` (``metainfo``), and
+  each evaluator's ``ann_file`` becomes the json of the dataset it scores (a base
+  config's paths never linger).
+- A short smoke run works: scheduler phases fixed in iterations (a warm-up) are
+  clamped to half of ``train_cfg.max_iters``, and logged.
+- A top-level key close to one the Runner reads (``trian_cfg``) is a ConfigError;
+  other top-level names are the config's own variables (``train_pipeline``, ...).
+"""
+import difflib
+import inspect
+import os.path as osp
+
+from mmengine.config import Config
+from mmengine.logging import print_log
+from mmengine.runner import Runner
+
+from plugins.errors import ConfigError
+
+TOP_LEVEL_KEYS = set(inspect.signature(Runner.__init__).parameters) - {'self', 'cfg'} | {
+    'tta_model', 'tta_pipeline', 'custom_imports', 'model_wrapper_cfg', 'find_unused_parameters',
+    'compile', 'strategy',
+    # variables every base config uses by convention
+    'data_root', 'dataset_type', 'metainfo', 'train_pipeline', 'val_pipeline', 'test_pipeline'}
+EVALUATED = (('val_evaluator', 'val_dataloader'), ('test_evaluator', 'test_dataloader'))
+
+
+def check_top_level(cfg: Config) -> None:
+    for key in cfg:
+        if key not in TOP_LEVEL_KEYS:
+            close = difflib.get_close_matches(key, TOP_LEVEL_KEYS, n=1, cutoff=0.85)
+            if close:
+                raise ConfigError(f'unknown top-level key "{key}" (did you mean {close[0]}?)')
+
+
+def follow_data_root(cfg: Config) -> None:
+    root, metainfo = cfg.get('data_root'), cfg.get('metainfo')
+    for split in ('train', 'val', 'test'):
+        dataset = (cfg.get(f'{split}_dataloader') or {}).get('dataset') or {}
+        if root is not None and 'data_root' in dataset:
+            dataset['data_root'] = root
+        if metainfo is not None and 'ann_file' in dataset:
+            dataset['metainfo'] = metainfo
+    for evaluator, loader in EVALUATED:
+        metric, dataset = cfg.get(evaluator), (cfg.get(loader) or {}).get('dataset') or {}
+        if isinstance(metric, dict) and 'ann_file' in metric and 'ann_file' in dataset:
+            ann_file = osp.join(dataset.get('data_root') or '', dataset['ann_file'])
+            if osp.normpath(metric['ann_file']) != osp.normpath(ann_file):
+                print_log(f'{evaluator}.ann_file follows {loader}: {ann_file}', logger='current')
+                metric['ann_file'] = ann_file
+
+
+def clamp_schedule(cfg: Config) -> None:
+    max_iters = (cfg.get('train_cfg') or {}).get('max_iters')
+    schedulers = cfg.get('param_scheduler') or []
+    schedulers = [schedulers] if isinstance(schedulers, dict) else schedulers
+    if not max_iters or not isinstance(max_iters, int):
+        return
+    limit = max(max_iters // 2, 1)
+    for s in schedulers:
+        if s.get('by_epoch', True) or max(s.get('begin', 0), s.get('end') or 0) <= max_iters:
+            continue
+        old = (s.get('begin', 0), s.get('end'))
+        s['begin'] = min(s.get('begin', 0), limit)
+        if s.get('end') is not None:
+            s['end'] = max(min(s['end'], limit), s['begin'] + 1)
+        print_log(f'param_scheduler {s["type"]}: begin/end {old} clamped to '
+                  f'({s["begin"]}, {s.get("end")}) for max_iters={max_iters}',
+                  logger='current', level=30)
+
+
+def apply_config_rules(cfg: Config) -> None:
+    check_top_level(cfg)
+    follow_data_root(cfg)
+    clamp_schedule(cfg)
