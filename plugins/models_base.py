@@ -7,12 +7,17 @@ backbone's without one). Subclasses build their heads and define ``forward``,
 which begins with ``features``: check the mode, write the padded batch size
 (H, W) into every data sample's metainfo as ``batch_input_shape`` (the one way a
 head learns it), extract the features.
+
+``precision`` ('fp32', or 'bf16' set by ``engine.precision.set_precision``): the
+train / val / test steps run the network under bf16 autocast on the data's device,
+with channels_last inputs; heads return fp32.
 """
 from typing import Optional
 
 import torch
 from mmengine.model import BaseModel
 
+from plugins.engine.precision import autocast
 from plugins.registry import MODELS
 
 MODES = ('loss', 'predict', 'tensor')
@@ -23,6 +28,7 @@ class BackboneModel(BaseModel):
         backbone, neck: component configs; neck is optional.
         data_preprocessor: normalisation and padding config.
     """
+    precision = 'fp32'
 
     def __init__(self, backbone: dict, neck: Optional[dict] = None,
                  data_preprocessor: Optional[dict] = None, init_cfg=None):
@@ -39,4 +45,11 @@ class BackboneModel(BaseModel):
             raise ValueError(f'mode must be "loss", "predict" or "tensor", got "{mode}"')
         for sample in data_samples or ():
             sample.set_metainfo(dict(batch_input_shape=tuple(inputs.shape[-2:])))
+        if self.precision == 'bf16':
+            inputs = inputs.contiguous(memory_format=torch.channels_last)
         return self.extract_feat(inputs)
+
+    def _run_forward(self, data, mode: str):
+        device = data['inputs'].device.type if isinstance(data, dict) else 'cpu'
+        with autocast(device, self.precision):
+            return super()._run_forward(data, mode)

@@ -100,3 +100,14 @@ def test_leaf_config_rules_move_every_path(composites_root):
         assert cfg[f'{split}_dataloader'].dataset.data_root == composites_root + '/'
     assert cfg.val_evaluator.ann_file == f'{composites_root}/val.json'
     assert cfg.test_evaluator.ann_file == f'{composites_root}/val.json'
+
+
+def test_one_scale_factor_for_training_and_testing():
+    from plugins.engine.config_rules import apply_config_rules
+    cfg = Config.fromfile(f'{ROOT}/configs/faster_rcnn/faster_rcnn_r18_neon.py')
+    cfg.scale_factor = 2.0
+    apply_config_rules(cfg)
+    steps = [s for split in ('train', 'val', 'test')
+             for s in cfg[f'{split}_dataloader'].dataset.pipeline if 'scale_factor' in s]
+    assert {s['type'] for s in steps} == {'RandomRescale', 'Resize'}
+    assert all(s['scale_factor'] == 2.0 for s in steps)

@@ -22,6 +22,7 @@ import numpy as np  # noqa: E402
 from mmengine.utils import ProgressBar  # noqa: E402
 
 from plugins.apis import inference, init_model  # noqa: E402
+from plugins.engine.precision import PRECISIONS  # noqa: E402
 from plugins.cli import run  # noqa: E402
 from plugins.utils.fileio import atomic_write  # noqa: E402
 from plugins.visualization import DetLocalVisualizer  # noqa: E402
@@ -120,11 +121,13 @@ def main():
     parser.add_argument('input', help='an image, a folder of images or a video file')
     parser.add_argument('--out-dir', required=True)
     parser.add_argument('--score-thr', type=float, default=0.3)
+    parser.add_argument('--precision', choices=PRECISIONS, default='fp32',
+                        help='inference precision (bf16: fused, channels_last, autocast)')
     args = parser.parse_args()
     if not osp.isfile(args.config):  # the checkpoint: safe_load names it
         raise FileNotFoundError(f'{args.config}: config file not found')
     images = input_images(args.input)
-    model = init_model(args.config, args.checkpoint)
+    model = init_model(args.config, args.checkpoint, precision=args.precision)
     visualizer = DetLocalVisualizer(name='infer')
     visualizer.dataset_meta = model.dataset_meta
     if args.input.lower().endswith(VIDEO_EXTS):

@@ -1,12 +1,13 @@
 """Evaluate a checkpoint with MMEngine's Runner and print the metrics.
 
     python tools/test.py CONFIG CHECKPOINT [--out dets.json] [--show-dir vis/] [--tta]
-                         [--fuse-conv-bn]
+                         [--fuse-conv-bn] [--precision fp32|bf16]
 
 ``--tta`` wraps the model in the config's ``tta_model`` and tests with its
 ``tta_pipeline`` (several scales and flips, merged). ``--fuse-conv-bn`` folds the
 BatchNorm layers into their convolutions after loading (faster, same outputs up
-to float rounding).
+to float rounding). ``--precision bf16`` fuses too, and runs the network in bf16
+(channels_last, autocast) with the box arithmetic in fp32 (plugins/engine/precision.py).
 """
 import argparse
 import os.path as osp
@@ -16,6 +17,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 from mmengine.runner import Runner  # noqa: E402
 
 from plugins.cli import add_common_args, load_config, run  # noqa: E402
+from plugins.engine.precision import PRECISIONS  # noqa: E402
 
 
 def main():
@@ -28,6 +30,8 @@ def main():
                         help="test-time augmentation from the config's tta_model/tta_pipeline")
     parser.add_argument('--fuse-conv-bn', action='store_true',
                         help='fold BatchNorm into the preceding convs before testing')
+    parser.add_argument('--precision', choices=PRECISIONS, default='fp32',
+                        help='inference precision (bf16: fused, channels_last, autocast)')
     args = parser.parse_args()
     if '://' not in args.checkpoint and not osp.isfile(args.checkpoint):
         raise FileNotFoundError(f'{args.checkpoint}: checkpoint file not found')
@@ -43,6 +47,9 @@ def main():
         cfg.test_dataloader.dataset.pipeline = cfg.tta_pipeline
     if args.fuse_conv_bn:
         cfg.custom_hooks = cfg.get('custom_hooks', []) + [dict(type='FuseConvBNHook')]
+    if args.precision != 'fp32':
+        cfg.custom_hooks = cfg.get('custom_hooks', []) + [
+            dict(type='InferencePrecisionHook', precision=args.precision)]
     if args.show_dir:
         cfg.default_hooks.visualization.out_dir = args.show_dir
     metrics = Runner.from_cfg(cfg).test()

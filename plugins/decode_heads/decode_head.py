@@ -45,6 +45,8 @@ class BaseDecodeHead(BaseModule):
         return [inputs[i] for i in self.in_index]
 
     def resize(self, logits: torch.Tensor, size) -> torch.Tensor:
+        """(N, C, h, w) -> fp32 (N, C, H, W), also from a bf16 forward."""
+        logits = logits.float()
         if tuple(logits.shape[-2:]) == tuple(size):
             return logits
         return F.interpolate(logits, size=tuple(size), mode='bilinear',

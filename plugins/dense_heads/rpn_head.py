@@ -62,8 +62,9 @@ class RPNHead(BaseModule):
 
     def forward(self, feats: Sequence[torch.Tensor]
                 ) -> Tuple[List[torch.Tensor], List[torch.Tensor]]:
-        hidden = [self.relu(self.conv(f)) for f in feats]
-        return [self.cls_logits(h) for h in hidden], [self.bbox_pred(h) for h in hidden]
+        hidden = [self.relu(self.conv(f)) for f in feats]  # fp32 out (bf16 autocast inside)
+        return ([self.cls_logits(h).float() for h in hidden],
+                [self.bbox_pred(h).float() for h in hidden])
 
     def _anchors(self, feats, data_samples) -> List[torch.Tensor]:
         return self.anchor_generator.grid_anchors([f.shape[-2:] for f in feats], feats[0].device,

@@ -75,8 +75,8 @@ class SSDHead(BaseModule):
 
     def forward(self, feats: Sequence[torch.Tensor]
                 ) -> Tuple[List[torch.Tensor], List[torch.Tensor]]:
-        return ([conv(f) for conv, f in zip(self.cls_convs, feats)],
-                [conv(f) for conv, f in zip(self.reg_convs, feats)])
+        return ([conv(f).float() for conv, f in zip(self.cls_convs, feats)],  # fp32 out
+                [conv(f).float() for conv, f in zip(self.reg_convs, feats)])
 
     def _priors(self, feats, data_samples) -> torch.Tensor:
         # plain ints: while tracing (ONNX export) the priors become constants

@@ -4,6 +4,7 @@ from .data_consistency_hook import DataConsistencyHook
 from .fuse_conv_bn_hook import FuseConvBNHook
 from .memory_monitor_hook import MemoryMonitorHook, resident_mb
 from .optim_wrapper import FiniteLossOptimWrapper, NonFiniteLossError
+from .precision import BF16OptimWrapper, InferencePrecisionHook, set_precision
 from .progress_bar_hook import ProgressBarHook
 from .rng_state_hook import RNGStateHook
 from .visualization_hook import DetVisualizationHook
@@ -11,4 +12,5 @@ from .visualization_hook import DetVisualizationHook
 __all__ = ['AtomicLocalBackend', 'CheckpointError', 'latest_good_checkpoint', 'safe_load',
            'SafeCheckpointHook', 'to_plain', 'DataConsistencyHook', 'DetVisualizationHook',
            'FuseConvBNHook', 'ProgressBarHook', 'RNGStateHook', 'FiniteLossOptimWrapper',
-           'NonFiniteLossError', 'MemoryMonitorHook', 'resident_mb']
+           'NonFiniteLossError', 'MemoryMonitorHook', 'resident_mb', 'BF16OptimWrapper',
+           'InferencePrecisionHook', 'set_precision']

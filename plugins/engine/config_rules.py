@@ -5,6 +5,9 @@ what its author means (``plugins.cli.load_config`` calls ``apply_config_rules``)
   class names) becomes every dataloader's ``dataset.data_root`` (``metainfo``), and
   each evaluator's ``ann_file`` becomes the json of the dataset it scores (a base
   config's paths never linger).
+- One ``scale_factor`` for training and testing: a top-level ``scale_factor`` becomes
+  the ``scale_factor`` of every pipeline step that has one (``RandomRescale`` in
+  training, ``Resize`` in testing).
 - A short smoke run works: scheduler phases fixed in iterations (a warm-up) are
   clamped to half of ``train_cfg.max_iters``, and logged.
 - A top-level key close to one the Runner reads (``trian_cfg``) is a ConfigError;
@@ -24,7 +27,8 @@ TOP_LEVEL_KEYS = set(inspect.signature(Runner.__init__).parameters) - {'self', '
     'tta_model', 'tta_pipeline', 'custom_imports', 'model_wrapper_cfg', 'find_unused_parameters',
     'compile', 'strategy',
     # variables every base config uses by convention
-    'data_root', 'dataset_type', 'metainfo', 'train_pipeline', 'val_pipeline', 'test_pipeline'}
+    'data_root', 'dataset_type', 'metainfo', 'scale_factor', 'train_pipeline', 'val_pipeline',
+    'test_pipeline'}
 EVALUATED = (('val_evaluator', 'val_dataloader'), ('test_evaluator', 'test_dataloader'))
 
 
@@ -53,6 +57,17 @@ def follow_data_root(cfg: Config) -> None:
                 metric['ann_file'] = ann_file
 
 
+def follow_scale_factor(cfg: Config) -> None:
+    scale = cfg.get('scale_factor')
+    if scale is None:
+        return
+    for split in ('train', 'val', 'test'):
+        dataset = (cfg.get(f'{split}_dataloader') or {}).get('dataset') or {}
+        for step in dataset.get('pipeline') or []:
+            if isinstance(step, dict) and 'scale_factor' in step:
+                step['scale_factor'] = scale
+
+
 def clamp_schedule(cfg: Config) -> None:
     max_iters = (cfg.get('train_cfg') or {}).get('max_iters')
     schedulers = cfg.get('param_scheduler') or []
@@ -75,4 +90,5 @@ def clamp_schedule(cfg: Config) -> None:
 def apply_config_rules(cfg: Config) -> None:
     check_top_level(cfg)
     follow_data_root(cfg)
+    follow_scale_factor(cfg)
     clamp_schedule(cfg)

@@ -138,3 +138,17 @@ def test_min_iou_crop_any_or_all_boxes():
     assert crops['any'] > 5 and crops['all'] == 0
     with pytest.raises(ValueError, match="'any' or 'all'"):
         MinIoURandomCrop(require='some')
+
+
+def test_random_rescale_scales_image_and_boxes_around_the_native_size():
+    import numpy as np
+    from plugins.registry import TRANSFORMS
+    step = TRANSFORMS.build(dict(type='RandomRescale', ratio_range=(0.8, 1.25), scale_factor=2.0))
+    for _ in range(5):
+        out = step(dict(img=np.zeros((100, 50, 3), np.uint8), img_shape=(100, 50),
+                        gt_bboxes=np.array([[10., 10, 20, 30]], np.float32)))
+        f = out['scale_factor'][0]
+        h, w = out['img'].shape[:2]
+        assert 1.6 - 0.02 <= f <= 2.5 + 0.02 and abs(h - 100 * f) <= 1.5 and abs(w - 50 * f) <= 1
+        np.testing.assert_allclose(out['gt_bboxes'], [[10 * f, 10 * f, 20 * f, 30 * f]],
+                                   rtol=0.02)

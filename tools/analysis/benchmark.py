@@ -1,11 +1,14 @@
 """Training and inference speed of any config on this machine.
 
     python tools/analysis/benchmark.py CONFIG [--checkpoint CKPT] [--iters 20] [--warmup 3]
+                                       [--precision fp32 bf16] [--train-wrapper BF16OptimWrapper]
 
 Training: ``train_step`` (forward, loss, backward, optimizer step) on batches of
-the config's train dataloader. Inference: ``test_step`` on images of its test
-dataloader (batch 1). Prints the median seconds per iteration / image (data
-loading excluded), images per second and the peak resident memory.
+the config's train dataloader (``--train-wrapper`` swaps the optim wrapper's type, e.g.
+for bf16 training). Inference: ``test_step`` on images of its test dataloader (batch
+1), for each ``--precision``, with the seconds per image of each stage
+(``plugins.apis.stage_profile``). Prints the median seconds per iteration / image
+(data loading excluded), images per second and the peak resident memory.
 """
 import argparse
 import os.path as osp
@@ -21,6 +24,8 @@ from mmengine.optim import build_optim_wrapper  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 from plugins.apis import init_model  # noqa: E402
+from plugins.apis.stage_profile import StageProfile  # noqa: E402
+from plugins.engine.precision import PRECISIONS  # noqa: E402
 from plugins.cli import run  # noqa: E402
 
 
@@ -52,6 +57,8 @@ def main():
     parser.add_argument('--iters', type=int, default=20, help='timed iterations of each half')
     parser.add_argument('--warmup', type=int, default=3)
     parser.add_argument('--skip-train', action='store_true')
+    parser.add_argument('--precision', nargs='+', choices=PRECISIONS, default=['fp32'])
+    parser.add_argument('--train-wrapper', help="optim_wrapper type for the training half")
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, default={})
     args = parser.parse_args()
     if not osp.isfile(args.config):
@@ -63,16 +70,26 @@ def main():
     if not args.skip_train:
         loader = Runner.build_dataloader(dict(cfg.train_dataloader, num_workers=0,
                                               persistent_workers=False))
-        optim_wrapper = build_optim_wrapper(model.train(), cfg.optim_wrapper)
+        wrapper_cfg = dict(cfg.optim_wrapper, **(dict(type=args.train_wrapper)
+                                                 if args.train_wrapper else {}))
+        optim_wrapper = build_optim_wrapper(model.train(), wrapper_cfg)
         seconds = timed(lambda b: model.train_step(b, optim_wrapper), take(loader, n), args.warmup)
-        print(f'train: {seconds:.3f} s/iter at batch {cfg.train_dataloader.batch_size} '
+        print(f'train ({wrapper_cfg["type"]}): {seconds:.3f} s/iter at batch '
+              f'{cfg.train_dataloader.batch_size} '
               f'({cfg.train_dataloader.batch_size / seconds:.2f} images/s)')
-    model = init_model(cfg, args.checkpoint)
     loader = Runner.build_dataloader(dict(cfg.test_dataloader, batch_size=1, num_workers=0,
                                           persistent_workers=False))
-    with torch.no_grad():
-        seconds = timed(model.test_step, take(loader, n), args.warmup)
-    print(f'inference: {seconds:.3f} s/image ({1 / seconds:.2f} images/s)')
+    batches = take(loader, n)
+    for precision in args.precision:
+        model = init_model(cfg, args.checkpoint, precision=precision)
+        with torch.no_grad():
+            seconds = timed(model.test_step, batches, args.warmup)
+            with StageProfile(model) as prof:
+                for batch in batches[args.warmup:]:
+                    model.test_step(batch)
+        stages = '  '.join(f'{k} {v:.4f}' for k, v in prof.report(args.iters).items())
+        print(f'inference {precision}: {seconds:.3f} s/image ({1 / seconds:.2f} images/s)\n'
+              f'  stages (s/image): {stages}')
     print(f'peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB')
 
 

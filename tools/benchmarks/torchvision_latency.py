@@ -15,6 +15,9 @@ Prints each model's median seconds per image and torchvision / detplug (>= 1
 means detplug is at least as fast), and the largest box and score differences.
 ``--fuse-conv-bn`` folds detplug's BatchNorm layers into the convolutions before
 timing (mmcv's ``fuse_conv_bn``, what ``tools/test.py --fuse-conv-bn`` does).
+``--precision fp32 bf16`` also times detplug in bf16 (``plugins.engine.precision``)
+next to torchvision fp32 and torchvision under bf16 autocast + channels_last (the
+fastest plain recipe for it), and prints detplug's per-stage time for each precision.
 """
 import argparse
 import glob
@@ -147,6 +150,8 @@ def main():
     parser.add_argument('--tv-weights', help='torchvision state dict file instead of random')
     parser.add_argument('--fuse-conv-bn', action='store_true',
                         help="fold detplug's BatchNorm into its convs first")
+    parser.add_argument('--precision', nargs='+', choices=('fp32', 'bf16'), default=['fp32'],
+                        help='detplug precisions to time (bf16 also times torchvision bf16)')
     args = parser.parse_args()
     build, size = TORCHVISION_MODELS[args.model]
     size = args.size or size
@@ -188,6 +193,45 @@ def main():
     print(f'ratio torchvision / detplug: {med["torchvision"] / med["detplug"]:.3f} '
           f'(max |box diff| {box_diff:.2e} px, max |score diff| {score_diff:.2e}'
           f'{f"; detection counts differed in {count_differs} calls" if count_differs else ""})')
+    if 'bf16' in args.precision:
+        low_precision(args, tv, det, images, med["torchvision"])
+
+
+def low_precision(args, tv, det, images, tv_fp32):
+    """torchvision under bf16 autocast + channels_last vs detplug at each precision,
+    alternating in one loop; detplug's stages per precision."""
+    from plugins.apis.stage_profile import StageProfile
+    from plugins.engine.precision import set_precision
+    dets = {p: set_precision(detplug_model(args.model, tv.state_dict()), p)
+            for p in args.precision}
+    tv_cl = tv.to(memory_format=torch.channels_last)
+    times = {'torchvision bf16': [], **{f'detplug {p}': [] for p in dets}}
+    profiles = {p: StageProfile(m) for p, m in dets.items()}
+    with torch.no_grad():
+        for run in range(args.runs + 1):
+            for img in images:
+                start = time.perf_counter()
+                with torch.autocast('cpu', dtype=torch.bfloat16):
+                    tv_cl([to_torchvision_input(img)])
+                if run:
+                    times['torchvision bf16'].append(time.perf_counter() - start)
+                for p, model in dets.items():
+                    start = time.perf_counter()
+                    if run:
+                        with profiles[p]:
+                            model.test_step(detplug_batch(img))
+                    else:
+                        model.test_step(detplug_batch(img))
+                    if run:
+                        times[f'detplug {p}'].append(time.perf_counter() - start)
+    med = {k: statistics.median(v) for k, v in times.items()}
+    for k, v in med.items():
+        print(f'{k:<17} median {v:.4f} s/image   torchvision fp32 / this: {tv_fp32 / v:.3f}   '
+              f'torchvision bf16 / this: {med["torchvision bf16"] / v:.3f}')
+    for p, prof in profiles.items():
+        stages = '  '.join(f'{k} {v:.4f}' for k, v in
+                           prof.report(args.runs * len(images)).items())
+        print(f'detplug {p} stages (s/image): {stages}')
 
 
 if __name__ == '__main__':

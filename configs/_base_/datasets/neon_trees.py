@@ -1,13 +1,15 @@
 # NEON tree crowns (tools/prepare_neon.py): 400 px tiles of two YELL images for
 # training, OSBS_029 (another site) for validation and test. Native resolution
 # (0.1 m/px, trees ~30 px); training adds the 8 flips/rotations, scale and colour jitter.
+# Both pipelines work at the images' own size times scale_factor (a top-level
+# scale_factor = 2.0 in a leaf config upsamples training and testing alike).
 dataset_type = 'CocoDetDataset'
 data_root = 'data/neon_trees/'
 
 train_pipeline = [
     dict(type='LoadImage'),
     dict(type='LoadAnnotations', with_bbox=True, with_label=True),
-    dict(type='RandomResize', scale=(400, 400), ratio_range=(0.8, 1.25), keep_ratio=True),
+    dict(type='RandomRescale', ratio_range=(0.8, 1.25), scale_factor=1.0),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
     dict(type='RandomRot90'),
     dict(type='ColorJitter'),

@@ -1,7 +1,7 @@
-from .augment import ColorJitter, RandomRot90
+from .augment import ColorJitter, RandomRescale, RandomRot90
 from .loading import LoadImage
 from .packing import PackDetInputs, PackSegInputs
 from .ssd_augment import Expand, MinIoURandomCrop, PhotoMetricDistortion
 
 __all__ = ['ColorJitter', 'Expand', 'LoadImage', 'MinIoURandomCrop', 'PackDetInputs',
-           'PackSegInputs', 'PhotoMetricDistortion', 'RandomRot90']
+           'PackSegInputs', 'PhotoMetricDistortion', 'RandomRescale', 'RandomRot90']

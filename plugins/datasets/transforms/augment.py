@@ -1,11 +1,35 @@
-"""Augmentations mmcv does not ship: 90-degree rotation (for overhead imagery)
-and photometric jitter. Both keep ``gt_bboxes`` (and ``proposals``, ``gt_seg_map``)
-exact."""
+"""Augmentations mmcv does not ship: 90-degree rotation (for overhead imagery),
+photometric jitter and scale jitter around the image's own size. They keep
+``gt_bboxes`` (and, but for the rescale, ``proposals``, ``gt_seg_map``) exact."""
 import numpy as np
-from mmcv.transforms import BaseTransform
+from mmcv.transforms import BaseTransform, Resize
 from mmcv.transforms.utils import cache_randomness
 
 from plugins.registry import TRANSFORMS
+
+
+@TRANSFORMS.register_module()
+class RandomRescale(BaseTransform):
+    """Resize by ``scale_factor`` times a ratio drawn uniformly from ``ratio_range``,
+    keeping the aspect ratio (mmcv's ``Resize``): training sees the test pipeline's
+    ``Resize(scale_factor=...)`` scale, jittered, whatever the images' size.
+
+    Args:
+        ratio_range: (low, high) of the random ratio.
+        scale_factor: the scale both pipelines share (a config's top-level
+            ``scale_factor`` sets it everywhere, see ``engine/config_rules.py``).
+    """
+
+    def __init__(self, ratio_range=(0.8, 1.25), scale_factor: float = 1.0):
+        self.ratio_range, self.scale_factor = tuple(ratio_range), scale_factor
+
+    @cache_randomness
+    def _ratio(self) -> float:
+        return float(np.random.uniform(*self.ratio_range))
+
+    def transform(self, results: dict) -> dict:
+        resize = Resize(scale_factor=self.scale_factor * self._ratio(), keep_ratio=True)
+        return resize.transform(results)
 
 
 @TRANSFORMS.register_module()

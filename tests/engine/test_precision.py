@@ -1,0 +1,80 @@
+"""bf16 inference (fused, channels_last, autocast; fp32 box arithmetic) and bf16
+training (BF16OptimWrapper: autocast forward, fp32 master weights, the NaN guard)."""
+import glob
+import os.path as osp
+
+import pytest
+import torch
+from mmengine.optim import build_optim_wrapper
+from torchvision.ops import box_iou
+
+from plugins.apis import inference, init_model
+from plugins.engine.precision import set_precision
+from plugins.errors import ConfigError, NonFiniteLossError
+from tests.conftest import CONFIG, TINY, data_args, make_sample, run_tool
+
+SMALL = {k: int(v) if v.isdigit() else v for k, v in (o.split('=') for o in TINY[:5])}
+
+
+def test_bf16_predictions_follow_fp32_and_stay_fp32(neon_root, tiny_run):
+    image = glob.glob(osp.join(neon_root, 'val', '*.png'))[0]
+    ckpt = str(tiny_run / 'iter_4.pth')
+    cfg = str(tiny_run / 'faster_rcnn_r18_neon.py')
+    fp32 = inference(init_model(cfg, ckpt), [image])[0].pred_instances
+    model = init_model(cfg, ckpt, precision='bf16')
+    assert model.precision == 'bf16'
+    assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in model.backbone.modules())  # fused
+    bf16 = inference(model, [image])[0].pred_instances
+    assert bf16.bboxes.dtype == bf16.scores.dtype == torch.float32
+    assert len(fp32) > 0 and abs(len(bf16) - len(fp32)) <= max(3, len(fp32) // 5)
+    best = box_iou(fp32.bboxes[:10], bf16.bboxes).amax(1)  # the top fp32 boxes are found again
+    assert (best > 0.8).float().mean() >= 0.8, best
+
+
+def test_unknown_precision_is_named():
+    with pytest.raises(ConfigError, match="precision must be one of fp32, bf16, got 'fp16'"):
+        set_precision(torch.nn.Linear(1, 1), 'fp16')
+
+
+def tiny_model():
+    return init_model(CONFIG, cfg_options=SMALL).train()
+
+
+def batch(model):
+    sample = make_sample([[10., 12, 40, 44], [50, 60, 90, 100]])
+    sample.set_metainfo(dict(img_shape=(128, 128), ori_shape=(128, 128), scale_factor=(1., 1.)))
+    return dict(inputs=[torch.randint(0, 255, (3, 128, 128), dtype=torch.uint8)],
+                data_samples=[sample])
+
+
+def test_bf16_training_autocasts_the_network_and_keeps_fp32_weights():
+    model = tiny_model()
+    wrapper = build_optim_wrapper(model, dict(type='BF16OptimWrapper',
+                                              optimizer=dict(type='SGD', lr=0.01)))
+    seen = {}
+
+    def record(module, args, out):
+        seen['dtype'] = out.dtype
+    model.backbone.conv1.register_forward_hook(record)
+    before = model.backbone.conv1.weight.detach().clone()
+    losses = model.train_step(batch(model), wrapper)
+    assert seen['dtype'] == torch.bfloat16
+    assert all(v.dtype == torch.float32 and torch.isfinite(v) for v in losses.values())
+    assert model.backbone.conv1.weight.dtype == torch.float32
+    assert not torch.equal(model.backbone.conv1.weight, before)  # the step was applied
+
+
+def test_bf16_training_keeps_the_non_finite_guard():
+    model = tiny_model()
+    model.roi_head.bbox_head.loss_bbox.loss_weight = float('inf')
+    wrapper = build_optim_wrapper(model, dict(type='BF16OptimWrapper',
+                                              optimizer=dict(type='SGD', lr=0.01)))
+    with pytest.raises(NonFiniteLossError):
+        model.train_step(batch(model), wrapper)
+
+
+def test_test_tool_with_bf16(neon_root, tiny_run):
+    out = run_tool('test.py', str(tiny_run / 'faster_rcnn_r18_neon.py'),
+                   str(tiny_run / 'iter_4.pth'), '--precision', 'bf16', '--cfg-options',
+                   *data_args(neon_root))
+    assert out.returncode == 0 and 'coco/AP50=' in out.stdout, out.stderr[-1500:]
