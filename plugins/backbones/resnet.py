@@ -1,4 +1,4 @@
-"""ResNet-18/34/50 with per-stage strides and dilations (atrous / DC5 by config).
+"""ResNet-18/34/50/101 with per-stage strides and dilations (atrous / DC5 by config).
 
 Shapes: input (N, 3, H, W); stage i output (N, C_i, H / s_i, W / s_i) where s_i
 is the product of the stem's 4 and the strides up to stage i, and
@@ -66,7 +66,7 @@ class Bottleneck(nn.Module):
 @MODELS.register_module()
 class ResNet(BaseModule):
     """Args:
-        depth: 18, 34 or 50.
+        depth: 18, 34, 50 or 101.
         base_channels: width of the stem and first stage (64 in the paper).
         num_stages: how many of the four stages to build (1-4).
         strides: stride of the first block of each stage.
@@ -81,7 +81,7 @@ class ResNet(BaseModule):
             (DeepLabV3's multi-grid, e.g. (1, 2, 4)).
     """
     settings = {18: (BasicBlock, (2, 2, 2, 2)), 34: (BasicBlock, (3, 4, 6, 3)),
-                50: (Bottleneck, (3, 4, 6, 3))}
+                50: (Bottleneck, (3, 4, 6, 3)), 101: (Bottleneck, (3, 4, 23, 3))}
 
     def __init__(self, depth: int = 50, in_channels: int = 3, base_channels: int = 64,
                  num_stages: int = 4, strides: Sequence[int] = (1, 2, 2, 2),

@@ -7,10 +7,11 @@ from .optim_wrapper import FiniteLossOptimWrapper, NonFiniteLossError
 from .precision import BF16OptimWrapper, InferencePrecisionHook, set_precision
 from .progress_bar_hook import ProgressBarHook
 from .rng_state_hook import RNGStateHook
+from .train_progress import EarlyLoggerHook, RecentETATimerHook
 from .visualization_hook import DetVisualizationHook
 
 __all__ = ['AtomicLocalBackend', 'CheckpointError', 'latest_good_checkpoint', 'safe_load',
            'SafeCheckpointHook', 'to_plain', 'DataConsistencyHook', 'DetVisualizationHook',
            'FuseConvBNHook', 'ProgressBarHook', 'RNGStateHook', 'FiniteLossOptimWrapper',
            'NonFiniteLossError', 'MemoryMonitorHook', 'resident_mb', 'BF16OptimWrapper',
-           'InferencePrecisionHook', 'set_precision']
+           'InferencePrecisionHook', 'set_precision', 'EarlyLoggerHook', 'RecentETATimerHook']

@@ -46,7 +46,14 @@ class DetLocalVisualizer(Visualizer):
         if with_scores:
             texts = [f'{self._label(int(lab))} {float(s):.2f}'
                      for lab, s in zip(instances.labels, instances.scores)]
-            self.draw_texts(texts, instances.bboxes[:, :2], colors=color, font_sizes=6)
+            size = max(6, round(0.015 * min(self.width, self.height)))  # readable at any size
+            self.draw_texts(texts, instances.bboxes[:, :2], colors=color, font_sizes=size)
+
+    def _is_posion_valid(self, position: np.ndarray) -> bool:
+        """MMEngine's check wants x < width, but a box that covers the last pixel column
+        ends at x = width: such boxes are inside the image, so warn only beyond it."""
+        return bool((position[..., 0] <= self.width).all() and (position[..., 0] >= 0).all()
+                    and (position[..., 1] <= self.height).all() and (position[..., 1] >= 0).all())
 
     def draw_det(self, image: np.ndarray, data_sample, score_thr: float = 0.3,
                  draw_gt: bool = True) -> np.ndarray:

@@ -179,8 +179,8 @@ CONFIG_CASES = {  # --cfg-options -> the one line it must end in
     'train_dataloader.dataset.type=CocoDataset':
         'error: in the config: train_dataloader.dataset: unknown type "CocoDataset": no such '
         'dataset is registered (did you mean CocoDetDataset',
-    'model.backbone.depth=19': 'error: in the config: ResNet depth must be one of [18, 34, 50], '
-                               'got 19',
+    'model.backbone.depth=19': 'error: in the config: ResNet depth must be one of '
+                               '[18, 34, 50, 101], got 19',
     'optim_wrapper.on_nonfinite=ignore': "error: in the config: optim_wrapper.on_nonfinite must "
                                          "be 'stop' or 'skip'",
 }

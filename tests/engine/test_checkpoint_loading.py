@@ -79,9 +79,9 @@ def test_every_payload_is_refused_by_safe_load_and_mmengine(tmp_path):
         assert not osp.exists(marker), name
 
 
-def test_payload_through_the_tools_and_init_cfg(tmp_path, neon_root):
-    _, path, marker = evil_checkpoints(str(tmp_path))[0]
-    runs = {
+def through_every_tool(path, tmp_path, neon_root) -> dict:
+    """Each tool's subprocess run that loads checkpoint ``path`` (a file, URL or name)."""
+    return {
         'train --resume': run_tool('train.py', CONFIG, '--work-dir', str(tmp_path / 'w'),
                                    '--resume', path, '--cfg-options', *TINY,
                                    *data_args(neon_root)),
@@ -99,7 +99,11 @@ def test_payload_through_the_tools_and_init_cfg(tmp_path, neon_root):
                            str(tmp_path / 'm.onnx')),
         'convert': run_tool('convert_torchvision.py', path, str(tmp_path / 'c.pth')),
     }
-    for what, out in runs.items():
+
+
+def test_payload_through_the_tools_and_init_cfg(tmp_path, neon_root):
+    _, path, marker = evil_checkpoints(str(tmp_path))[0]
+    for what, out in through_every_tool(path, tmp_path, neon_root).items():
         assert out.returncode == 1, (what, out.stderr[-1500:])
         assert out.stderr.strip().splitlines()[-1].startswith(f'error: {path}: refused'), \
             (what, out.stderr[-1500:])

@@ -18,8 +18,8 @@ from plugins.apis import init_model
 from plugins.engine import checkpoint_loading
 from plugins.errors import CheckpointError
 from plugins.registry import MODELS
-from tests.conftest import CONFIG, TINY, data_args, run_tool
-from tests.engine.test_checkpoint_loading import evil_checkpoints
+from tests.conftest import CONFIG
+from tests.engine.test_checkpoint_loading import evil_checkpoints, through_every_tool
 
 TV_RESNET18 = 'resnet18-f37072fd.pth'  # the file name torchvision://resnet18 resolves to
 
@@ -134,19 +134,7 @@ def test_poisoned_cache_through_the_tools_and_init_model(hub, neon_root, tmp_pat
     hub.mkdir(parents=True)
     shutil.copy(path, hub / TV_RESNET18)
     name = 'modelzoo://resnet18'
-    runs = {
-        'load_from': run_tool('train.py', CONFIG, '--work-dir', str(tmp_path / 'w'),
-                              '--cfg-options', f'load_from={name}', *TINY,
-                              *data_args(neon_root), 'train_cfg.max_iters=3'),
-        'init_cfg': run_tool('train.py', CONFIG, '--work-dir', str(tmp_path / 'w'),
-                             '--cfg-options', 'model.backbone.init_cfg.type=Pretrained',
-                             f'model.backbone.init_cfg.checkpoint={name}', *TINY,
-                             *data_args(neon_root), 'train_cfg.max_iters=3'),
-        'test': run_tool('test.py', CONFIG, name, '--cfg-options', *data_args(neon_root)),
-        'infer': run_tool('infer.py', CONFIG, name, f'{neon_root}/val', '--out-dir',
-                          str(tmp_path / 'i')),
-        'convert': run_tool('convert_torchvision.py', name, str(tmp_path / 'c.pth')),
-    }
+    runs = through_every_tool(name, tmp_path, neon_root)  # test, infer, resume, load_from, ...
     for what, out in runs.items():
         last = out.stderr.strip().splitlines()[-1]
         assert out.returncode == 1 and 'refused' in last, (what, out.stderr[-1500:])

@@ -64,3 +64,20 @@ def test_add_datasample_goes_to_the_vis_backends(tmp_path):
                                          scores=torch.tensor([0.9]), labels=torch.tensor([0]))
     vis.add_datasample('val_img', np.zeros((16, 16, 3), np.uint8), sample, step=7)
     assert (tmp_path / 'vis_data' / 'vis_image' / 'val_img_7.png').exists()
+
+
+def test_boxes_touching_the_image_edge_give_no_out_of_bounds_warning():
+    import warnings
+    vis = DetLocalVisualizer(name='test_edge_vis', classes=('Tree',))
+    sample = DetDataSample()
+    sample.pred_instances = InstanceData(bboxes=torch.tensor([[30., 40, 64, 64]]),
+                                         scores=torch.tensor([0.9]), labels=torch.tensor([0]))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        vis.draw_det(np.zeros((64, 64, 3), np.uint8), sample)
+    assert not [w for w in caught if 'out of bounds' in str(w.message)]
+    sample.pred_instances.bboxes[0, 2] = 80  # really outside: still warned
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        vis.draw_det(np.zeros((64, 64, 3), np.uint8), sample)
+    assert [w for w in caught if 'out of bounds' in str(w.message)]

@@ -1,12 +1,42 @@
-"""torchvision's vgg16 state-dict layout (``features.N``, ``classifier.0/3/6``) loads into
-detplug's FCN VGG and SSD's VGG by name, as ``torchvision://vgg16`` gives it. The
+"""torchvision's ImageNet state-dict layouts load into detplug's backbones as
+``torchvision://NAME`` gives them: resnet18/34/50/101 into ``ResNet``, mobilenet_v2 into
+``MobileNetV2``, and vgg16 (``features.N``, ``classifier.0/3/6``) into the FCN ``VGG``
+and SSD's ``SSDVGG``. The ResNet and MobileNet state dicts are torchvision's own models'
+(random weights), saved to a file; the VGG
 state dicts are built from torchvision's own layers (``torchvision.models.vgg.make_layers``)
 and saved to a file; the FCN one at an eighth of the width, so the test stays small."""
+import pytest
 import torch
 import torch.nn as nn
+import torchvision
+from mmengine.runner import load_checkpoint
 from torchvision.models.vgg import make_layers
 
 from plugins.registry import MODELS
+
+@pytest.mark.parametrize('depth', [18, 34, 50, 101])
+def test_resnet_loads_torchvision_weights_with_the_same_features(depth, tmp_path):
+    tv = getattr(torchvision.models, f'resnet{depth}')().eval()
+    path = tmp_path / f'resnet{depth}.pth'
+    torch.save(tv.state_dict(), path)
+    ours = MODELS.build(dict(type='ResNet', depth=depth, out_indices=(3,))).eval()
+    load_checkpoint(ours, str(path))  # torchvision's fc is the one unexpected key
+    x = torch.rand(1, 3, 64, 64)
+    with torch.no_grad():
+        expected = tv.layer4(tv.layer3(tv.layer2(tv.layer1(tv.maxpool(tv.relu(tv.bn1(
+            tv.conv1(x))))))))
+        torch.testing.assert_close(ours(x)[0], expected)
+
+
+def test_mobilenet_v2_loads_torchvision_weights(tmp_path):
+    tv = torchvision.models.mobilenet_v2().eval()
+    torch.save(tv.state_dict(), tmp_path / 'mnv2.pth')
+    ours = MODELS.build(dict(type='MobileNetV2', out_indices=(18,))).eval()
+    load_checkpoint(ours, str(tmp_path / 'mnv2.pth'))
+    x = torch.rand(1, 3, 64, 64)
+    with torch.no_grad():
+        torch.testing.assert_close(ours(x)[0], tv.features(x))
+
 
 WIDTHS = [8, 8, 'M', 16, 16, 'M', 32, 32, 32, 'M', 64, 64, 64, 'M', 64, 64, 64, 'M']
 
