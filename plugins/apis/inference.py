@@ -21,7 +21,7 @@ from mmengine.logging import MMLogger
 from mmengine.registry import init_default_scope
 from mmengine.runner import load_checkpoint
 
-from plugins.engine.precision import set_precision
+from plugins.engine.precision import calibration_inputs, set_precision
 from plugins.registry import DATASETS, MODELS, TRANSFORMS
 
 _LOADING = ('LoadImage', 'LoadImageFromFile', 'LoadAnnotations')
@@ -31,7 +31,8 @@ def init_model(config: Union[str, Config], checkpoint: Optional[str] = None,
                cfg_options: Optional[dict] = None, precision: str = 'fp32') -> torch.nn.Module:
     """The config's model in eval mode, with ``model.cfg`` and ``model.dataset_meta``
     (class names, palette) set; random weights when ``checkpoint`` is None.
-    ``precision``: 'fp32' or 'bf16' (``plugins.engine.precision``)."""
+    ``precision``: 'fp32', 'bf16' or 'int8' (``plugins.engine.precision``; int8 is
+    calibrated on the first 8 training images of the config)."""
     cfg = Config.fromfile(config) if isinstance(config, str) else config
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
@@ -48,7 +49,9 @@ def init_model(config: Union[str, Config], checkpoint: Optional[str] = None,
     model.dataset_meta = meta.get('dataset_meta') or dict(getattr(dataset_cls, 'METAINFO', {}))
     model.cfg = cfg
     model.inference_pipeline = inference_pipeline(cfg)
-    return set_precision(model.eval(), precision)
+    model.eval()
+    calibration = calibration_inputs(model, cfg) if precision == 'int8' else None
+    return set_precision(model, precision, calibration)
 
 
 @contextlib.contextmanager

@@ -14,7 +14,7 @@ every scheme registered there an allow-listed one:
   prefix (``resnet18-f37072fd.pth``) the download's SHA-256 is checked, as torch.hub
   does. With no network, one line names the URL and the cache path to put it in.
 Every other scheme (``open-mmlab://``, ``s3://``, ``pavi://``, ...) is refused in one
-line: each prefix registered in ``CheckpointLoader`` routes to ``_load``.
+line: each prefix registered in ``CheckpointLoader`` routes to ``load_from_allowlist``.
 
 detplug's own allow-list, ``ALLOWED_GLOBALS``, is empty: ``SafeCheckpointHook``
 stores only tensors and plain types, so no checkpoint needs more.
@@ -105,14 +105,14 @@ def load_any(filename: str, map_location='cpu'):
     return safe_load(resolve(filename), map_location)
 
 
-def _load(filename, map_location=None):  # MMEngine logs "local backend" for every scheme
+def load_from_allowlist(filename, map_location=None):  # MMEngine logs "allowlist backend"
     return load_any(filename, map_location)
 
 
 # every prefix MMEngine registered (local, URLs, torchvision://, modelzoo://, open-mmlab://,
 # s3://, ...) goes through resolve and safe_load
-CheckpointLoader.register_scheme(prefixes=list(CheckpointLoader._schemes), loader=_load,
-                                 force=True)
+CheckpointLoader.register_scheme(prefixes=list(CheckpointLoader._schemes),
+                                 loader=load_from_allowlist, force=True)
 
 
 def latest_good_checkpoint(work_dir: str) -> Optional[str]:

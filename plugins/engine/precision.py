@@ -9,12 +9,21 @@ convolutions at about twice the fp32 rate).
   outputs are cast back): anchors and priors, box encoding and decoding, RoI
   coordinates and pooling (torchvision's RoI ops run in fp32 under autocast), NMS,
   the final softmax and the losses.
+- ``int8``: post-training quantization of the backbone and neck with torch.ao's FX
+  graph mode on the ``x86`` backend (oneDNN / fbgemm int8 kernels: VNNI on this CPU),
+  calibrated on a few training images; the heads then run as in ``bf16``. FX is the
+  torch.ao flow whose converted model runs real int8 kernels in eager mode; the PT2E
+  flow needs ``torch.compile`` for that (minutes of compilation, and a C++ toolchain at
+  run time), and ONNX Runtime's quantizer would need the whole detector exported and a
+  second runtime for the heads. CPU only: quantized kernels run on the CPU.
 
 ``BF16OptimWrapper`` trains the same way: the forward pass under bf16 autocast, fp32
 master weights (the parameters never leave fp32), no loss scaler (bf16 has fp32's
 exponent range), and ``FiniteLossOptimWrapper``'s guard on non-finite losses.
 """
 import contextlib
+import copy
+from typing import Iterable, Optional
 
 import torch
 from mmcv.cnn import fuse_conv_bn
@@ -25,21 +34,59 @@ from plugins.engine.optim_wrapper import FiniteLossOptimWrapper
 from plugins.errors import ConfigError
 from plugins.registry import HOOKS, OPTIM_WRAPPERS
 
-PRECISIONS = ('fp32', 'bf16')
+PRECISIONS = ('fp32', 'bf16', 'int8')
 
 
 def autocast(device_type: str, precision: str):
     """bf16 autocast on ``device_type`` for ``precision='bf16'``, else nothing."""
-    if precision == 'bf16':
+    if precision in ('bf16', 'int8'):
         return torch.autocast(device_type=device_type, dtype=torch.bfloat16)
     return contextlib.nullcontext()
 
 
-def set_precision(model, precision: str):
-    """Prepare a model in eval mode for inference at ``precision``; returns it."""
+def quantize(module: torch.nn.Module, calibration: Iterable[torch.Tensor]) -> torch.nn.Module:
+    """``module`` (eval) as an int8 FX GraphModule, its activation ranges observed on
+    ``calibration`` inputs; takes and returns fp32 tensors."""
+    from torch.ao.quantization import get_default_qconfig_mapping, quantize_fx
+    torch.backends.quantized.engine = 'x86'
+    calibration = list(calibration)
+    prepared = quantize_fx.prepare_fx(copy.deepcopy(module).eval(),
+                                      get_default_qconfig_mapping('x86'), (calibration[0],))
+    with torch.no_grad():
+        for x in calibration:
+            prepared(x)
+    return quantize_fx.convert_fx(prepared)
+
+
+def calibration_inputs(model, cfg, num_images: int = 8) -> list:
+    """The first ``num_images`` training images of ``cfg``, through its test pipeline and
+    ``model``'s data preprocessor: one (1, 3, H, W) batch each."""
+    from plugins.registry import DATASETS
+    dataset = DATASETS.build(dict(cfg.train_dataloader.dataset, test_mode=True,
+                                  pipeline=cfg.test_dataloader.dataset.pipeline,
+                                  indices=num_images))
+    with torch.no_grad():
+        return [model.data_preprocessor(dict(inputs=[item['inputs']],
+                                             data_samples=[item['data_samples']]))['inputs']
+                for item in dataset]
+
+
+def set_precision(model, precision: str,
+                  calibration: Optional[Iterable[torch.Tensor]] = None):
+    """Prepare a model in eval mode for inference at ``precision``; returns it.
+    ``calibration``: preprocessed input batches (N, 3, H, W) for ``int8``."""
     if precision not in PRECISIONS:
         raise ConfigError(f'precision must be one of {", ".join(PRECISIONS)}, got {precision!r}')
-    if precision == 'bf16':
+    if precision == 'int8':
+        if calibration is None:
+            raise ConfigError('precision int8 needs calibration images')
+        calibration = list(calibration)
+        model.backbone = quantize(model.backbone, calibration)
+        if getattr(model, 'neck', None) is not None:
+            with torch.no_grad():
+                feats = [model.backbone(x) for x in calibration]
+            model.neck = quantize(model.neck, feats)
+    if precision in ('bf16', 'int8'):
         fuse_conv_bn(model)
         model.to(memory_format=torch.channels_last)
     model.precision = precision
@@ -49,8 +96,9 @@ def set_precision(model, precision: str):
 @HOOKS.register_module()
 class InferencePrecisionHook(Hook):
     """Args:
-        precision: 'fp32' or 'bf16'; applied when testing starts, after the
-            checkpoint is loaded (``tools/test.py --precision``).
+        precision: 'fp32', 'bf16' or 'int8' (calibrated on 8 training images);
+            applied when testing starts, after the checkpoint is loaded
+            (``tools/test.py --precision``).
     """
 
     def __init__(self, precision: str = 'bf16'):
@@ -58,7 +106,9 @@ class InferencePrecisionHook(Hook):
 
     def before_test(self, runner) -> None:
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
-        set_precision(model, self.precision)
+        calibration = (calibration_inputs(model, runner.cfg) if self.precision == 'int8'
+                       else None)
+        set_precision(model, self.precision, calibration)
 
 
 @OPTIM_WRAPPERS.register_module()

@@ -1,4 +1,5 @@
-"""bf16 inference (fused, channels_last, autocast; fp32 box arithmetic) and bf16
+"""bf16 inference (fused, channels_last, autocast; fp32 box arithmetic), int8 (FX
+post-training quantization of the backbone, calibrated on training images) and bf16
 training (BF16OptimWrapper: autocast forward, fp32 master weights, the NaN guard)."""
 import glob
 import os.path as osp
@@ -31,9 +32,24 @@ def test_bf16_predictions_follow_fp32_and_stay_fp32(neon_root, tiny_run):
     assert (best > 0.8).float().mean() >= 0.8, best
 
 
-def test_unknown_precision_is_named():
-    with pytest.raises(ConfigError, match="precision must be one of fp32, bf16, got 'fp16'"):
+def test_int8_quantizes_the_backbone_and_keeps_the_detections(neon_root, tiny_run):
+    image = glob.glob(osp.join(neon_root, 'val', '*.png'))[0]
+    ckpt = str(tiny_run / 'iter_4.pth')
+    cfg = str(tiny_run / 'faster_rcnn_r18_neon.py')
+    fp32 = inference(init_model(cfg, ckpt), [image])[0].pred_instances
+    model = init_model(cfg, ckpt, precision='int8')  # calibrated on 8 training tiles
+    assert any('quantized' in type(m).__module__ for m in model.backbone.modules())
+    int8 = inference(model, [image])[0].pred_instances
+    assert int8.bboxes.dtype == torch.float32 and len(int8) > 0
+    best = box_iou(fp32.bboxes[:10], int8.bboxes).amax(1)
+    assert (best > 0.7).float().mean() >= 0.7, best
+
+
+def test_unknown_precision_and_int8_without_images_are_named():
+    with pytest.raises(ConfigError, match="precision must be one of fp32, bf16, int8, got 'fp16'"):
         set_precision(torch.nn.Linear(1, 1), 'fp16')
+    with pytest.raises(ConfigError, match='precision int8 needs calibration images'):
+        set_precision(torch.nn.Linear(1, 1), 'int8')
 
 
 def tiny_model():
@@ -73,8 +89,9 @@ def test_bf16_training_keeps_the_non_finite_guard():
         model.train_step(batch(model), wrapper)
 
 
-def test_test_tool_with_bf16(neon_root, tiny_run):
+@pytest.mark.parametrize('precision', ['bf16', 'int8'])
+def test_test_tool_with_low_precision(neon_root, tiny_run, precision):
     out = run_tool('test.py', str(tiny_run / 'faster_rcnn_r18_neon.py'),
-                   str(tiny_run / 'iter_4.pth'), '--precision', 'bf16', '--cfg-options',
+                   str(tiny_run / 'iter_4.pth'), '--precision', precision, '--cfg-options',
                    *data_args(neon_root))
     assert out.returncode == 0 and 'coco/AP50=' in out.stdout, out.stderr[-1500:]

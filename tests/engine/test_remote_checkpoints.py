@@ -112,7 +112,7 @@ def test_other_schemes_are_refused(filename):
 def test_every_registered_prefix_goes_through_safe_load():
     assert CheckpointLoader._schemes, 'MMEngine registers its schemes on import'
     for prefix, loader in CheckpointLoader._schemes.items():
-        assert loader is checkpoint_loading._load, prefix
+        assert loader is checkpoint_loading.load_from_allowlist, prefix
 
 
 def test_payload_is_refused_on_every_scheme(hub, server):

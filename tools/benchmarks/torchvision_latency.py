@@ -15,7 +15,7 @@ Prints each model's median seconds per image and torchvision / detplug (>= 1
 means detplug is at least as fast), and the largest box and score differences.
 ``--fuse-conv-bn`` folds detplug's BatchNorm layers into the convolutions before
 timing (mmcv's ``fuse_conv_bn``, what ``tools/test.py --fuse-conv-bn`` does).
-``--precision fp32 bf16`` also times detplug in bf16 (``plugins.engine.precision``)
+``--precision fp32 bf16 int8`` also times detplug in bf16 and int8 (``plugins.engine.precision``)
 next to torchvision fp32 and torchvision under bf16 autocast + channels_last (the
 fastest plain recipe for it), and prints detplug's per-stage time for each precision.
 """
@@ -150,8 +150,9 @@ def main():
     parser.add_argument('--tv-weights', help='torchvision state dict file instead of random')
     parser.add_argument('--fuse-conv-bn', action='store_true',
                         help="fold detplug's BatchNorm into its convs first")
-    parser.add_argument('--precision', nargs='+', choices=('fp32', 'bf16'), default=['fp32'],
-                        help='detplug precisions to time (bf16 also times torchvision bf16)')
+    parser.add_argument('--precision', nargs='+', choices=('fp32', 'bf16', 'int8'),
+                        default=['fp32'], help='detplug precisions to time (bf16 or int8 also '
+                        'times torchvision bf16; int8 is calibrated on the timed images)')
     args = parser.parse_args()
     build, size = TORCHVISION_MODELS[args.model]
     size = args.size or size
@@ -193,7 +194,7 @@ def main():
     print(f'ratio torchvision / detplug: {med["torchvision"] / med["detplug"]:.3f} '
           f'(max |box diff| {box_diff:.2e} px, max |score diff| {score_diff:.2e}'
           f'{f"; detection counts differed in {count_differs} calls" if count_differs else ""})')
-    if 'bf16' in args.precision:
+    if set(args.precision) - {'fp32'}:
         low_precision(args, tv, det, images, med["torchvision"])
 
 
@@ -202,8 +203,11 @@ def low_precision(args, tv, det, images, tv_fp32):
     alternating in one loop; detplug's stages per precision."""
     from plugins.apis.stage_profile import StageProfile
     from plugins.engine.precision import set_precision
-    dets = {p: set_precision(detplug_model(args.model, tv.state_dict()), p)
-            for p in args.precision}
+    dets = {}
+    for p in args.precision:
+        model = detplug_model(args.model, tv.state_dict())
+        calibration = [model.data_preprocessor(detplug_batch(img))['inputs'] for img in images]
+        dets[p] = set_precision(model, p, calibration if p == 'int8' else None)
     tv_cl = tv.to(memory_format=torch.channels_last)
     times = {'torchvision bf16': [], **{f'detplug {p}': [] for p in dets}}
     profiles = {p: StageProfile(m) for p, m in dets.items()}
