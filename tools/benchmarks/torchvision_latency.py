@@ -20,6 +20,7 @@ next to torchvision fp32 and torchvision under bf16 autocast + channels_last (th
 fastest plain recipe for it), and prints detplug's per-stage time for each precision.
 """
 import argparse
+import contextlib
 import glob
 import os.path as osp
 import statistics
@@ -198,6 +199,20 @@ def main():
         low_precision(args, tv, det, images, med["torchvision"])
 
 
+def match(tv_out, pred):
+    """(matched, total, max score diff): torchvision's boxes with a detplug box of the
+    same label at IoU >= 0.9 (labels: torchvision's minus one)."""
+    from torchvision.ops import box_iou
+    boxes, labels, scores = tv_out['boxes'], tv_out['labels'] - 1, tv_out['scores']
+    if not len(boxes) or not len(pred):
+        return 0, len(boxes), 0.0
+    iou = box_iou(boxes, pred.bboxes) * (labels[:, None] == pred.labels[None])
+    best, idx = iou.max(1)
+    hit = best >= 0.9
+    diff = (scores[hit] - pred.scores[idx[hit]]).abs().max().item() if hit.any() else 0.0
+    return int(hit.sum()), len(boxes), diff
+
+
 def low_precision(args, tv, det, images, tv_fp32):
     """torchvision under bf16 autocast + channels_last vs detplug at each precision,
     alternating in one loop; detplug's stages per precision."""
@@ -211,6 +226,7 @@ def low_precision(args, tv, det, images, tv_fp32):
     tv_cl = tv.to(memory_format=torch.channels_last)
     times = {'torchvision bf16': [], **{f'detplug {p}': [] for p in dets}}
     profiles = {p: StageProfile(m) for p, m in dets.items()}
+    matched = {p: [] for p in dets}
     with torch.no_grad():
         for run in range(args.runs + 1):
             for img in images:
@@ -221,17 +237,22 @@ def low_precision(args, tv, det, images, tv_fp32):
                     times['torchvision bf16'].append(time.perf_counter() - start)
                 for p, model in dets.items():
                     start = time.perf_counter()
-                    if run:
-                        with profiles[p]:
-                            model.test_step(detplug_batch(img))
-                    else:
-                        model.test_step(detplug_batch(img))
+                    with profiles[p] if run else contextlib.nullcontext():
+                        pred = model.test_step(detplug_batch(img))[0].pred_instances
                     if run:
                         times[f'detplug {p}'].append(time.perf_counter() - start)
+                    else:  # agreement with torchvision fp32 on this image
+                        matched[p].append(match(tv([to_torchvision_input(img)])[0], pred))
     med = {k: statistics.median(v) for k, v in times.items()}
     for k, v in med.items():
+        p = k.split()[-1]
+        agree = ''
+        if k.startswith('detplug'):
+            frac = sum(m for m, _, _ in matched[p]) / max(sum(n for _, n, _ in matched[p]), 1)
+            agree = (f'   torchvision boxes matched (IoU >= 0.9, same label): {frac:.1%}, '
+                     f'max |score diff| {max(d for _, _, d in matched[p]):.3f}')
         print(f'{k:<17} median {v:.4f} s/image   torchvision fp32 / this: {tv_fp32 / v:.3f}   '
-              f'torchvision bf16 / this: {med["torchvision bf16"] / v:.3f}')
+              f'torchvision bf16 / this: {med["torchvision bf16"] / v:.3f}{agree}')
     for p, prof in profiles.items():
         stages = '  '.join(f'{k} {v:.4f}' for k, v in
                            prof.report(args.runs * len(images)).items())
