@@ -28,8 +28,7 @@ def load_config(args) -> Config:
     if not osp.isfile(args.config):
         raise FileNotFoundError(f'{args.config}: config file not found')
     cfg = Config.fromfile(args.config)
-    cfg.merge_from_dict(args.cfg_options)
-    apply_config_rules(cfg)
+    apply_config_rules(cfg, args.cfg_options)  # merges the options
     check_config(cfg._cfg_dict.to_dict())
     cfg.launcher = args.launcher
     if args.launcher == 'pytorch' and not torch.cuda.is_available():

@@ -111,3 +111,14 @@ def test_one_scale_factor_for_training_and_testing():
              for s in cfg[f'{split}_dataloader'].dataset.pipeline if 'scale_factor' in s]
     assert {s['type'] for s in steps} == {'RandomRescale', 'Resize'}
     assert all(s['scale_factor'] == 2.0 for s in steps)
+
+
+def test_an_option_for_one_dataloader_wins_over_the_top_level_data_root(composites_root):
+    from plugins.engine.config_rules import apply_config_rules
+    cfg = Config.fromfile(f'{ROOT}/configs/faster_rcnn/faster_rcnn_r18_neon.py')
+    apply_config_rules(cfg, {'val_dataloader.dataset.data_root': composites_root + '/'})
+    assert cfg.val_dataloader.dataset.data_root == composites_root + '/'
+    assert cfg.train_dataloader.dataset.data_root == 'data/neon_trees/'
+    assert cfg.val_evaluator.ann_file == f'{composites_root}/val.json'
+    apply_config_rules(cfg, {'data_root': composites_root + '/'})  # a top-level one moves all
+    assert cfg.train_dataloader.dataset.data_root == composites_root + '/'

@@ -3,7 +3,7 @@
 # OSBS_029 and print its COCO metrics. Rerunning resumes or reuses the finished run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CONFIG=${CONFIG:-configs/faster_rcnn/faster_rcnn_r18_neon.py}
+CONFIG=${CONFIG:-configs/faster_rcnn/faster_rcnn_r18_neon_bf16.py}
 WORK=${WORK:-work_dirs/main}
 bash tools/setup_env.sh
 PY=.venv/bin/python

@@ -80,8 +80,10 @@ class SafeCheckpointHook(Hook):
         hub = checkpoint.get('message_hub')
         if isinstance(hub, dict) and 'log_scalars' in hub:
             hub['log_scalars'] = _rebuild_buffers(hub['log_scalars'])
-        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
-        drop_mismatched(model, checkpoint.get('state_dict', checkpoint))
+        model = getattr(runner, 'model', None)
+        if model is not None:
+            model = model.module if is_model_wrapper(model) else model
+            drop_mismatched(model, checkpoint.get('state_dict', checkpoint))
 
 
 def drop_mismatched(model, state_dict: dict) -> list:

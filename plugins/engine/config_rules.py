@@ -4,7 +4,8 @@ what its author means (``plugins.cli.load_config`` calls ``apply_config_rules``)
 - One ``data_root`` moves them all: the top-level ``data_root`` (and ``metainfo``, the
   class names) becomes every dataloader's ``dataset.data_root`` (``metainfo``), and
   each evaluator's ``ann_file`` becomes the json of the dataset it scores (a base
-  config's paths never linger).
+  config's paths never linger). A ``--cfg-options`` entry for one dataloader still
+  wins: the options are merged after the files' rules.
 - One ``scale_factor`` for training and testing: a top-level ``scale_factor`` becomes
   the ``scale_factor`` of every pipeline step that has one (``RandomRescale`` in
   training, ``Resize`` in testing).
@@ -16,6 +17,7 @@ what its author means (``plugins.cli.load_config`` calls ``apply_config_rules``)
 import difflib
 import inspect
 import os.path as osp
+from typing import Optional
 
 from mmengine.config import Config
 from mmengine.logging import print_log
@@ -48,6 +50,9 @@ def follow_data_root(cfg: Config) -> None:
             dataset['data_root'] = root
         if metainfo is not None and 'ann_file' in dataset:
             dataset['metainfo'] = metainfo
+
+
+def follow_datasets(cfg: Config) -> None:
     for evaluator, loader in EVALUATED:
         metric, dataset = cfg.get(evaluator), (cfg.get(loader) or {}).get('dataset') or {}
         if isinstance(metric, dict) and 'ann_file' in metric and 'ann_file' in dataset:
@@ -87,8 +92,19 @@ def clamp_schedule(cfg: Config) -> None:
                   logger='current', level=30)
 
 
-def apply_config_rules(cfg: Config) -> None:
+def apply_config_rules(cfg: Config, options: Optional[dict] = None) -> None:
+    """Apply the rules to ``cfg`` as its files define it, then merge ``options``
+    (``--cfg-options``): an option for one dataloader (``val_dataloader.dataset.data_root``)
+    wins over the top-level ``data_root``, a top-level option moves them all again."""
+    options = options or {}
     check_top_level(cfg)
     follow_data_root(cfg)
     follow_scale_factor(cfg)
+    cfg.merge_from_dict(options)
+    check_top_level(cfg)
+    if {'data_root', 'metainfo'} & set(options):
+        follow_data_root(cfg)
+    if 'scale_factor' in options:
+        follow_scale_factor(cfg)
+    follow_datasets(cfg)
     clamp_schedule(cfg)

@@ -9,9 +9,10 @@ convolutions at about twice the fp32 rate).
   outputs are cast back): anchors and priors, box encoding and decoding, RoI
   coordinates and pooling (torchvision's RoI ops run in fp32 under autocast), NMS,
   the final softmax and the losses.
-- ``int8``: post-training quantization of the backbone and neck with torch.ao's FX
-  graph mode on the ``x86`` backend (oneDNN / fbgemm int8 kernels: VNNI on this CPU),
-  calibrated on a few training images; the heads then run as in ``bf16``. FX is the
+- ``int8``: post-training quantization of the backbone with torch.ao's FX graph mode
+  on the ``x86`` backend (oneDNN / fbgemm int8 kernels: VNNI on this CPU), calibrated
+  on a few training images; neck and heads then run as in ``bf16`` (the FPN's list
+  handling is not FX-traceable). FX is the
   torch.ao flow whose converted model runs real int8 kernels in eager mode; the PT2E
   flow needs ``torch.compile`` for that (minutes of compilation, and a C++ toolchain at
   run time), and ONNX Runtime's quantizer would need the whole detector exported and a
@@ -80,12 +81,7 @@ def set_precision(model, precision: str,
     if precision == 'int8':
         if calibration is None:
             raise ConfigError('precision int8 needs calibration images')
-        calibration = list(calibration)
         model.backbone = quantize(model.backbone, calibration)
-        if getattr(model, 'neck', None) is not None:
-            with torch.no_grad():
-                feats = [model.backbone(x) for x in calibration]
-            model.neck = quantize(model.neck, feats)
     if precision in ('bf16', 'int8'):
         fuse_conv_bn(model)
         model.to(memory_format=torch.channels_last)
