@@ -46,8 +46,8 @@ class DetLocalVisualizer(Visualizer):
         if with_scores:
             texts = [f'{self._label(int(lab))} {float(s):.2f}'
                      for lab, s in zip(instances.labels, instances.scores)]
-            size = max(6, round(0.015 * min(self.width, self.height)))  # readable at any size
-            self.draw_texts(texts, instances.bboxes[:, :2], colors=color, font_sizes=size)
+            self.draw_texts(texts, instances.bboxes[:, :2], colors=color,
+                            font_sizes=self.font_size)
 
     def _is_posion_valid(self, position: np.ndarray) -> bool:
         """MMEngine's check wants x < width, but a box that covers the last pixel column
@@ -59,7 +59,8 @@ class DetLocalVisualizer(Visualizer):
                  draw_gt: bool = True) -> np.ndarray:
         """Return ``image`` (H, W, 3 RGB) with gt (thin) and predictions above ``score_thr``
         (with class and score), each with its masks when the instances have ``masks``."""
-        self.set_image(image)
+        self.set_image(image)  # (a no-op on ranks other than 0)
+        self.font_size = max(6, round(0.015 * min(image.shape[:2])))  # readable at any size
         if draw_gt and 'gt_instances' in data_sample and len(data_sample.gt_instances):
             self._draw_instances(data_sample.gt_instances, self.gt_color, with_scores=False)
         if 'pred_instances' in data_sample:
