@@ -50,6 +50,6 @@ class BackboneModel(BaseModel):
         return self.extract_feat(inputs)
 
     def _run_forward(self, data, mode: str):
-        device = data['inputs'].device.type if isinstance(data, dict) else 'cpu'
-        with autocast(device, self.precision):
+        inputs = data['inputs'] if isinstance(data, dict) else next(self.parameters())
+        with autocast(inputs.device.type, self.precision):
             return super()._run_forward(data, mode)

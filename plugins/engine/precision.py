@@ -33,13 +33,14 @@ from mmengine.model import is_model_wrapper
 
 from plugins.engine.optim_wrapper import FiniteLossOptimWrapper
 from plugins.errors import ConfigError
-from plugins.registry import HOOKS, OPTIM_WRAPPERS
+from plugins.registry import DATASETS, HOOKS, OPTIM_WRAPPERS
 
 PRECISIONS = ('fp32', 'bf16', 'int8')
 
 
 def autocast(device_type: str, precision: str):
-    """bf16 autocast on ``device_type`` for ``precision='bf16'``, else nothing."""
+    """bf16 autocast on ``device_type`` for 'bf16' and 'int8' (whose unquantized parts
+    run as in bf16), else nothing."""
     if precision in ('bf16', 'int8'):
         return torch.autocast(device_type=device_type, dtype=torch.bfloat16)
     return contextlib.nullcontext()
@@ -62,7 +63,6 @@ def quantize(module: torch.nn.Module, calibration: Iterable[torch.Tensor]) -> to
 def calibration_inputs(model, cfg, num_images: int = 8) -> list:
     """The first ``num_images`` training images of ``cfg``, through its test pipeline and
     ``model``'s data preprocessor: one (1, 3, H, W) batch each."""
-    from plugins.registry import DATASETS
     dataset = DATASETS.build(dict(cfg.train_dataloader.dataset, test_mode=True,
                                   pipeline=cfg.test_dataloader.dataset.pipeline,
                                   indices=num_images))
