@@ -3,9 +3,10 @@
 Shapes: feats [(N, C, H_l, W_l)] for L levels, rois (R, 5) as
 (batch index, x1, y1, x2, y2) in input pixels -> (R, C, S, S).
 
-The RoI layer is torchvision's ``RoIPool`` or ``RoIAlign``, registered under
-those names with defaults (RoIAlign: sampling_ratio=2, aligned=True) so that
-swapping them is one config field; built once per level with
+The RoI layer is torchvision's ``RoIPool`` or detplug's ``RoIAlign`` (torchvision's
+forward, a faster CPU backward: roi_align.py), registered under those names with
+defaults (RoIAlign: sampling_ratio=2, aligned=True) so that swapping them is one
+config field; built once per level with
 ``spatial_scale = 1 / stride``. A box of side
 s = sqrt(w * h) goes to level floor(canonical_level + log2(s / canonical_scale))
 (FPN's rule), counted from the finest level's log2(stride) and clamped.
@@ -15,9 +16,10 @@ from typing import Sequence
 
 import torch
 import torch.nn as nn
-from torchvision.ops import RoIAlign, RoIPool
+from torchvision import ops
 
 from plugins.registry import MODELS
+from plugins.roi_heads.roi_align import RoIAlign
 
 
 @MODELS.register_module('RoIAlign')
@@ -26,9 +28,16 @@ def build_roi_align(output_size: int, spatial_scale: float, sampling_ratio: int 
     return RoIAlign(output_size, spatial_scale, sampling_ratio, aligned)
 
 
-@MODELS.register_module('RoIPool')
-def build_roi_pool(output_size: int, spatial_scale: float) -> RoIPool:
-    return RoIPool(output_size, spatial_scale)
+@MODELS.register_module()
+class RoIPool(ops.RoIPool):
+    """torchvision's ``RoIPool`` (same arguments), pooling in fp32 under autocast:
+    torchvision registers no autocast rule for it, so bf16 features would meet fp32
+    RoIs."""
+
+    def forward(self, feat: torch.Tensor, rois: torch.Tensor) -> torch.Tensor:
+        dtype = torch.promote_types(feat.dtype, torch.float32)
+        with torch.autocast(feat.device.type, enabled=False):
+            return super().forward(feat.to(dtype), rois.to(dtype))
 
 
 @MODELS.register_module()

@@ -1,0 +1,59 @@
+"""detplug's RoIAlign against torchvision's op: the same values and gradients, for
+RoIs inside, across and outside the map, either alignment, any sampling ratio."""
+import pytest
+import torch
+from torchvision.ops import roi_align
+
+from plugins.roi_heads import roi_align as module
+from plugins.roi_heads.roi_align import RoIAlign
+
+
+def rois_for(n_images, side, count, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    xy = torch.rand(count, 2, generator=g) * side
+    wh = 2 + torch.rand(count, 2, generator=g) * side / 3
+    rois = torch.cat([torch.randint(0, n_images, (count, 1), generator=g).float(), xy, xy + wh], 1)
+    edge = torch.tensor([[0., -20, -20, 10, 10],       # across the top-left corner
+                         [1, side - 10, side - 5, side + 30, side + 40],  # past the far edge
+                         [0, 0, 0, side, side],       # the whole map
+                         [1, 50, 50, 50.5, 50.5],     # smaller than a cell
+                         [0, side + 50, 0, side + 90, 30]])  # outside: zeros
+    edge[:, 0] %= n_images
+    return torch.cat([edge, rois])
+
+
+@pytest.mark.parametrize('aligned', [True, False])
+@pytest.mark.parametrize('ratio', [1, 2, 3])
+def test_values_and_gradients_match_torchvision(aligned, ratio):
+    feat = torch.randn(2, 6, 25, 30, dtype=torch.float64)
+    rois = rois_for(2, 200, 40).double()
+    layer = RoIAlign(5, 1 / 8, ratio, aligned)
+    ours, theirs = feat.clone().requires_grad_(), feat.clone().requires_grad_()
+    out = layer(ours, rois)
+    ref = roi_align(theirs, rois, 5, 1 / 8, ratio, aligned)
+    torch.testing.assert_close(out, ref)
+    assert out[:4].abs().sum() > 0 and out[4].abs().sum() == 0
+    grad = torch.randn_like(ref)
+    (out * grad).sum().backward()
+    (ref * grad).sum().backward()
+    torch.testing.assert_close(ours.grad, theirs.grad)
+
+
+def test_chunks_without_changing_the_result(monkeypatch):
+    feat = torch.randn(2, 4, 20, 20, requires_grad=True)
+    rois = rois_for(2, 150, 30)
+    whole = RoIAlign(7, 1 / 8)(feat, rois)
+    monkeypatch.setattr(module, 'MAX_WINDOW_ELEMENTS', 1)  # one RoI per chunk
+    torch.testing.assert_close(RoIAlign(7, 1 / 8)(feat, rois), whole)
+
+
+def test_without_gradients_no_rois_and_autocast():
+    layer = RoIAlign(7, 1 / 8)
+    feat = torch.randn(1, 4, 20, 20)
+    rois = rois_for(1, 150, 10)
+    torch.testing.assert_close(layer(feat, rois), roi_align(feat, rois, 7, 1 / 8, 2, True))
+    empty = layer(feat.requires_grad_(), rois[:0])
+    assert empty.shape == (0, 4, 7, 7)
+    with torch.autocast('cpu', dtype=torch.bfloat16):
+        out = layer(feat.bfloat16().requires_grad_(), rois)  # pooled in fp32, like torchvision's op
+    assert out.dtype == torch.float32
