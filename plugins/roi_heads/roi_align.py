@@ -19,6 +19,8 @@ import torch
 import torch.nn as nn
 from torchvision.ops import roi_align
 
+from plugins.registry import MODELS
+
 # RoIs per chunk are chosen so that a chunk's windows hold at most this many values
 MAX_WINDOW_ELEMENTS = 1 << 24
 
@@ -73,6 +75,7 @@ def window_roi_align(feat, rois, out_size: int, scale: float, ratio: int, aligne
         for i in range(0, rois.shape[0], step)])
 
 
+@MODELS.register_module()
 class RoIAlign(nn.Module):
     """Args (torchvision's ``RoIAlign``):
         output_size: side S of the pooled feature.

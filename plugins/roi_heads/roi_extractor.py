@@ -19,13 +19,7 @@ import torch.nn as nn
 from torchvision import ops
 
 from plugins.registry import MODELS
-from plugins.roi_heads.roi_align import RoIAlign
-
-
-@MODELS.register_module('RoIAlign')
-def build_roi_align(output_size: int, spatial_scale: float, sampling_ratio: int = 2,
-                    aligned: bool = True) -> RoIAlign:
-    return RoIAlign(output_size, spatial_scale, sampling_ratio, aligned)
+from plugins.roi_heads.roi_align import RoIAlign  # noqa: F401 (registers 'RoIAlign')
 
 
 @MODELS.register_module()

@@ -30,17 +30,15 @@ def train(config: str, wrapper: str, iters: int, work_dir: str) -> dict:
     cmd = [sys.executable, osp.join(ROOT, 'tools', 'train.py'), config, '--work-dir', work_dir,
            '--cfg-options', f'train_cfg.max_iters={iters}', f'train_cfg.val_interval={iters}',
            f'optim_wrapper.type={wrapper}', 'randomness.seed=0']
-    with open(osp.join(work_dir + '.log'), 'w') as log:
+    with open(work_dir + '.log', 'w') as log:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(proc.pid, 0)
     if status:
         sys.exit(f'error: {" ".join(cmd)} failed; see {work_dir}.log')
-    records = []
-    for name in sorted(os.listdir(work_dir)):
-        scalars = osp.join(work_dir, name, 'vis_data', 'scalars.json')
-        if osp.isfile(scalars):
-            with open(scalars) as f:
-                records += [json.loads(line) for line in f]
+    runs = sorted(d for d in os.listdir(work_dir)  # this run's timestamp folder, not older ones
+                  if osp.isfile(osp.join(work_dir, d, 'vis_data', 'scalars.json')))
+    with open(osp.join(work_dir, runs[-1], 'vis_data', 'scalars.json')) as f:
+        records = [json.loads(line) for line in f]
     times = [r['time'] for r in records if 'time' in r and 'loss' in r]
     final = [r for r in records if any(m in r for m in METRICS)][-1]
     return dict(s_iter=statistics.median(times), rss=usage.ru_maxrss / 1024,
