@@ -126,6 +126,14 @@ def mmlog():
     logger.removeHandler(handler)
 
 
+@pytest.fixture
+def bf16_even_if_emulated(monkeypatch):
+    """bf16 autocast even on a CPU that only emulates bf16 (slower, but the code path a
+    bf16 CPU or GPU takes)."""
+    from plugins.engine import precision
+    monkeypatch.setattr(precision, 'native_bf16', lambda device_type: True)
+
+
 def shrink_schedule(cfg, iters: int):
     """Run ``iters`` iterations with the config's own schedulers squeezed to fit."""
     cfg.train_cfg.max_iters = iters

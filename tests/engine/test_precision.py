@@ -10,6 +10,7 @@ from mmengine.optim import build_optim_wrapper
 from torchvision.ops import box_iou
 
 from plugins.apis import inference, init_model
+from plugins.engine import precision as precision_module
 from plugins.engine.precision import set_precision
 from plugins.errors import ConfigError, NonFiniteLossError
 from tests.conftest import CONFIG, TINY, data_args, make_sample, run_tool
@@ -17,6 +18,7 @@ from tests.conftest import CONFIG, TINY, data_args, make_sample, run_tool
 SMALL = {k: int(v) if v.isdigit() else v for k, v in (o.split('=') for o in TINY[:5])}
 
 
+@pytest.mark.usefixtures('bf16_even_if_emulated')
 def test_bf16_predictions_follow_fp32_and_stay_fp32(neon_root, tiny_run):
     image = glob.glob(osp.join(neon_root, 'val', '*.png'))[0]
     ckpt = str(tiny_run / 'iter_4.pth')
@@ -63,6 +65,7 @@ def batch(model):
                 data_samples=[sample])
 
 
+@pytest.mark.usefixtures('bf16_even_if_emulated')
 def test_bf16_training_autocasts_the_network_and_keeps_fp32_weights():
     model = tiny_model()
     wrapper = build_optim_wrapper(model, dict(type='BF16OptimWrapper',
@@ -80,6 +83,7 @@ def test_bf16_training_autocasts_the_network_and_keeps_fp32_weights():
     assert not torch.equal(model.backbone.conv1.weight, before)  # the step was applied
 
 
+@pytest.mark.usefixtures('bf16_even_if_emulated')
 def test_bf16_training_keeps_the_non_finite_guard():
     model = tiny_model()
     model.roi_head.bbox_head.loss_bbox.loss_weight = float('inf')
@@ -87,6 +91,23 @@ def test_bf16_training_keeps_the_non_finite_guard():
                                               optimizer=dict(type='SGD', lr=0.01)))
     with pytest.raises(NonFiniteLossError):
         model.train_step(batch(model), wrapper)
+
+
+def test_without_native_bf16_the_network_runs_in_fp32_and_says_so(monkeypatch, mmlog):
+    monkeypatch.setattr(precision_module, 'native_bf16', lambda device_type: False)
+    monkeypatch.setattr(precision_module, '_WARNED', set())
+    model = tiny_model()
+    wrapper = build_optim_wrapper(model, dict(type='BF16OptimWrapper',
+                                              optimizer=dict(type='SGD', lr=0.01)))
+    seen = []
+    model.backbone.conv1.register_forward_hook(lambda m, a, out: seen.append(out.dtype))
+    for _ in range(2):
+        model.train_step(batch(model), wrapper)
+    set_precision(model.eval(), 'bf16')
+    with torch.no_grad():
+        model.test_step(batch(model))
+    assert seen == [torch.float32] * 3
+    assert mmlog.getvalue().count('bf16 is not native on this cpu') == 1, mmlog.getvalue()
 
 
 @pytest.mark.parametrize('precision', ['bf16', 'int8'])

@@ -13,6 +13,8 @@ from plugins.registry import DATASETS
 from tests.conftest import ROOT, use_data
 from tests.test_configs import CONFIGS
 
+pytestmark = pytest.mark.usefixtures('bf16_even_if_emulated')
+
 
 @pytest.mark.parametrize('precision', PRECISIONS)
 @pytest.mark.parametrize('path', CONFIGS, ids=[osp.relpath(p, ROOT) for p in CONFIGS])

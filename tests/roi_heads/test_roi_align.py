@@ -57,3 +57,25 @@ def test_without_gradients_no_rois_and_autocast():
     with torch.autocast('cpu', dtype=torch.bfloat16):
         out = layer(feat.bfloat16().requires_grad_(), rois)  # pooled in fp32, like torchvision's op
     assert out.dtype == torch.float32
+
+
+@pytest.mark.parametrize('threads', [1, 2, 3])
+def test_inference_pools_channel_slices_in_threads(threads):
+    """Without gradients each torch thread pools a slice of channels: the same values as
+    torchvision's op, and its dtype under autocast (a bf16 channels_last map in, bf16 out)."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        layer = RoIAlign(7, 1 / 4)
+        feat = torch.randn(2, 5, 30, 40)
+        rois = rois_for(2, 150, 40)
+        with torch.no_grad():
+            torch.testing.assert_close(layer(feat, rois), roi_align(feat, rois, 7, 1 / 4, 2, True),
+                                       rtol=0, atol=0)
+            low = feat.bfloat16().to(memory_format=torch.channels_last)
+            with torch.autocast('cpu', dtype=torch.bfloat16):
+                ours, theirs = layer(low, rois), roi_align(low, rois, 7, 1 / 4, 2, True)
+        assert ours.dtype == theirs.dtype == torch.bfloat16
+        torch.testing.assert_close(ours, theirs, rtol=0, atol=0)
+    finally:
+        torch.set_num_threads(before)

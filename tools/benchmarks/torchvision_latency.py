@@ -67,10 +67,31 @@ def calibrate_batchnorm(model, run):
     return model.eval()
 
 
+def spread_outputs(model, run, targets):
+    """Rescale each layer in ``targets`` ({layer: std}) so that on ``run()`` each of its
+    output channels has mean 0 and all together that standard deviation: the decisive,
+    varied scores of a trained model (with random weights every class scores alike,
+    so any rounding reorders them, and a few classes win everywhere)."""
+    seen = {layer: [] for layer in targets}  # a shared RPN conv runs once per level
+    hooks = [layer.register_forward_hook(
+        lambda m, a, o: seen[m].append(o.movedim(1, -1).reshape(-1, o.shape[1])))
+        for layer in targets]
+    with torch.no_grad():
+        run()
+        for layer, std in targets.items():
+            out = torch.cat(seen[layer])
+            mean = out.mean(0)
+            scale = std / (out - mean).std().item()
+            layer.weight.mul_(scale)
+            layer.bias.copy_((layer.bias - mean) * scale)
+    for h in hooks:
+        h.remove()
+
+
 def random_faster_rcnn(images_bgr, seed=0):
     """fasterrcnn_resnet50_fpn with random weights that behave like trained ones: BatchNorm
-    calibrated on ``images_bgr`` and heads spread enough to give tens of detections per
-    image."""
+    calibrated on ``images_bgr``, objectness and class logits spread with std 2 and box
+    deltas with std 0.2 (tens of confident detections per image)."""
     from torchvision.models.detection import fasterrcnn_resnet50_fpn
     torch.manual_seed(seed)
     model = fasterrcnn_resnet50_fpn(weights=None, weights_backbone=None)
@@ -78,11 +99,10 @@ def random_faster_rcnn(images_bgr, seed=0):
                        [0.229 * 255, 0.224 * 255, 0.225 * 255])
     calibrate_batchnorm(model, lambda: model.backbone(
         model.transform([to_torchvision_input(i) for i in images_bgr])[0].tensors))
-    with torch.no_grad():
-        torch.nn.init.normal_(model.rpn.head.cls_logits.weight, std=0.05)
-        torch.nn.init.normal_(model.rpn.head.bbox_pred.weight, std=0.02)
-        torch.nn.init.normal_(model.roi_heads.box_predictor.cls_score.weight, std=0.007)
-        torch.nn.init.normal_(model.roi_heads.box_predictor.bbox_pred.weight, std=0.02)
+    rpn, box = model.rpn.head, model.roi_heads.box_predictor
+    spread_outputs(model, lambda: model([to_torchvision_input(i) for i in images_bgr]),
+                   {rpn.cls_logits: 2.0, rpn.bbox_pred: 0.2, box.cls_score: 2.0,
+                    box.bbox_pred: 0.2})
     return model
 
 
