@@ -1,5 +1,6 @@
 """What ``tools/train.py`` and ``tools/test.py`` share: config loading and one-line errors."""
 import argparse
+import ast
 import os.path as osp
 import sys
 
@@ -22,12 +23,24 @@ def add_common_args(parser: argparse.ArgumentParser) -> None:
                         help='distributed launch (tools/dist_train.sh sets pytorch)')
 
 
+def syntax_error(path: str, error: SyntaxError) -> str:
+    """'FILE, line N: what' for a config file that does not parse (or one of its bases)."""
+    try:
+        ast.parse(open(path).read(), path)
+    except SyntaxError as own:
+        return f'{path}, line {own.lineno}: syntax error: {own.msg}'
+    return f'a base config of {path}, line {error.lineno}: syntax error: {error.msg}'
+
+
 def load_config(args) -> Config:
     """The config with its overrides and ``config_rules`` applied, every ``type=`` entry
     checked (``check_config``)."""
     if not osp.isfile(args.config):
         raise FileNotFoundError(f'{args.config}: config file not found')
-    cfg = Config.fromfile(args.config)
+    try:
+        cfg = Config.fromfile(args.config)
+    except SyntaxError as e:  # MMEngine's carries no file name
+        raise ConfigError(syntax_error(args.config, e)) from None
     apply_config_rules(cfg, args.cfg_options)  # merges the options
     check_config(cfg._cfg_dict.to_dict())
     cfg.launcher = args.launcher

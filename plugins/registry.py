@@ -6,13 +6,16 @@ modules to import on first use, so no component needs a manual import.
 
 Every build through these registries checks the config's keys against the
 constructor's signature first (``check_cfg``): an unknown type, an unknown key or a
-missing one is a ``ConfigError`` with the nearest registered name. The Runner builds
+missing one is a ``ConfigError`` with the nearest registered name, and so is a value
+of the wrong type where the constructor declares int, float, bool or str. The Runner builds
 its top-level parts (model, datasets, hooks, ...) through MMEngine's root
 registries, so the tools also check the whole config tree once, before the Runner
 exists (``check_config``).
 """
 import difflib
 import inspect
+import types
+import typing
 from typing import Optional
 
 from mmcv.transforms import TRANSFORMS as MMCV_TRANSFORMS
@@ -62,6 +65,30 @@ def resolve(type_name, registry: Optional[Registry] = None, where: str = 'the co
                       f'{best.name if hint or registry else "component"} is registered{hint}')
 
 
+SIMPLE_TYPES = {int: lambda v: isinstance(v, int) and not isinstance(v, bool),
+                float: lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+                bool: lambda v: isinstance(v, bool), str: lambda v: isinstance(v, str)}
+
+
+def _fits(value, annotation) -> bool:
+    """Whether ``value`` fits a constructor's annotation; annotations other than int,
+    float, bool, str and unions of them (or of classes, None) are not checked."""
+    if annotation in SIMPLE_TYPES:
+        return SIMPLE_TYPES[annotation](value)
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        options = typing.get_args(annotation)
+        if not all(o in SIMPLE_TYPES or isinstance(o, type) for o in options):
+            return True
+        return any(SIMPLE_TYPES[o](value) if o in SIMPLE_TYPES else isinstance(value, o)
+                   for o in options)
+    return True
+
+
+def _type_name(annotation) -> str:
+    options = typing.get_args(annotation) or (annotation,)
+    return ' or '.join('None' if o is type(None) else _name(o) for o in options)
+
+
 def check_cfg(cfg: dict, registry: Optional[Registry] = None, default_args: Optional[dict] = None,
               where: str = 'the config', check_missing: bool = True):
     """Check one ``dict(type=..., **keys)`` against its constructor; return the class."""
@@ -77,6 +104,11 @@ def check_cfg(cfg: dict, registry: Optional[Registry] = None, default_args: Opti
         if key not in BUILDER_KEYS and key not in names:
             raise ConfigError(f'{where}: unknown key "{key}" for {_name(obj)}'
                               f'{_close(key, names)}')
+        param = params.get(key)
+        if param is not None and not (cfg[key] is None and param.default is None) \
+                and not _fits(cfg[key], param.annotation):
+            raise ConfigError(f'{where}.{key}: {cfg[key]!r} is a {type(cfg[key]).__name__}, '
+                              f'{_name(obj)} takes {_type_name(param.annotation)}')
     given = set(cfg) | set(default_args or {}) | SUPPLIED
     missing = [n for n in names if params[n].default is params[n].empty and n not in given]
     if check_missing and missing:

@@ -37,6 +37,9 @@ def main():
         raise FileNotFoundError(f'{args.checkpoint}: checkpoint file not found')
     cfg = load_config(args)
     cfg.load_from = args.checkpoint
+    for hook in cfg.get('custom_hooks', []):  # the checkpoint must fit the model exactly
+        if hook.get('type') == 'SafeCheckpointHook':
+            hook['strict_load'] = True
     if args.out:
         cfg.test_evaluator.outfile = args.out
     if args.tta:

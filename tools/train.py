@@ -1,16 +1,19 @@
 """Train a model from a config with MMEngine's Runner.
 
-    python tools/train.py configs/faster_rcnn/faster_rcnn_r18_neon.py [--resume]
+    python tools/train.py configs/faster_rcnn/faster_rcnn_r18_neon.py [--resume | --resume-or-start]
 """
 import argparse
+import logging
 import os.path as osp
 import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+from mmengine.logging import print_log  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 from plugins.cli import add_common_args, load_config, run  # noqa: E402
 from plugins.engine.checkpoint_loading import latest_good_checkpoint  # noqa: E402
+from plugins.errors import CheckpointError  # noqa: E402
 
 
 def main():
@@ -18,12 +21,24 @@ def main():
     add_common_args(parser)
     parser.add_argument('--resume', nargs='?', const='auto', default=None,
                         help='resume from this checkpoint, or from the newest one in the work '
-                        'dir that loads (a truncated or corrupt one is skipped, with a warning)')
+                        'dir that loads and is finite (others are skipped, with a warning); '
+                        'an error when there is none')
+    parser.add_argument('--resume-or-start', action='store_true',
+                        help='as --resume, but start from iteration 0 when there is nothing '
+                        'to resume from')
     args = parser.parse_args()
     cfg = load_config(args)
-    if args.resume == 'auto':
-        cfg.load_from = latest_good_checkpoint(cfg.work_dir)  # None: nothing to resume
+    if args.resume == 'auto' or args.resume_or_start:
+        cfg.load_from, skipped = latest_good_checkpoint(cfg.work_dir)
         cfg.resume = cfg.load_from is not None
+        if not cfg.resume and not args.resume_or_start:
+            raise CheckpointError(
+                f'--resume: nothing to resume from in {cfg.work_dir} (tried: '
+                f'{"; ".join(skipped) or "no checkpoint there"}); use --resume-or-start to '
+                'start from iteration 0')
+        if not cfg.resume:
+            print_log(f'--resume-or-start: no checkpoint to resume in {cfg.work_dir}, starting '
+                      'from iteration 0', logger='current', level=logging.WARNING)
     elif args.resume is not None:  # a bad file: safe_load's one line, from the Runner's load
         cfg.resume, cfg.load_from = True, args.resume
     Runner.from_cfg(cfg).train()

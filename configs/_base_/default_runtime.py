@@ -6,8 +6,9 @@ default_hooks = dict(
     timer=dict(type='RecentETATimerHook'),
     logger=dict(type='EarlyLoggerHook', interval=50),
     param_scheduler=dict(type='ParamSchedulerHook'),
-    # atomic_local: a checkpoint file is either complete or absent, never half-written
-    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=200, max_keep_ckpts=2,
+    # atomic_local: a checkpoint file is either complete or absent, never half-written;
+    # RotatingCheckpointHook: the oldest one is removed only after the new one is saved
+    checkpoint=dict(type='RotatingCheckpointHook', by_epoch=False, interval=200, max_keep_ckpts=2,
                     backend_args=dict(backend='atomic_local')),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     # every 50th validation image drawn to the vis backends; test images with --show-dir

@@ -11,6 +11,7 @@ original image's pixels, as in ``tools/test.py``.
 """
 import contextlib
 import logging
+import re
 from typing import List, Optional, Sequence, Union
 
 import numpy as np
@@ -19,8 +20,9 @@ from mmcv.transforms import Compose
 from mmengine.config import Config
 from mmengine.logging import MMLogger
 from mmengine.registry import init_default_scope
-from mmengine.runner import load_checkpoint
+from mmengine.runner.checkpoint import _load_checkpoint, _load_checkpoint_to_model
 
+from plugins.engine.checkpoint import fit_state_dict
 from plugins.engine.precision import calibration_inputs, set_precision
 from plugins.registry import DATASETS, MODELS, TRANSFORMS
 
@@ -43,8 +45,11 @@ def init_model(config: Union[str, Config], checkpoint: Optional[str] = None,
         with _quiet():
             model.init_weights()
     else:
-        # keys that do not fit the config's model are logged (MMEngine's warning)
-        meta = load_checkpoint(model, checkpoint, map_location='cpu').get('meta', {})
+        ckpt = _load_checkpoint(checkpoint, map_location='cpu')  # safe_load, any prefix
+        state = ckpt.get('state_dict', ckpt)
+        fit_state_dict(model, {re.sub(r'^module\.', '', k): v for k, v in state.items()},
+                       strict=True, source=checkpoint)  # one line naming what differs
+        meta = _load_checkpoint_to_model(model, ckpt, strict=True).get('meta', {})
     dataset_cls = DATASETS.get(cfg.test_dataloader.dataset.type)
     model.dataset_meta = meta.get('dataset_meta') or dict(getattr(dataset_cls, 'METAINFO', {}))
     model.cfg = cfg

@@ -9,10 +9,11 @@ Policy for bad annotations (each case is logged with the file and annotation id)
 - an image with no (valid) boxes: kept for testing, dropped from training
   when ``filter_empty_gt=True``;
 - with a ``proposal_file``, an image it has no proposals for: error.
+The file's structure is checked by ``coco_json.read_coco``; the box rule
+(``coco_json.checked_box``) is also what ``CocoMetric`` scores against.
 """
 import difflib
 import json
-import math
 import os.path as osp
 from typing import List, Optional, Sequence
 
@@ -20,6 +21,7 @@ import numpy as np
 from mmengine.dataset import BaseDataset
 from mmengine.logging import print_log
 
+from plugins.datasets.coco_json import checked_box, read_coco
 from plugins.errors import ConfigError, DataError
 from plugins.registry import DATASETS
 
@@ -46,21 +48,6 @@ def read_proposal_file(path: str) -> dict:
         arr = arr[np.argsort(-arr[:, 4], kind='stable')]
         out[img_id] = (arr[:, :4], arr[:, 4])
     return out
-
-
-def _read_coco(ann_file: str) -> dict:
-    if not osp.isfile(ann_file):
-        raise DataError(f'{ann_file}: annotation file not found')
-    try:
-        with open(ann_file, encoding='utf-8') as f:
-            coco = json.load(f)
-    except json.JSONDecodeError as e:
-        raise DataError(f'{ann_file}: invalid JSON ({e})') from None
-    for key in ('images', 'categories'):
-        if not isinstance(coco, dict) or key not in coco:
-            raise DataError(f'{ann_file}: missing key "{key}"')
-    coco.setdefault('annotations', [])
-    return coco
 
 
 METAINFO_KEYS = ('classes', 'palette')
@@ -99,7 +86,7 @@ class CocoDetDataset(BaseDataset):
                          indices=indices)
 
     def load_data_list(self) -> List[dict]:
-        coco = _read_coco(self.ann_file)
+        coco = read_coco(self.ann_file)
         cat2label = self._labels(sorted(coco['categories'], key=lambda c: c['id']))
         self._left_out = 0
         anns_by_img = {}
@@ -110,16 +97,9 @@ class CocoDetDataset(BaseDataset):
             if not osp.isabs(self.proposal_file):
                 self.proposal_file = osp.join(self.data_root, self.proposal_file)
             proposals = read_proposal_file(self.proposal_file)
-        data_list, seen_ids = [], set()
+        data_list = []
         img_prefix = self.data_prefix.get('img', '')
         for img in coco['images']:
-            missing = [k for k in ('id', 'file_name', 'width', 'height') if k not in img]
-            if missing:
-                raise DataError(f'{self.ann_file}: image entry {img.get("id", img)} has no '
-                                f'{", ".join(missing)}')
-            if img['id'] in seen_ids:
-                raise DataError(f'{self.ann_file}: duplicate image id {img["id"]}')
-            seen_ids.add(img['id'])
             path = osp.join(img_prefix, img['file_name'])
             if self.check_files and not osp.isfile(path):
                 raise DataError(f'{self.ann_file}: image file not found: {path}')
@@ -161,22 +141,10 @@ class CocoDetDataset(BaseDataset):
         if ann['category_id'] not in cat2label:
             self._left_out += 1
             return None
-        try:
-            x, y, w, h = (float(v) for v in ann['bbox'])
-        except (KeyError, TypeError, ValueError):
-            raise DataError(f'{where}: "bbox" must be 4 numbers [x, y, w, h], '
-                            f'got {ann.get("bbox")!r}') from None
-        if not all(math.isfinite(v) for v in (x, y, w, h)) or w <= 0 or h <= 0:
-            print_log(f'{where}: skipped invalid box {ann["bbox"]}', 'current', 30)
+        box = checked_box(ann, img, where)
+        if box is None:
             return None
-        x1, y1 = max(x, 0), max(y, 0)
-        x2, y2 = min(x + w, img['width']), min(y + h, img['height'])
-        if x2 <= x1 or y2 <= y1:
-            print_log(f'{where}: skipped box outside the image {ann["bbox"]}', 'current', 30)
-            return None
-        if (x1, y1, x2, y2) != (x, y, x + w, y + h):
-            print_log(f'{where}: clipped box {ann["bbox"]} to the image', 'current', 30)
-        return dict(bbox=[x1, y1, x2, y2], bbox_label=cat2label[ann['category_id']])
+        return dict(bbox=box, bbox_label=cat2label[ann['category_id']])
 
     def filter_data(self) -> List[dict]:
         if self.test_mode or not self.filter_empty_gt:

@@ -7,6 +7,7 @@ from .optim_wrapper import FiniteLossOptimWrapper, NonFiniteLossError
 from .precision import BF16OptimWrapper, InferencePrecisionHook, set_precision
 from .progress_bar_hook import ProgressBarHook
 from .rng_state_hook import RNGStateHook
+from .rotating_checkpoint_hook import RotatingCheckpointHook
 from .train_progress import EarlyLoggerHook, RecentETATimerHook
 from .visualization_hook import DetVisualizationHook
 
@@ -14,4 +15,5 @@ __all__ = ['AtomicLocalBackend', 'CheckpointError', 'latest_good_checkpoint', 's
            'SafeCheckpointHook', 'to_plain', 'DataConsistencyHook', 'DetVisualizationHook',
            'FuseConvBNHook', 'ProgressBarHook', 'RNGStateHook', 'FiniteLossOptimWrapper',
            'NonFiniteLossError', 'MemoryMonitorHook', 'resident_mb', 'BF16OptimWrapper',
-           'InferencePrecisionHook', 'set_precision', 'EarlyLoggerHook', 'RecentETATimerHook']
+           'InferencePrecisionHook', 'set_precision', 'EarlyLoggerHook', 'RecentETATimerHook',
+           'RotatingCheckpointHook']

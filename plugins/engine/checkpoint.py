@@ -5,7 +5,8 @@ the ``message_hub`` entry, which torch >= 2.6 refuses to load with
 ``weights_only=True``. ``SafeCheckpointHook`` rewrites that entry as plain
 lists, dicts and numbers before saving and rebuilds the buffers after loading;
 it then checks that nothing but tensors and plain Python types is left, so no
-global beyond torch's own safe set is ever needed.
+global beyond torch's own safe set is ever needed, and refuses to save weights or
+optimizer state that hold NaN or infinity (``non_finite``).
 
 ``AtomicLocalBackend`` (file backend ``atomic_local``) writes to a temporary
 file in the same folder, fsyncs it and renames it over the target, so a kill
@@ -18,8 +19,9 @@ import torch
 from mmengine.fileio import LocalBackend, register_backend
 from mmengine.hooks import Hook
 from mmengine.logging import HistoryBuffer, print_log
-from mmengine.model import is_model_wrapper
+from mmengine.model import BaseTTAModel, is_model_wrapper
 
+from plugins.errors import CheckpointError
 from plugins.registry import HOOKS
 from plugins.utils.fileio import atomic_write
 
@@ -61,6 +63,17 @@ def to_plain(value, path: str = 'checkpoint'):
                     'checkpoint; store plain types or tensors')
 
 
+def non_finite(value, path: str) -> list:
+    """Key paths of the floating-point tensors in ``value`` that hold NaN or infinity."""
+    if isinstance(value, torch.Tensor):
+        return [path] if value.is_floating_point() and not torch.isfinite(value).all() else []
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in non_finite(v, f'{path}.{k}')]
+    if isinstance(value, (list, tuple)):
+        return [p for i, v in enumerate(value) for p in non_finite(v, f'{path}[{i}]')]
+    return []
+
+
 def _rebuild_buffers(log_scalars: dict) -> dict:
     return {k: HistoryBuffer(v['log'], v['count'], v['max_length'])
             if isinstance(v, dict) and v.get(_BUFFER_TAG) else v for k, v in log_scalars.items()}
@@ -68,10 +81,26 @@ def _rebuild_buffers(log_scalars: dict) -> dict:
 
 @HOOKS.register_module()
 class SafeCheckpointHook(Hook):
-    """Keep checkpoints loadable with ``weights_only=True`` (see module docstring)."""
+    """Keep checkpoints loadable with ``weights_only=True`` (see module docstring).
+
+    Args:
+        strict_load: a checkpoint loaded with ``load_from`` must fit the model exactly
+            (``tools/test.py`` sets it); else tensors of another shape are skipped and
+            listed (fine-tuning into a new head).
+    """
     priority = 'VERY_LOW'  # after hooks that add to the checkpoint (EMA, ...)
 
+    def __init__(self, strict_load: bool = False):
+        self.strict_load = strict_load
+
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
+        bad = non_finite(checkpoint.get('state_dict', {}), 'state_dict') + \
+            non_finite(checkpoint.get('optimizer', {}), 'optimizer')
+        if bad:
+            raise CheckpointError(
+                f'not saving the checkpoint of iteration {runner.iter}: {len(bad)} tensors '
+                f'hold NaN or infinity ({", ".join(bad[:3])}{", ..." if len(bad) > 3 else ""})'
+                '; the checkpoints already written are untouched')
         plain = to_plain(checkpoint)
         checkpoint.clear()
         checkpoint.update(plain)
@@ -82,20 +111,40 @@ class SafeCheckpointHook(Hook):
             hub['log_scalars'] = _rebuild_buffers(hub['log_scalars'])
         model = getattr(runner, 'model', None)
         if model is not None:
-            model = model.module if is_model_wrapper(model) else model
-            drop_mismatched(model, checkpoint.get('state_dict', checkpoint))
+            if is_model_wrapper(model) or isinstance(model, BaseTTAModel):
+                model = model.module  # as MMEngine's load_state_dict unwraps them
+            fit_state_dict(model, checkpoint.get('state_dict', checkpoint), self.strict_load,
+                           runner.cfg.get('load_from') or 'the checkpoint')
 
 
-def drop_mismatched(model, state_dict: dict) -> list:
-    """Remove from ``state_dict`` the tensors whose shape differs from ``model``'s (a
-    head trained for another class count, when fine-tuning), and log them in one line;
-    the model keeps its own initialisation there. Returns the removed keys."""
+def fit_state_dict(model, state_dict: dict, strict: bool = False,
+                   source: str = 'the checkpoint') -> list:
+    """Check ``state_dict`` against ``model`` before it is loaded.
+
+    ``strict`` (testing, inference, export): any tensor of another shape, missing or
+    unexpected is a CheckpointError naming the first few. Otherwise (fine-tuning with
+    ``load_from``): the tensors of another shape are removed from ``state_dict`` (the
+    model keeps its own initialisation there) and listed in one logged line. Returns
+    the removed keys."""
     own = model.state_dict()
     dropped = [k for k, v in state_dict.items()
                if k in own and hasattr(v, 'shape') and v.shape != own[k].shape]
+    shapes = ', '.join(f'{k} {tuple(state_dict[k].shape)} -> {tuple(own[k].shape)}'
+                       for k in (dropped[:3] if strict else dropped))
+    if strict:
+        def more(keys):
+            return ', ...' if len(keys) > 3 else ''
+        parts = [f'{len(dropped)} tensors of another shape ({shapes}{more(dropped)})'] \
+            if dropped else []
+        for what, keys in (('missing', [k for k in own if k not in state_dict]),
+                           ('unexpected', [k for k in state_dict if k not in own])):
+            if keys:
+                parts.append(f'{len(keys)} {what} ({", ".join(keys[:3])}{more(keys)})')
+        if parts:
+            raise CheckpointError(f"{source} does not fit the config's model: "
+                                  f'{"; ".join(parts)}')
+        return []
     if dropped:
-        shapes = ', '.join(f'{k} {tuple(state_dict[k].shape)} -> {tuple(own[k].shape)}'
-                           for k in dropped)
         print_log(f'checkpoint: {len(dropped)} tensors not loaded, their shapes differ from '
                   f'the model (kept as initialised): {shapes}', logger='current', level=30)
     for k in dropped:

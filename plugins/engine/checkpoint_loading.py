@@ -25,13 +25,14 @@ import os
 import os.path as osp
 import pickle
 import re
-from typing import Optional
+from typing import List, Optional, Tuple
 from urllib.parse import urlparse
 
 import torch
 from mmengine.logging import print_log
 from mmengine.runner.checkpoint import CheckpointLoader, get_torchvision_models
 
+from plugins.engine.checkpoint import non_finite
 from plugins.errors import CheckpointError
 
 ALLOWED_GLOBALS: tuple = ()
@@ -115,10 +116,11 @@ CheckpointLoader.register_scheme(prefixes=list(CheckpointLoader._schemes),
                                  loader=load_from_allowlist, force=True)
 
 
-def latest_good_checkpoint(work_dir: str) -> Optional[str]:
-    """The newest checkpoint of ``work_dir`` that loads: the one ``last_checkpoint``
-    names, then ``iter_*.pth`` / ``epoch_*.pth`` from the newest. Each one skipped
-    (truncated, corrupt) is logged with the reason; None when there is none."""
+def latest_good_checkpoint(work_dir: str) -> Tuple[Optional[str], List[str]]:
+    """The newest checkpoint of ``work_dir`` that loads and holds only finite weights:
+    the one ``last_checkpoint`` names, then ``iter_*.pth`` / ``epoch_*.pth`` from the
+    newest. Returns it (None when there is none) and what was skipped, each
+    'path: why', also logged."""
     candidates = sorted(glob.glob(osp.join(work_dir, 'iter_*.pth')) +
                         glob.glob(osp.join(work_dir, 'epoch_*.pth')),
                         key=lambda p: int(re.findall(r'\d+', osp.basename(p))[-1]), reverse=True)
@@ -126,10 +128,14 @@ def latest_good_checkpoint(work_dir: str) -> Optional[str]:
     if osp.isfile(last):
         named = open(last).read().strip()
         candidates = [named] + [c for c in candidates if osp.abspath(c) != osp.abspath(named)]
+    skipped = []
     for path in candidates:
         try:
-            safe_load(path)
-            return path
+            bad = non_finite(safe_load(path).get('state_dict', {}), 'state_dict')
+            if not bad:
+                return path, skipped
+            skipped.append(f'{path}: {len(bad)} tensors hold NaN or infinity ({bad[0]}, ...)')
         except (CheckpointError, FileNotFoundError) as e:
-            print_log(f'{e}; trying the previous checkpoint', logger='current', level=30)
-    return None
+            skipped.append(str(e))
+        print_log(f'{skipped[-1]}; trying the previous checkpoint', logger='current', level=30)
+    return None, skipped

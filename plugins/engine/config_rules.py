@@ -9,10 +9,12 @@ what its author means (``plugins.cli.load_config`` calls ``apply_config_rules``)
 - One ``scale_factor`` for training and testing: a top-level ``scale_factor`` becomes
   the ``scale_factor`` of every pipeline step that has one (``RandomRescale`` in
   training, ``Resize`` in testing).
-- A short smoke run works: scheduler phases fixed in iterations (a warm-up) are
-  clamped to half of ``train_cfg.max_iters``, and logged.
+- A short smoke run works: when a phase fixed in iterations (a warm-up) does not fit
+  ``train_cfg.max_iters``, every such phase is clamped to half of it, and logged.
 - A top-level key close to one the Runner reads (``trian_cfg``) is a ConfigError;
   other top-level names are the config's own variables (``train_pipeline``, ...).
+- A dataloader's ``batch_size`` and ``num_workers`` are integers (the Runner builds
+  dataloaders from plain dicts, which the registry's type checks do not see).
 """
 import difflib
 import inspect
@@ -40,6 +42,18 @@ def check_top_level(cfg: Config) -> None:
             close = difflib.get_close_matches(key, TOP_LEVEL_KEYS, n=1, cutoff=0.85)
             if close:
                 raise ConfigError(f'unknown top-level key "{key}" (did you mean {close[0]}?)')
+
+
+def check_loader_numbers(cfg: Config) -> None:
+    for split in ('train', 'val', 'test'):
+        loader = cfg.get(f'{split}_dataloader') or {}
+        for key in ('batch_size', 'num_workers'):
+            value = loader.get(key)
+            if key in loader and (not isinstance(value, int) or isinstance(value, bool)
+                                  or value < (key == 'batch_size')):
+                raise ConfigError(f'{split}_dataloader.{key}: {value!r} is not a '
+                                  f'{"positive" if key == "batch_size" else "non-negative"} '
+                                  'integer')
 
 
 def follow_data_root(cfg: Config) -> None:
@@ -79,10 +93,11 @@ def clamp_schedule(cfg: Config) -> None:
     schedulers = [schedulers] if isinstance(schedulers, dict) else schedulers
     if not max_iters or not isinstance(max_iters, int):
         return
-    limit = max(max_iters // 2, 1)
-    for s in schedulers:
-        if s.get('by_epoch', True) or max(s.get('begin', 0), s.get('end') or 0) <= max_iters:
-            continue
+    fixed = [s for s in schedulers if not s.get('by_epoch', True)]
+    if all(s.get('begin', 0) < (s.get('end') or max_iters) <= max_iters for s in fixed):
+        return  # every phase fits (an open end is filled in with max_iters by MMEngine)
+    limit = max_iters // 2
+    for s in fixed:
         old = (s.get('begin', 0), s.get('end'))
         s['begin'] = min(s.get('begin', 0), limit)
         if s.get('end') is not None:
@@ -107,4 +122,5 @@ def apply_config_rules(cfg: Config, options: Optional[dict] = None) -> None:
     if 'scale_factor' in options:
         follow_scale_factor(cfg)
     follow_datasets(cfg)
+    check_loader_numbers(cfg)
     clamp_schedule(cfg)

@@ -1,14 +1,21 @@
-"""An optimizer wrapper that never applies a step from a NaN or infinite loss.
+"""An optimizer wrapper that never applies a step from a NaN or infinite loss or gradient.
 
-MMEngine's ``OptimWrapper`` back-propagates whatever loss it gets: one non-finite
-loss turns every weight into NaN and every later checkpoint with them. This one
-checks the loss first and, by config, stops the run with a message naming the
-iteration (the checkpoints already written hold the last good weights) or skips
-the batch (logged and counted; too many skips in a row still stop the run).
+MMEngine's ``OptimWrapper`` back-propagates whatever loss it gets and steps on
+whatever gradients that gives: one non-finite value turns every weight into NaN and
+every later checkpoint with them. A finite loss is not enough (at lr 1e2 the loss
+stayed at 1.5e32 while the gradient norm was NaN). This wrapper checks the loss
+before the backward pass and the gradient norm before the step and, by config,
+stops the run with a message naming the iteration (the checkpoints already written
+hold the last good weights) or skips the batch (logged and counted; too many skips
+in a row still stop the run). Either way the BatchNorm statistics that batch's
+forward pass moved are put back, so nothing of it survives.
 """
+import contextlib
+import math
 from typing import Dict, Optional
 
 import torch
+from torch.nn.modules.batchnorm import _BatchNorm
 from mmengine.logging import MessageHub, print_log
 from mmengine.optim import OptimWrapper
 
@@ -34,22 +41,44 @@ class FiniteLossOptimWrapper(OptimWrapper):
         self.on_nonfinite, self.max_skips_in_a_row = on_nonfinite, max_skips_in_a_row
         self.skipped, self.skipped_in_a_row = 0, 0
 
+    @contextlib.contextmanager
+    def optim_context(self, model):
+        """The forward pass; BatchNorm statistics are saved first to undo a bad batch."""
+        self._bn_saved = [(buf, buf.clone()) for m in model.modules()
+                          if isinstance(m, _BatchNorm) for buf in m.buffers()]
+        with super().optim_context(model):
+            yield
+
     def update_params(self, loss: torch.Tensor, step_kwargs: Optional[Dict] = None,
                       zero_kwargs: Optional[Dict] = None) -> None:
-        if bool(torch.isfinite(loss).all()):
-            self.skipped_in_a_row = 0
-            return super().update_params(loss, step_kwargs, zero_kwargs)
+        if not bool(torch.isfinite(loss).all()):
+            return self._refuse(f'the loss is {loss.item()}', 'losses')
+        self.backward(self.scale_loss(loss))
+        if self.should_update():
+            grads = [p.grad for group in self.optimizer.param_groups for p in group['params']
+                     if p.grad is not None]
+            norm = float(torch.nn.utils.get_total_norm(grads)) if grads else 0.0
+            if not math.isfinite(norm):
+                return self._refuse(f'the gradient norm is {norm}', 'gradients')
+            self.step(**(step_kwargs or {}))
+            self.zero_grad(**(zero_kwargs or {}))
+        self.skipped_in_a_row = 0
+
+    def _refuse(self, what: str, kind: str) -> None:
+        """No step for this batch: its gradients and BatchNorm statistics are undone,
+        then the run stops or goes on by ``on_nonfinite``."""
+        for buf, saved in getattr(self, '_bn_saved', ()):
+            buf.copy_(saved)
+        self.zero_grad()
         iteration = MessageHub.get_current_instance().get_info('iter', -1) + 1
         self.skipped_in_a_row += 1
         if self.on_nonfinite == 'stop' or self.skipped_in_a_row > self.max_skips_in_a_row:
             why = '' if self.on_nonfinite == 'stop' else \
-                f' ({self.skipped_in_a_row} non-finite losses in a row)'
+                f' ({self.skipped_in_a_row} non-finite {kind} in a row)'
             raise NonFiniteLossError(
-                f'the loss is {loss.item()} at iteration {iteration}{why}: training stopped '
-                'before that step, so the weights and the checkpoints already written are '
-                'intact; lower the learning rate or check the data, or set '
-                "optim_wrapper.on_nonfinite='skip'")
+                f'{what} at iteration {iteration}{why}: training stopped before that step, '
+                'so the weights and the checkpoints already written are intact; lower the '
+                "learning rate or check the data, or set optim_wrapper.on_nonfinite='skip'")
         self.skipped += 1
-        self.zero_grad()
-        print_log(f'the loss is {loss.item()} at iteration {iteration}: step skipped '
-                  f'({self.skipped} skipped so far)', logger='current', level=30)
+        print_log(f'{what} at iteration {iteration}: step skipped ({self.skipped} skipped so '
+                  'far)', logger='current', level=30)

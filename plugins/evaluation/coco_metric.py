@@ -11,11 +11,39 @@ from mmengine.logging import MMLogger
 from pycocotools.coco import COCO
 from pycocotools.cocoeval import COCOeval
 
+from plugins.datasets.coco_json import checked_box, read_coco
 from plugins.utils.fileio import atomic_write
 from plugins.registry import METRICS
 
 STAT_NAMES = ('AP', 'AP50', 'AP75', 'AP_small', 'AP_medium', 'AP_large',
               'AR_1', 'AR_10', 'AR_100', 'AR_small', 'AR_medium', 'AR_large')
+
+
+def ground_truth(ann_file: str) -> COCO:
+    """pycocotools' COCO of ``ann_file`` holding the boxes the dataset keeps (same
+    structure checks and box rule: ``plugins.datasets.coco_json``): skipped boxes are
+    not ground truth, clipped ones are scored clipped, a missing ``area`` is the box's
+    and a missing ``iscrowd`` 0."""
+    data = read_coco(ann_file)
+    images = {img['id']: img for img in data['images']}
+    kept, dropped = [], 0
+    for ann in data['annotations']:
+        box = checked_box(ann, images[ann['image_id']], ann_file, log=False)
+        if box is None:
+            dropped += 1
+            continue
+        w, h = box[2] - box[0], box[3] - box[1]
+        kept.append(dict(ann, bbox=[box[0], box[1], w, h], area=ann.get('area', w * h),
+                         iscrowd=ann.get('iscrowd', 0),
+                         id=len(kept) + 1))  # unique ids, as COCOeval matches by them
+    if dropped:
+        MMLogger.get_current_instance().warning(
+            f'{ann_file}: {dropped} invalid boxes are not ground truth (the dataset skips them)')
+    coco = COCO()
+    coco.dataset = dict(data, annotations=kept)
+    with contextlib.redirect_stdout(io.StringIO()):
+        coco.createIndex()
+    return coco
 
 
 @METRICS.register_module()
@@ -34,8 +62,7 @@ class CocoMetric(BaseMetric):
                  outfile: Optional[str] = None, proposal_nums: Optional[Sequence[int]] = None,
                  collect_device: str = 'cpu', prefix: Optional[str] = None):
         super().__init__(collect_device=collect_device, prefix=prefix)
-        with contextlib.redirect_stdout(io.StringIO()):
-            self.coco = COCO(ann_file)
+        self.coco = ground_truth(ann_file)
         self.cat_ids = sorted(self.coco.getCatIds())
         self.classwise, self.max_dets, self.outfile = classwise, max_dets, outfile
         self.proposal_nums = list(proposal_nums) if proposal_nums else None

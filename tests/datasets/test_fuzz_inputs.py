@@ -97,7 +97,9 @@ def test_image_inputs(folder, kind):
 
 def _ann_file(folder, name, content):
     path = osp.join(folder, name)
-    if content is not None:
+    if isinstance(content, bytes):
+        open(path, 'wb').write(content)
+    elif content is not None:
         open(path, 'w').write(content if isinstance(content, str) else json.dumps(content))
     return path
 
@@ -134,6 +136,22 @@ ANN_CASES = {  # name -> (annotation file content, what must happen)
                            r'ok: 1 box kept; logged: .*annotation 4 of .*clipped box'),
     'only invalid boxes': (_coco([dict(id=4, image_id=1, category_id=1, bbox=[0, 0, 0, 5])]),
                            r'error: .*only_invalid\.json: no image with a valid box is left'),
+    'not UTF-8': ('{"images": [], "categories": [{"id": 1, "name": "Bäume"}]}'.encode('latin-1'),
+                  r'error: .*not_UTF_8\.json: not UTF-8 text \(byte 50: invalid'),
+    'annotations: null': (dict(_coco([]), annotations=None),
+                          r'error: .*\.json: "annotations" must be a list, got null'),
+    'annotation without image_id': (_coco([dict(id=3, category_id=1, bbox=[0, 0, 5, 5])]),
+                                    r'error: .*\.json: annotation 3 has no image_id'),
+    'annotation of an unknown image': (
+        _coco([dict(id=3, image_id=8, category_id=1, bbox=[0, 0, 5, 5]),
+               dict(id=5, image_id=1, category_id=1, bbox=[0, 0, 9, 9])]),
+        r'ok: 1 box kept; logged: .*1 annotations refer to image ids that are not among the '
+        r'images \(8\); they are left out'),
+    'category without id': (dict(_coco([]), categories=[dict(name='Tree')]),
+                            r'error: .*\.json: category entry 0 has no id'),
+    'width as a string': (_coco([], [dict(id=1, file_name='real.png', width='400', height=400)]),
+                          r'error: .*\.json: image entry 1: width must be a positive integer, '
+                          r'got "400"'),
 }
 FILES = {'missing annotation file': 'missing.json', 'empty annotation file': 'empty.json',
          'invalid JSON': 'invalid.json', 'no "images" key': 'no_images.json',
@@ -183,6 +201,16 @@ CONFIG_CASES = {  # --cfg-options -> the one line it must end in
                                '[18, 34, 50, 101], got 19',
     'optim_wrapper.on_nonfinite=ignore': "error: in the config: optim_wrapper.on_nonfinite must "
                                          "be 'stop' or 'skip'",
+    'train_cfg.max_iters=many': "error: in the config: train_cfg.max_iters: 'many' is a str, "
+                                'IterBasedTrainLoop takes int',
+    'model.backbone.depth=eighteen': "error: in the config: model.backbone.depth: 'eighteen' is "
+                                     'a str, ResNet takes int',
+    'optim_wrapper.optimizer.lr=fast': "error: in the config: optim_wrapper.optimizer.lr: "
+                                       "'fast' is a str, AdamW takes float or Tensor",
+    'train_dataloader.batch_size=four': "error: in the config: train_dataloader.batch_size: "
+                                        "'four' is not a positive integer",
+    'model.rpn_head.in_channels=wide': "error: in the config: model.rpn_head.in_channels: 'wide' "
+                                       'is a str, RPNHead takes int',
 }
 
 
@@ -193,6 +221,17 @@ def test_config_inputs_through_train(option, tmp_path, neon_root):
     last = out.stderr.strip().splitlines()[-1]
     REPORT.append((f'config {option}', last))
     assert out.returncode == 1 and last.startswith(CONFIG_CASES[option]), out.stderr[-1500:]
+
+
+def test_a_config_with_a_syntax_error_is_one_line(tmp_path):
+    leaf = tmp_path / 'leaf.py'
+    leaf.write_text(f"_base_ = '{CONFIG}'\noptim_wrapper = dict(optimizer=dict(lr=0.01)\n"
+                    'train_cfg = dict(max_iters=3)\n')
+    out = run_tool('train.py', str(leaf), '--work-dir', str(tmp_path / 'w'))
+    last = out.stderr.strip().splitlines()[-1]
+    REPORT.append(('config file with a syntax error', last))
+    assert out.returncode == 1
+    assert last == f"error: in the config: {leaf}, line 2: syntax error: '(' was never closed"
 
 
 @pytest.mark.parametrize('kind', ['truncated', 'huge (8000x8000)', '16-bit PNG', '1 pixel'])

@@ -53,3 +53,18 @@ def test_weights_only_refuses_code_in_a_checkpoint(tmp_path):
     path.write_bytes(pickle.dumps({'state_dict': Payload()}))
     with pytest.raises(pickle.UnpicklingError):
         torch.load(path, weights_only=True)
+
+
+def test_a_checkpoint_with_non_finite_tensors_is_refused():
+    from types import SimpleNamespace
+
+    from plugins.errors import CheckpointError
+    ckpt = dict(state_dict={'a': torch.ones(2), 'b': torch.tensor([1.0, float('nan')]),
+                            'n': torch.tensor(3)},
+                optimizer=dict(state={0: dict(exp_avg=torch.tensor([float('inf')]))}))
+    with pytest.raises(CheckpointError, match=r'not saving the checkpoint of iteration 12: 2 '
+                       r'tensors hold NaN or infinity \(state_dict.b, optimizer.state.0.exp_avg\)'):
+        SafeCheckpointHook().before_save_checkpoint(SimpleNamespace(iter=12), ckpt)
+    ckpt['state_dict']['b'].nan_to_num_()
+    ckpt['optimizer']['state'][0]['exp_avg'].nan_to_num_(posinf=1.0)
+    SafeCheckpointHook().before_save_checkpoint(SimpleNamespace(iter=12), ckpt)  # now saved

@@ -10,6 +10,7 @@ import torch
 from mmengine.runner import load_checkpoint
 
 from plugins.apis import init_model
+from plugins.engine.checkpoint import fit_state_dict
 from plugins.engine.checkpoint_loading import (ALLOWED_GLOBALS, CheckpointError,
                                                latest_good_checkpoint, safe_load)
 from tests.conftest import CONFIG, TINY, data_args, run_tool
@@ -125,8 +126,14 @@ def test_truncated_checkpoint_is_named_and_resume_falls_back(tmp_path, neon_root
     (work / 'iter_3.pth').write_bytes(data[:len(data) // 2])  # as a full disk would leave it
     with pytest.raises(CheckpointError, match='iter_3.pth: not a readable checkpoint'):
         safe_load(str(work / 'iter_3.pth'))
-    assert latest_good_checkpoint(str(work)) == str(work / 'iter_2.pth')
+    poisoned = torch.load(work / 'iter_2.pth', weights_only=True)
+    next(iter(poisoned['state_dict'].values())).fill_(float('nan'))
+    torch.save(poisoned, work / 'iter_9.pth')  # newer, loads, but holds NaN
+    path, skipped = latest_good_checkpoint(str(work))
+    assert path == str(work / 'iter_2.pth'), skipped
     assert 'iter_3.pth: not a readable checkpoint, truncated or corrupt' in mmlog.getvalue()
+    assert 'iter_9.pth: 1 tensors hold NaN or infinity' in mmlog.getvalue()
+    (work / 'iter_9.pth').unlink()
 
     out = run_tool('train.py', *args, 'train_cfg.max_iters=3', '--resume', str(work / 'iter_3.pth'))
     assert out.returncode == 1
@@ -138,3 +145,43 @@ def test_truncated_checkpoint_is_named_and_resume_falls_back(tmp_path, neon_root
     assert 'resumed epoch: 0, iter: 2' in out.stdout + out.stderr
     assert (work / 'iter_2.pth').read_bytes() == good  # the good one was not touched
     assert torch.load(work / 'iter_4.pth', weights_only=True)['meta']['iter'] == 4
+
+
+def test_resume_with_nothing_to_resume_is_an_error_unless_asked_to_start(tmp_path, neon_root):
+    work = tmp_path / 'w'
+    args = [CONFIG, '--work-dir', str(work), '--cfg-options', *TINY, *data_args(neon_root),
+            'train_cfg.max_iters=3', 'train_cfg.val_interval=100']
+    out = run_tool('train.py', *args, '--resume')
+    assert out.returncode == 1
+    assert out.stderr.strip().splitlines()[-1] == (
+        f'error: --resume: nothing to resume from in {work} (tried: no checkpoint there); '
+        'use --resume-or-start to start from iteration 0')
+    work.mkdir(exist_ok=True)
+    (work / 'iter_1.pth').write_bytes(b'not a checkpoint')
+    out = run_tool('train.py', *args, '--resume')
+    assert out.returncode == 1 and f'(tried: {work}/iter_1.pth: ' in \
+        out.stderr.strip().splitlines()[-1]
+    assert (work / 'iter_1.pth').read_bytes() == b'not a checkpoint'  # nothing overwritten
+    (work / 'iter_1.pth').unlink()
+    out = run_tool('train.py', *args, '--resume-or-start')
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert 'no checkpoint to resume in' in out.stdout + out.stderr
+
+
+def test_a_checkpoint_that_does_not_fit_is_an_error_for_test_and_inference(tiny_run, neon_root):
+    ckpt = str(tiny_run / 'iter_4.pth')  # the tiny detector's (8 base channels)
+    with pytest.raises(CheckpointError) as e:
+        init_model(CONFIG, ckpt)  # tools/infer.py and the export load this way
+    assert str(e.value).startswith(f"{ckpt} does not fit the config's model: ")
+    assert 'tensors of another shape (backbone.conv1.weight (8, 3, 7, 7) -> (32, 3, 7, 7)' \
+        in str(e.value)
+    out = run_tool('test.py', CONFIG, ckpt, '--work-dir', str(tiny_run / 'strict'),
+                   '--cfg-options', *data_args(neon_root))
+    assert out.returncode == 1
+    last = out.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"error: {ckpt} does not fit the config's model: ") and \
+        'tensors of another shape (backbone.conv1.weight (8, 3, 7, 7) -> (32, 3, 7, 7)' in last
+    state = torch.load(ckpt, weights_only=True)['state_dict']
+    state.pop('backbone.conv1.weight')
+    with pytest.raises(CheckpointError, match=r'1 missing \(backbone.conv1.weight\)'):
+        fit_state_dict(init_model(str(tiny_run / 'faster_rcnn_r18_neon.py')), state, strict=True)

@@ -40,6 +40,31 @@ def test_skip_leaves_weights_and_stops_after_too_many():
         wrapper.update_params(model(torch.ones(1, 2)).sum() * float('nan'))
 
 
+def test_a_nan_gradient_from_a_finite_loss_is_not_applied():
+    model, wrapper = _wrapper('stop')
+    before = model.weight.detach().clone()
+    loss = (model(torch.ones(1, 2)) * 0).sqrt().sum()  # 0, but d sqrt(x) / dx at 0 is inf
+    assert loss.item() == 0
+    with pytest.raises(NonFiniteLossError, match='the gradient norm is nan at iteration'):
+        wrapper.update_params(loss)
+    assert torch.equal(model.weight, before)
+
+
+def test_a_skipped_batch_leaves_no_batchnorm_statistics():
+    model = nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3))
+    wrapper = FiniteLossOptimWrapper(torch.optim.SGD(model.parameters(), lr=0.1),
+                                     on_nonfinite='skip')
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    with wrapper.optim_context(model):
+        loss = model(torch.randn(4, 2) * 100).sum() * float('nan')
+    wrapper.update_params(loss)
+    assert all(torch.equal(v, before[k]) for k, v in model.state_dict().items())
+    with wrapper.optim_context(model):
+        loss = model(torch.randn(4, 2)).sum()
+    wrapper.update_params(loss)  # a good batch moves them
+    assert not torch.equal(model[1].running_mean, before['1.running_mean'])
+
+
 def test_bad_mode_is_named():
     with pytest.raises(ValueError, match="on_nonfinite must be 'stop' or 'skip', got 'ignore'"):
         _wrapper('ignore')

@@ -67,3 +67,20 @@ def test_proposal_recall_counts_only_the_top_n(ann_file):
     result = metric.evaluate(size=2)
     # image 1's box is the second proposal: found at n=2 only; image 2's at n=1
     assert result == {'coco/AR@1': pytest.approx(0.5), 'coco/AR@2': pytest.approx(1.0)}
+
+
+def test_scored_against_the_boxes_the_dataset_keeps(tmp_path, mmlog):
+    """A negative-width box (skipped by the dataset) is no ground truth, a box partly
+    outside is scored clipped, and a missing ``area`` is the box's."""
+    path = tmp_path / 'gt.json'
+    path.write_text(json.dumps(dict(
+        images=[dict(id=1, file_name='a.png', width=100, height=100)],
+        annotations=[dict(image_id=1, category_id=1, bbox=[10, 10, 20, 20]),
+                     dict(image_id=1, category_id=1, bbox=[60, 10, -20, 20]),
+                     dict(image_id=1, category_id=1, bbox=[90, 50, 30, 30])],
+        categories=[dict(id=1, name='Tree')])))
+    metric = CocoMetric(str(path))
+    assert 'gt.json: 1 invalid boxes are not ground truth' in mmlog.getvalue()
+    metric.process({}, [_pred(1, [[10, 10, 30, 30], [90, 50, 100, 80]], [0.9, 0.8])])
+    result = metric.evaluate(size=1)
+    assert result['coco/AP'] == pytest.approx(1.0)

@@ -57,6 +57,7 @@ def main():
     parser.add_argument('--iters', type=int, default=20, help='timed iterations of each half')
     parser.add_argument('--warmup', type=int, default=3)
     parser.add_argument('--skip-train', action='store_true')
+    parser.add_argument('--skip-inference', action='store_true')
     parser.add_argument('--precision', nargs='+', choices=PRECISIONS, default=['fp32'])
     parser.add_argument('--train-wrapper', help="optim_wrapper type for the training half")
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, default={})
@@ -79,8 +80,8 @@ def main():
               f'({cfg.train_dataloader.batch_size / seconds:.2f} images/s)')
     loader = Runner.build_dataloader(dict(cfg.test_dataloader, batch_size=1, num_workers=0,
                                           persistent_workers=False))
-    batches = take(loader, n)
-    for precision in args.precision:
+    batches = [] if args.skip_inference else take(loader, n)
+    for precision in [] if args.skip_inference else args.precision:
         model = init_model(cfg, args.checkpoint, precision=precision)
         with torch.no_grad():
             seconds = timed(model.test_step, batches, args.warmup)
