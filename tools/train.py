@@ -3,17 +3,14 @@
     python tools/train.py configs/faster_rcnn/faster_rcnn_r18_neon.py [--resume | --resume-or-start]
 """
 import argparse
-import logging
 import os.path as osp
 import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-from mmengine.logging import print_log  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 from plugins.cli import add_common_args, load_config, run  # noqa: E402
-from plugins.engine.checkpoint_loading import latest_good_checkpoint  # noqa: E402
-from plugins.errors import CheckpointError  # noqa: E402
+from plugins.engine.checkpoint_loading import checkpoint_to_resume  # noqa: E402
 
 
 def main():
@@ -29,16 +26,8 @@ def main():
     args = parser.parse_args()
     cfg = load_config(args)
     if args.resume == 'auto' or args.resume_or_start:
-        cfg.load_from, skipped = latest_good_checkpoint(cfg.work_dir)
+        cfg.load_from = checkpoint_to_resume(cfg.work_dir, args.resume_or_start)
         cfg.resume = cfg.load_from is not None
-        if not cfg.resume and not args.resume_or_start:
-            raise CheckpointError(
-                f'--resume: nothing to resume from in {cfg.work_dir} (tried: '
-                f'{"; ".join(skipped) or "no checkpoint there"}); use --resume-or-start to '
-                'start from iteration 0')
-        if not cfg.resume:
-            print_log(f'--resume-or-start: no checkpoint to resume in {cfg.work_dir}, starting '
-                      'from iteration 0', logger='current', level=logging.WARNING)
     elif args.resume is not None:  # a bad file: safe_load's one line, from the Runner's load
         cfg.resume, cfg.load_from = True, args.resume
     Runner.from_cfg(cfg).train()

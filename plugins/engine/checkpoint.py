@@ -34,7 +34,11 @@ class AtomicLocalBackend(LocalBackend):
     """Local files written atomically (temp file + fsync + rename)."""
 
     def put(self, obj: bytes, filepath) -> None:
-        atomic_write(obj, str(filepath))
+        try:
+            atomic_write(obj, str(filepath))
+        except OSError as e:  # a full disk, a read-only or vanished folder
+            raise CheckpointError(f'{filepath}: cannot be written ({e.strerror or e}); the '
+                                  'checkpoints already written are untouched') from None
 
     def put_text(self, obj: str, filepath, encoding: str = 'utf-8') -> None:
         atomic_write(obj.encode(encoding), str(filepath))

@@ -48,7 +48,8 @@ def safe_load(path: str, map_location='cpu'):
         with torch.serialization.safe_globals(list(ALLOWED_GLOBALS)):
             return torch.load(path, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as e:
-        culprit = re.search(r'(?:Unsupported global: GLOBAL|global) ([\w.]+)', str(e))
+        # torch 2.4-2.5: 'Unsupported global: GLOBAL x'; 2.6+: 'unsupported GLOBAL x whose ...'
+        culprit = re.search(r'(?:Unsupported global: GLOBAL|global) ([\w.]+)', str(e), re.I)
         what = f' ({culprit.group(1)})' if culprit else ''
         raise CheckpointError(f'{path}: refused, it holds objects that are not tensors or plain '
                               f'types{what}; such a pickle can run code when loaded') from None
@@ -117,17 +118,24 @@ CheckpointLoader.register_scheme(prefixes=list(CheckpointLoader._schemes),
 
 
 def latest_good_checkpoint(work_dir: str) -> Tuple[Optional[str], List[str]]:
-    """The newest checkpoint of ``work_dir`` that loads and holds only finite weights:
-    the one ``last_checkpoint`` names, then ``iter_*.pth`` / ``epoch_*.pth`` from the
-    newest. Returns it (None when there is none) and what was skipped, each
-    'path: why', also logged."""
-    candidates = sorted(glob.glob(osp.join(work_dir, 'iter_*.pth')) +
-                        glob.glob(osp.join(work_dir, 'epoch_*.pth')),
-                        key=lambda p: int(re.findall(r'\d+', osp.basename(p))[-1]), reverse=True)
+    """The newest checkpoint of ``work_dir`` that loads and holds only finite weights,
+    from the highest ``iter_*.pth`` / ``epoch_*.pth`` number down; the file that
+    ``last_checkpoint`` names joins them (first among equals). A run killed between
+    writing ``iter_5.pth`` and updating ``last_checkpoint`` resumes at 5, not 4.
+    Returns it (None when there is none) and what was skipped, each 'path: why',
+    also logged."""
+    paths = [p for pattern in ('iter_*.pth', 'epoch_*.pth')
+             for p in glob.glob(osp.join(work_dir, pattern))]
     last = osp.join(work_dir, 'last_checkpoint')
-    if osp.isfile(last):
-        named = open(last).read().strip()
-        candidates = [named] + [c for c in candidates if osp.abspath(c) != osp.abspath(named)]
+    named = open(last).read().strip() if osp.isfile(last) else None
+    if named:
+        paths = [named] + [p for p in paths if osp.abspath(p) != osp.abspath(named)]
+
+    def number(path):
+        found = re.findall(r'\d+', osp.basename(path))
+        return int(found[-1]) if found else -1
+
+    candidates = sorted(paths, key=number, reverse=True)  # stable: the named one first on a tie
     skipped = []
     for path in candidates:
         try:
@@ -139,3 +147,17 @@ def latest_good_checkpoint(work_dir: str) -> Tuple[Optional[str], List[str]]:
             skipped.append(str(e))
         print_log(f'{skipped[-1]}; trying the previous checkpoint', logger='current', level=30)
     return None, skipped
+
+
+def checkpoint_to_resume(work_dir: str, start_if_none: bool = False) -> Optional[str]:
+    """``latest_good_checkpoint`` of ``work_dir``; with none, a CheckpointError listing
+    what was tried, or (``start_if_none``) None, logged: training starts afresh."""
+    path, skipped = latest_good_checkpoint(work_dir)
+    if path is None and not start_if_none:
+        raise CheckpointError(f'--resume: nothing to resume from in {work_dir} (tried: '
+                              f'{"; ".join(skipped) or "no checkpoint there"}); use '
+                              '--resume-or-start to start from iteration 0')
+    if path is None:
+        print_log(f'--resume-or-start: no checkpoint to resume in {work_dir}, starting from '
+                  'iteration 0', logger='current', level=30)
+    return path

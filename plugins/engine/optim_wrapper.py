@@ -40,6 +40,7 @@ class FiniteLossOptimWrapper(OptimWrapper):
                               f'got {on_nonfinite!r}')
         self.on_nonfinite, self.max_skips_in_a_row = on_nonfinite, max_skips_in_a_row
         self.skipped, self.skipped_in_a_row = 0, 0
+        self._bn_saved = []  # (buffer, its copy from before the forward pass)
 
     @contextlib.contextmanager
     def optim_context(self, model):
@@ -67,7 +68,7 @@ class FiniteLossOptimWrapper(OptimWrapper):
     def _refuse(self, what: str, kind: str) -> None:
         """No step for this batch: its gradients and BatchNorm statistics are undone,
         then the run stops or goes on by ``on_nonfinite``."""
-        for buf, saved in getattr(self, '_bn_saved', ()):
+        for buf, saved in self._bn_saved:
             buf.copy_(saved)
         self.zero_grad()
         iteration = MessageHub.get_current_instance().get_info('iter', -1) + 1

@@ -98,6 +98,9 @@ class CocoMetric(BaseMetric):
             atomic_write(json.dumps(dets).encode(), self.outfile)
             logger.info(f'detections written to {self.outfile}')
         names = [f'AR@{n}' for n in self.proposal_nums] if self.proposal_nums else STAT_NAMES
+        if not self.coco.getAnnIds(imgIds=img_ids):
+            logger.warning(f'the {len(img_ids)} evaluated images have no ground-truth box: '
+                           'COCO reports -1 for every figure, which measures nothing')
         if not dets:
             logger.warning('no detections at all: every COCO figure is 0')
             return {name: 0.0 for name in names}

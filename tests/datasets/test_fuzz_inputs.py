@@ -209,6 +209,8 @@ CONFIG_CASES = {  # --cfg-options -> the one line it must end in
                                        "'fast' is a str, AdamW takes float or Tensor",
     'train_dataloader.batch_size=four': "error: in the config: train_dataloader.batch_size: "
                                         "'four' is not a positive integer",
+    'model.rpn_head.train_proposals.nms_pree=100': 'error: in the config: RPNHead '
+                                                   'train_proposals: unknown key "nms_pree"',
     'model.rpn_head.in_channels=wide': "error: in the config: model.rpn_head.in_channels: 'wide' "
                                        'is a str, RPNHead takes int',
 }

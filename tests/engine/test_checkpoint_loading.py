@@ -4,6 +4,7 @@ import collections
 import os
 import os.path as osp
 import pickle
+import re
 
 import pytest
 import torch
@@ -73,8 +74,11 @@ def test_detplug_allows_no_extra_globals():
 def test_every_payload_is_refused_by_safe_load_and_mmengine(tmp_path):
     import torch.nn as nn
     for name, path, marker in evil_checkpoints(str(tmp_path)):
-        with pytest.raises(CheckpointError, match=f'{path}: refused'):
+        with pytest.raises(CheckpointError, match=f'{path}: refused') as refused:
             safe_load(path)
+        # the message names the global refused first (os.system shows as posix.system)
+        assert re.search(r'plain types \([\w.]+\); such a pickle',
+                         str(refused.value)), (name, str(refused.value))
         with pytest.raises(CheckpointError, match='refused'):  # resume / load_from / init_cfg
             load_checkpoint(nn.Linear(1, 1), path)
         assert not osp.exists(marker), name
@@ -145,6 +149,16 @@ def test_truncated_checkpoint_is_named_and_resume_falls_back(tmp_path, neon_root
     assert 'resumed epoch: 0, iter: 2' in out.stdout + out.stderr
     assert (work / 'iter_2.pth').read_bytes() == good  # the good one was not touched
     assert torch.load(work / 'iter_4.pth', weights_only=True)['meta']['iter'] == 4
+
+
+def test_the_newest_checkpoint_wins_over_a_stale_last_checkpoint(tmp_path):
+    # killed after iter_3.pth was renamed into place, before last_checkpoint was updated
+    for i in (1, 2, 3):
+        torch.save({'state_dict': {'w': torch.full((2,), float(i))}}, tmp_path / f'iter_{i}.pth')
+    (tmp_path / 'last_checkpoint').write_text(str(tmp_path / 'iter_2.pth'))
+    assert latest_good_checkpoint(str(tmp_path)) == (str(tmp_path / 'iter_3.pth'), [])
+    (tmp_path / 'last_checkpoint').write_text(str(tmp_path / 'iter_3.pth'))
+    assert latest_good_checkpoint(str(tmp_path)) == (str(tmp_path / 'iter_3.pth'), [])
 
 
 def test_resume_with_nothing_to_resume_is_an_error_unless_asked_to_start(tmp_path, neon_root):

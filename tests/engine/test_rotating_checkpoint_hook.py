@@ -8,6 +8,7 @@ import torch
 from mmengine.model import BaseModel
 from mmengine.runner import Runner
 
+from plugins.errors import CheckpointError
 from plugins.utils import fileio
 
 
@@ -48,7 +49,8 @@ def test_a_failed_save_keeps_the_last_good_checkpoint(tmp_path, monkeypatch):
     monkeypatch.setattr(fileio.os, 'replace', killed)
     r = runner(tmp_path, 3)
     r.cfg.resume, r._resume, r._load_from = True, True, str(tmp_path / 'iter_2.pth')
-    with pytest.raises(OSError, match='No space left'):
+    with pytest.raises(CheckpointError, match=r'iter_3.pth: cannot be written \(No space left '
+                       r'on device\); the checkpoints already written are untouched'):
         r.train()
     assert (tmp_path / 'iter_2.pth').read_bytes() == good
 

@@ -84,3 +84,14 @@ def test_scored_against_the_boxes_the_dataset_keeps(tmp_path, mmlog):
     metric.process({}, [_pred(1, [[10, 10, 30, 30], [90, 50, 100, 80]], [0.9, 0.8])])
     result = metric.evaluate(size=1)
     assert result['coco/AP'] == pytest.approx(1.0)
+
+
+def test_no_ground_truth_is_said(tmp_path, mmlog):
+    path = tmp_path / 'empty.json'
+    path.write_text(json.dumps(dict(images=[dict(id=1, file_name='a.png', width=9, height=9)],
+                                    categories=[dict(id=1, name='Tree')])))
+    metric = CocoMetric(str(path))
+    metric.process({}, [_pred(1, [[1, 1, 5, 5]], [0.9])])
+    result = metric.evaluate(size=1)
+    assert result['coco/AP'] == -1
+    assert 'the 1 evaluated images have no ground-truth box' in mmlog.getvalue()
