@@ -1,17 +1,18 @@
-"""Convert a torchvision ``fasterrcnn_resnet50_fpn``, ``ssd300_vgg16``, ``fcn_resnet50`` or
-``deeplabv3_resnet50`` state dict file to a detplug checkpoint (the model is
-recognised by its keys).
+"""Convert a torchvision ``fasterrcnn_resnet50_fpn``, ``retinanet_resnet50_fpn`` (and
+``_v2``), ``ssd300_vgg16``, ``fcn_resnet50`` or ``deeplabv3_resnet50`` state dict file to
+a detplug checkpoint (the model is recognised by its keys).
 
     python tools/convert_torchvision.py fasterrcnn_resnet50_fpn_coco-258fb6c6.pth \
         work_dirs/tv_r50_fpn.pth [--coco80]
 
 The output loads into the matching ``configs/_base_/models/`` file
-(``faster_rcnn_r50_fpn.py``, ``ssd300_vgg16.py``, ``fcn_r50_d8.py``,
-``deeplabv3_r50_d8.py``; ``load_from`` or ``tools/test.py``) with
+(``faster_rcnn_r50_fpn.py``, ``retinanet_r50_fpn.py`` / ``_v2.py``, ``ssd300_vgg16.py``,
+``fcn_r50_d8.py``, ``deeplabv3_r50_d8.py``; ``load_from`` or ``tools/test.py``) with
 ``torch.load(weights_only=True)``. torchvision's detectors have 91 class outputs
 (per prior for SSD), background first, label i = COCO category id i; detplug's
 have background last and no background regression, so the 90 foreground rows
-move and label i-1 means category i. Segmentation classes are kept as they are
+move and label i-1 means category i. RetinaNet's sigmoid outputs have no
+background: its output 0 (unused) is dropped. Segmentation classes are kept as they are
 (21 Pascal VOC classes, background 0). ``--coco80`` keeps only
 the 80 categories COCO annotates (ids 1-90 minus 10 unused ones), so the model
 has ``num_classes=80`` and its labels follow a COCO dataset's sorted category ids.
@@ -31,16 +32,26 @@ from plugins.engine.checkpoint_loading import CheckpointError, load_any  # noqa:
 
 UNUSED_COCO_IDS = (12, 26, 29, 30, 45, 66, 68, 69, 71, 83)
 # torchvision name (old and new layouts: Conv2dNormActivation adds '.0') -> detplug name
-FASTER_RCNN_RULES = [
+BACKBONE_FPN_RULES = [
     (r'backbone\.body\.(?!fc\.)(.+)', r'backbone.\1'),
     (r'backbone\.fpn\.inner_blocks\.(\d+)\.(?:0\.)?(weight|bias)', r'neck.lateral_convs.\1.\2'),
     (r'backbone\.fpn\.layer_blocks\.(\d+)\.(?:0\.)?(weight|bias)', r'neck.fpn_convs.\1.\2'),
+]
+FASTER_RCNN_RULES = BACKBONE_FPN_RULES + [
     (r'rpn\.head\.conv\.(?:0\.0\.)?(weight|bias)', r'rpn_head.conv.\1'),
     (r'rpn\.head\.(cls_logits|bbox_pred)\.(weight|bias)', r'rpn_head.\1.\2'),
     (r'roi_heads\.box_head\.fc6\.(weight|bias)', r'roi_head.bbox_head.shared_fcs.0.\1'),
     (r'roi_heads\.box_head\.fc7\.(weight|bias)', r'roi_head.bbox_head.shared_fcs.2.\1'),
     (r'roi_heads\.box_predictor\.cls_score\.(weight|bias)', r'roi_head.bbox_head.fc_cls.\1'),
     (r'roi_heads\.box_predictor\.bbox_pred\.(weight|bias)', r'roi_head.bbox_head.fc_reg.\1'),
+]
+RETINANET_RULES = BACKBONE_FPN_RULES + [
+    (r'backbone\.fpn\.extra_blocks\.p6\.(weight|bias)', r'neck.extra_convs.0.\1'),
+    (r'backbone\.fpn\.extra_blocks\.p7\.(weight|bias)', r'neck.extra_convs.1.\1'),
+    (r'head\.classification_head\.conv\.(\d+)\.([01])\.(\w+)', r'bbox_head.cls_convs.\1.\2.\3'),
+    (r'head\.classification_head\.cls_logits\.(weight|bias)', r'bbox_head.retina_cls.\1'),
+    (r'head\.regression_head\.conv\.(\d+)\.([01])\.(\w+)', r'bbox_head.reg_convs.\1.\2.\3'),
+    (r'head\.regression_head\.bbox_reg\.(weight|bias)', r'bbox_head.retina_reg.\1'),
 ]
 # SSD: torchvision nests pool5/fc6/fc7 in extra.0.7; detplug's stages[0] is flat.
 SSD_RULES = [
@@ -97,6 +108,12 @@ def _foreground(num_tv: int, coco80: bool):
     return [i for i in range(1, num_tv) if not (coco80 and i in UNUSED_COCO_IDS)] + [0]
 
 
+def _keep_classes(w: torch.Tensor, priors: int, keep) -> torch.Tensor:
+    """Rows (priors x K classes, ...) -> (priors x len(keep), ...): per prior, ``keep``."""
+    rows = w.reshape(priors, w.shape[0] // priors, *w.shape[1:])[:, keep]
+    return rows.reshape(priors * len(keep), *w.shape[1:]).clone()
+
+
 def convert_faster_rcnn(tv_state: dict, coco80: bool = False) -> 'OrderedDict[str, torch.Tensor]':
     out = _rename(tv_state, FASTER_RCNN_RULES, 'fasterrcnn_resnet50_fpn', 'backbone.body.fc.')
     cls_key = 'roi_head.bbox_head.fc_cls.weight'
@@ -121,20 +138,29 @@ def convert_ssd(tv_state: dict, coco80: bool = False) -> 'OrderedDict[str, torch
         priors = out[f'bbox_head.reg_convs.{level}.weight'].shape[0] // 4
         for name in ('weight', 'bias'):
             key = f'bbox_head.cls_convs.{level}.{name}'
-            w = out[key]
-            num_tv = w.shape[0] // priors
-            keep = _foreground(num_tv, coco80)
-            out[key] = w.reshape(priors, num_tv, *w.shape[1:])[:, keep].reshape(
-                priors * len(keep), *w.shape[1:]).clone()
+            out[key] = _keep_classes(out[key], priors,
+                                     _foreground(out[key].shape[0] // priors, coco80))
         level += 1
     if not level:
         raise KeyError('missing head.classification_head.module_list.0.weight')
     return out
 
 
+def convert_retinanet(tv_state: dict, coco80: bool = False) -> 'OrderedDict[str, torch.Tensor]':
+    out = _rename(tv_state, RETINANET_RULES, 'retinanet_resnet50_fpn', 'backbone.body.fc.')
+    priors = out['bbox_head.retina_reg.bias'].numel() // 4
+    for name in ('weight', 'bias'):
+        key = f'bbox_head.retina_cls.{name}'
+        out[key] = _keep_classes(out[key], priors,
+                                 _foreground(out[key].shape[0] // priors, coco80)[:-1])
+    return out
+
+
 def convert(tv_state: dict, coco80: bool = False) -> 'OrderedDict[str, torch.Tensor]':
     """Rename torchvision keys; for detectors move background last and drop its
     regression rows."""
+    if 'head.classification_head.cls_logits.weight' in tv_state:
+        return convert_retinanet(tv_state, coco80)
     if any(k.startswith('head.classification_head.') for k in tv_state):
         return convert_ssd(tv_state, coco80)
     if 'classifier.0.convs.0.0.weight' in tv_state:
@@ -149,6 +175,9 @@ def num_classes_of(converted: dict) -> int:
         return converted['decode_head.conv_seg.bias'].numel()
     if 'roi_head.bbox_head.fc_cls.bias' in converted:
         return converted['roi_head.bbox_head.fc_cls.bias'].numel() - 1
+    if 'bbox_head.retina_cls.bias' in converted:
+        priors = converted['bbox_head.retina_reg.bias'].numel() // 4
+        return converted['bbox_head.retina_cls.bias'].numel() // priors
     priors = converted['bbox_head.reg_convs.0.bias'].numel() // 4
     return converted['bbox_head.cls_convs.0.bias'].numel() // priors - 1
 

@@ -1,4 +1,5 @@
+from .retina_head import RetinaHead
 from .rpn_head import RPNHead
 from .ssd_head import SSDHead
 
-__all__ = ['RPNHead', 'SSDHead']
+__all__ = ['RetinaHead', 'RPNHead', 'SSDHead']

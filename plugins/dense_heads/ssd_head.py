@@ -16,14 +16,14 @@ from typing import Dict, List, Sequence, Tuple
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmengine.model import BaseModule
 from mmengine.structures import InstanceData
 
-from plugins.dense_heads.utils import batch_input_size, flatten_levels
+from plugins.dense_heads.dense_head import DenseHead
+from plugins.dense_heads.utils import flatten_levels
 from plugins.errors import ConfigError
 from plugins.layers import conv_norm_act
 from plugins.registry import MODELS, TASK_UTILS
-from plugins.task_modules.postprocess import multiclass_nms, nms_config
+from plugins.task_modules.postprocess import multiclass_nms
 
 
 def _predictor(cin: int, cout: int, separable: bool, norm_cfg: dict) -> nn.Module:
@@ -34,16 +34,13 @@ def _predictor(cin: int, cout: int, separable: bool, norm_cfg: dict) -> nn.Modul
 
 
 @MODELS.register_module()
-class SSDHead(BaseModule):
-    """Args:
-        num_classes: foreground classes C.
+class SSDHead(DenseHead):
+    """Args (``DenseHead``'s, and):
         in_channels: channels of each input map.
-        prior_generator, bbox_coder, assigner, miner: task-util configs (default
-            boxes, delta coder, matching, hard negative mining).
+        miner: hard negative mining config.
         loss_bbox: regression loss on the positives.
         separable: depthwise 3x3 + norm + ReLU6 + pointwise 1x1 predictors
             (SSDLite) instead of one 3x3 conv; ``norm_cfg`` is their norm.
-        test_cfg: NMS config (``postprocess.NMS_DEFAULTS``).
     """
 
     def __init__(self, num_classes: int, in_channels: Sequence[int], prior_generator: dict,
@@ -56,14 +53,9 @@ class SSDHead(BaseModule):
                  test_cfg: dict = dict(score_thr=0.01, nms_pre=400, iou_threshold=0.45,
                                        max_per_img=200),
                  init_cfg=dict(type='Xavier', layer='Conv2d', distribution='uniform')):
-        super().__init__(init_cfg)
-        self.num_classes = num_classes
-        self.prior_generator = TASK_UTILS.build(prior_generator)
-        self.bbox_coder = TASK_UTILS.build(bbox_coder)
-        self.assigner = TASK_UTILS.build(assigner)
+        super().__init__(num_classes, prior_generator, bbox_coder, assigner, test_cfg, init_cfg)
         self.miner = TASK_UTILS.build(miner)
         self.loss_bbox = MODELS.build(loss_bbox)
-        self.test_cfg = nms_config(test_cfg, 'SSDHead test_cfg')
         priors = self.prior_generator.num_priors
         if len(priors) != len(in_channels):
             raise ConfigError(f'{len(in_channels)} input maps (in_channels {list(in_channels)}) '
@@ -78,28 +70,19 @@ class SSDHead(BaseModule):
         return ([conv(f).float() for conv, f in zip(self.cls_convs, feats)],  # fp32 out
                 [conv(f).float() for conv, f in zip(self.reg_convs, feats)])
 
-    def _priors(self, feats, data_samples) -> torch.Tensor:
-        # plain ints: while tracing (ONNX export) the priors become constants
-        sizes = [(int(f.shape[-2]), int(f.shape[-1])) for f in feats]
-        return torch.cat(self.prior_generator.grid_anchors(sizes, feats[0].device,
-                                                           batch_input_size(data_samples)))
-
     def loss(self, feats, data_samples) -> Dict[str, torch.Tensor]:
         cls_maps, reg_maps = self(feats)
-        priors = self._priors(feats, data_samples)
+        priors = torch.cat(self.priors(feats, data_samples))
         logits = flatten_levels(cls_maps, self.num_classes + 1)  # (N, P, C + 1)
         deltas = flatten_levels(reg_maps, 4)  # (N, P, 4)
         labels = torch.full(logits.shape[:2], self.num_classes, dtype=torch.long,
                             device=logits.device)
         reg_preds, reg_targets = [], []
         for i, sample in enumerate(data_samples):
-            gt = sample.gt_instances
-            assign = self.assigner.assign(priors, gt.bboxes, gt.labels)
-            pos = torch.nonzero(assign.gt_inds > 0).squeeze(1)
+            assign, pos, targets = self.match(priors, sample.gt_instances)
             labels[i, pos] = assign.labels[pos]
             reg_preds.append(deltas[i, pos])
-            reg_targets.append(self.bbox_coder.encode(priors[pos],
-                                                      gt.bboxes[assign.gt_inds[pos] - 1]))
+            reg_targets.append(targets)
         ce = F.cross_entropy(logits.flatten(0, 1), labels.flatten(),
                              reduction='none').view(labels.shape)
         pos_mask = labels < self.num_classes
@@ -111,7 +94,7 @@ class SSDHead(BaseModule):
 
     def predict(self, feats, data_samples) -> List[InstanceData]:
         cls_maps, reg_maps = self(feats)
-        priors = self._priors(feats, data_samples)
+        priors = torch.cat(self.priors(feats, data_samples))
         probs = flatten_levels(cls_maps, self.num_classes + 1).softmax(-1)
         deltas = flatten_levels(reg_maps, 4)
         labels = torch.arange(self.num_classes, device=priors.device).repeat(len(priors))

@@ -9,6 +9,7 @@ from typing import Optional, Sequence
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from torchvision.ops import sigmoid_focal_loss
 
 from plugins.registry import MODELS
 
@@ -44,6 +45,27 @@ class CrossEntropyLoss(nn.Module):
             weight = None if self.class_weight is None else self.class_weight.to(pred)
             loss = F.cross_entropy(pred, target, weight=weight, reduction='none',
                                    ignore_index=self.ignore_index)
+        return self.loss_weight * _reduce(loss, avg_factor)
+
+
+@MODELS.register_module()
+class FocalLoss(nn.Module):
+    """Sigmoid focal loss (RetinaNet; ``torchvision.ops.sigmoid_focal_loss``) on
+    per-class logits (K, C) with 0/1 targets (K, C): well-classified entries weigh
+    (1 - p_t) ** gamma, so the many easy negatives do not swamp the loss.
+
+    Args:
+        alpha: weight of the positive entries (negatives: 1 - alpha); < 0: none.
+        gamma: focusing exponent (0: plain binary CE).
+        loss_weight: multiplier of the reduced loss.
+    """
+
+    def __init__(self, alpha: float = 0.25, gamma: float = 2.0, loss_weight: float = 1.0):
+        super().__init__()
+        self.alpha, self.gamma, self.loss_weight = alpha, gamma, loss_weight
+
+    def forward(self, pred, target, avg_factor=None):
+        loss = sigmoid_focal_loss(pred, target.to(pred), self.alpha, self.gamma, reduction='none')
         return self.loss_weight * _reduce(loss, avg_factor)
 
 

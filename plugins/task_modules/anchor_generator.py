@@ -20,6 +20,9 @@ class AnchorGenerator:
         ratios: height / width of the anchors.
         scales: anchor sides in units of ``base_sizes`` (default: the stride).
         base_sizes: base side per level; defaults to ``strides``.
+        sizes: anchor sides in pixels, one list per level (all of one length), in
+            place of ``base_sizes`` x ``scales``; torchvision's RetinaNet has
+            ``[32, 40, 50]`` (32 x 2^(0, 1/3, 2/3), truncated) at its first level.
         center_offset: anchor centre within a cell, in cells (0: top-left corner,
             0.5: cell centre).
         round_base: round the base anchors to whole pixels (torchvision does).
@@ -30,28 +33,33 @@ class AnchorGenerator:
 
     def __init__(self, strides: Sequence[int], ratios: Sequence[float] = (0.5, 1.0, 2.0),
                  scales: Sequence[float] = (8.0,), base_sizes: Optional[Sequence[int]] = None,
-                 center_offset: float = 0.0, round_base: bool = False,
-                 strides_from_input: bool = False):
+                 sizes: Optional[Sequence[Sequence[float]]] = None, center_offset: float = 0.0,
+                 round_base: bool = False, strides_from_input: bool = False):
         self.strides = list(strides)
         self.base_sizes = list(base_sizes) if base_sizes is not None else list(strides)
         if len(self.base_sizes) != len(self.strides):
             raise ConfigError(f'base_sizes {self.base_sizes} and strides {self.strides} differ '
                               'in length')
+        if sizes is None:
+            sizes = [[b * s for s in scales] for b in self.base_sizes]
+        if len(sizes) != len(self.strides) or len({len(s) for s in sizes}) != 1:
+            raise ConfigError(f'sizes {list(sizes)}: one list per level ({len(self.strides)} '
+                              'strides), all of one length')
         self.ratios = torch.tensor(ratios, dtype=torch.float32)
-        self.scales = torch.tensor(scales, dtype=torch.float32)
         self.center_offset, self.round_base = center_offset, round_base
         self.strides_from_input = strides_from_input
-        self.base_anchors = [self._base_anchors(s) for s in self.base_sizes]
+        self.base_anchors = [self._base_anchors(torch.tensor(s, dtype=torch.float32))
+                             for s in sizes]
 
     @property
     def num_anchors(self) -> int:
-        return len(self.ratios) * len(self.scales)
+        return self.base_anchors[0].shape[0]
 
-    def _base_anchors(self, base_size: int) -> torch.Tensor:
+    def _base_anchors(self, sides: torch.Tensor) -> torch.Tensor:
         h_ratios = self.ratios.sqrt()
         w_ratios = 1 / h_ratios
-        ws = (base_size * w_ratios[:, None] * self.scales[None, :]).reshape(-1)
-        hs = (base_size * h_ratios[:, None] * self.scales[None, :]).reshape(-1)
+        ws = (w_ratios[:, None] * sides[None, :]).reshape(-1)
+        hs = (h_ratios[:, None] * sides[None, :]).reshape(-1)
         base = torch.stack([-ws, -hs, ws, hs], dim=1) / 2
         return base.round() if self.round_base else base
 

@@ -1,7 +1,7 @@
 import torch
 import torch.nn.functional as F
 
-from plugins.losses import CrossEntropyLoss, L1Loss, SmoothL1Loss
+from plugins.losses import CrossEntropyLoss, FocalLoss, L1Loss, SmoothL1Loss
 
 
 def test_softmax_ce_with_avg_factor_and_weights():
@@ -52,3 +52,16 @@ def test_dice_loss_perfect_wrong_and_ignored():
     other = perfect.clone()
     other[0, :, 1, 1] = torch.tensor([100., -100.])
     torch.testing.assert_close(DiceLoss()(other, target), DiceLoss()(perfect, target))
+
+
+def test_focal_loss_is_torchvisions_and_down_weights_easy_entries():
+    from torchvision.ops import sigmoid_focal_loss
+    logits = torch.tensor([[4., -4.], [-4., 0.]])
+    target = torch.tensor([[1., 0.], [0., 1.]])
+    expected = sigmoid_focal_loss(logits, target, 0.25, 2.0, reduction='sum') / 2
+    torch.testing.assert_close(FocalLoss()(logits, target, avg_factor=2), expected)
+    plain = FocalLoss(alpha=-1, gamma=0.0)(logits, target)
+    torch.testing.assert_close(plain, F.binary_cross_entropy_with_logits(logits, target))
+    # the confident, right entries weigh far less than the uncertain one
+    per_entry = sigmoid_focal_loss(logits, target, 0.25, 2.0)
+    assert per_entry[1, 1] > 100 * per_entry[0, 0]

@@ -1,3 +1,4 @@
+import pytest
 import torch
 
 from plugins.task_modules import AnchorGenerator
@@ -35,3 +36,15 @@ def test_torchvision_rounding_and_input_strides():
     (p6_fixed,) = AnchorGenerator(strides=[64], scales=[8]).grid_anchors([(13, 13)], 'cpu',
                                                                          (800, 800))
     assert (p6_fixed[3] - p6_fixed[0]).tolist() == [64., 0, 64, 0]
+
+
+def test_sizes_per_level_as_torchvision_retinanet():
+    from torchvision.models.detection.retinanet import _default_anchorgen
+    sizes = [[32, 40, 50], [64, 80, 101]]
+    gen = AnchorGenerator(strides=[8, 16], sizes=sizes, round_base=True)
+    assert gen.num_anchors == 9
+    tv = _default_anchorgen()
+    for base, tv_base in zip(gen.base_anchors, tv.cell_anchors):
+        assert torch.equal(base, tv_base)
+    with pytest.raises(ValueError, match='one list per level'):
+        AnchorGenerator(strides=[8, 16], sizes=[[32, 40], [64]])

@@ -1,4 +1,5 @@
-"""Parity with torchvision's fasterrcnn_resnet50_fpn and ssd300_vgg16: random weights
+"""Parity with torchvision's fasterrcnn_resnet50_fpn, retinanet_resnet50_fpn (and _v2) and
+ssd300_vgg16: random weights
 (no download) converted by tools/convert_torchvision.py, real NEON images, both
 models in one process.
 
@@ -8,7 +9,8 @@ pairs), with torchvision's normalisation written as detplug's (same arithmetic,
 see ``same_normalisation`` there). Inputs are resized beforehand to torchvision's
 own size (Faster R-CNN: shorter side 800, SSD: 300 x 300), so neither model
 resizes again. For Faster R-CNN one image is not square, so padding, non-square
-maps and torchvision's input-derived P6 stride (800 // 13 = 61) are exercised.
+maps and torchvision's input-derived P6 stride (800 // 13 = 61) are exercised; RetinaNet
+shares those images.
 """
 import json
 import os.path as osp
@@ -22,8 +24,8 @@ import torch
 from mmengine.config import Config
 from mmengine.structures import InstanceData
 
-from benchmarks.torchvision_latency import (model_cfg, random_faster_rcnn, random_ssd,
-                                            to_torchvision_input)
+from benchmarks.torchvision_latency import (model_cfg, random_faster_rcnn, random_retinanet,
+                                            random_ssd, to_torchvision_input)
 from plugins.registry import MODELS
 from plugins.structures import DetDataSample
 from tests.conftest import ROOT
@@ -78,6 +80,23 @@ def models(neon_root, tmp_path_factory):
     return _converted_pair(tv, 'faster_rcnn_r50_fpn', tmp_path_factory.mktemp('frcnn')) + (images,)
 
 
+def _retina_pair(neon_root, tmp_path_factory, v2):
+    images = _images(neon_root)
+    tv = random_retinanet([img for img, _ in images], v2=v2)
+    name = 'retinanet_r50_fpn_v2' if v2 else 'retinanet_r50_fpn'
+    return _converted_pair(tv, name, tmp_path_factory.mktemp(name)) + (images,)
+
+
+@pytest.fixture(scope='module')
+def retina_models(neon_root, tmp_path_factory):
+    return _retina_pair(neon_root, tmp_path_factory, v2=False)
+
+
+@pytest.fixture(scope='module')
+def retina_v2_models(neon_root, tmp_path_factory):
+    return _retina_pair(neon_root, tmp_path_factory, v2=True)
+
+
 @pytest.fixture(scope='module')
 def ssd_models(neon_root, tmp_path_factory):
     images = _images(neon_root, sizes=((300, 300), (300, 300)))
@@ -85,7 +104,7 @@ def ssd_models(neon_root, tmp_path_factory):
     return _converted_pair(tv, 'ssd300_vgg16', tmp_path_factory.mktemp('ssd')) + (images,)
 
 
-@pytest.mark.parametrize('pair', ['models', 'ssd_models'])
+@pytest.mark.parametrize('pair', ['models', 'retina_models', 'retina_v2_models', 'ssd_models'])
 def test_eval_detections_match(pair, request):
     tv, det, images = request.getfixturevalue(pair)
     with torch.no_grad():
@@ -131,6 +150,20 @@ def test_train_losses_match_when_every_sample_is_taken(models):
     _assert_same_losses(tv, det, images, dict(
         loss_objectness='loss_rpn_cls', loss_rpn_box_reg='loss_rpn_bbox',
         loss_classifier='loss_cls', loss_box_reg='loss_bbox'))
+
+
+@pytest.mark.parametrize('pair', ['retina_models', 'retina_v2_models'])
+def test_retinanet_train_losses_match(pair, request):
+    """No sampling: every anchor's focal loss and every positive's box loss, per image."""
+    tv, det, images = request.getfixturevalue(pair)
+    tv.train()
+    for m in tv.modules():  # torchvision's published model has FrozenBatchNorm2d here
+        if isinstance(m, torch.nn.BatchNorm2d):
+            m.eval()
+    pairs = dict(classification='loss_cls')
+    if tv.head.regression_head._loss_type == 'l1':  # v2's GIoU loss is not detplug's yet
+        pairs['bbox_regression'] = 'loss_bbox'
+    _assert_same_losses(tv, det, images, pairs)
 
 
 def test_ssd_train_losses_match(ssd_models):

@@ -1,8 +1,9 @@
 """One run, one table: detplug at each precision against torchvision fp32 on the CPU.
 
-Models (same converted weights and real NEON images for both sides): Faster R-CNN
-R50-FPN at 800 px and SSD300 VGG16 (``torchvision_latency.py``'s random weights that
-behave like trained ones), FCN-R50 and DeepLabV3-R50 at 400 px (``seg_latency.py``'s).
+Models (same converted weights and real NEON images for both sides): Faster R-CNN and
+RetinaNet R50-FPN at 800 px and SSD300 VGG16 (``torchvision_latency.py``'s random
+weights that behave like trained ones), FCN-R50 and DeepLabV3-R50 at 400 px
+(``seg_latency.py``'s).
 For each: torchvision fp32 eager, then detplug fp32, bf16 and int8
 (``plugins.engine.precision``), alternating image by image in one process.
 
@@ -12,7 +13,7 @@ Columns: median s/image; torchvision fp32 / this (> 1: faster than torchvision);
 agreement with torchvision fp32 on the same images (detection: the share of
 torchvision's boxes matched by a box of the same label at IoU >= 0.9, and the largest
 score difference of the matched ones; segmentation: the share of pixels with the same
-argmax class); and for R50-FPN the GFLOP/s its backbone + neck reach (multiply-adds
+argmax class); and for the R50-FPNs the GFLOP/s its backbone + neck reach (multiply-adds
 of the convolutions x 2, over the two stages' time), beside a 3x3 256 -> 256
 convolution at 100 x 100 timed in the same run. The first lines say whether this CPU
 computes bf16 natively; where it does not, detplug's ``bf16`` runs in fp32 (fused,
@@ -35,7 +36,7 @@ sys.path.insert(0, osp.join(ROOT, 'tools'))
 from benchmarks import seg_latency, torchvision_latency as det_latency  # noqa: E402
 
 PRECISIONS = ('fp32', 'bf16', 'int8')
-DETECTORS = dict(faster_rcnn_r50_fpn=800, ssd300_vgg16=300)
+DETECTORS = dict(faster_rcnn_r50_fpn=800, retinanet_r50_fpn=800, ssd300_vgg16=300)
 SEGMENTORS = dict(fcn_r50_d8=400, deeplabv3_r50_d8=400)
 
 
@@ -77,9 +78,7 @@ def detector_rows(name, images, runs):
     """torchvision fp32 and detplug at each precision on ``images``: table rows."""
     from plugins.apis.stage_profile import StageProfile
     from plugins.engine.precision import set_precision
-    build = dict(faster_rcnn_r50_fpn=det_latency.random_faster_rcnn,
-                 ssd300_vgg16=det_latency.random_ssd)[name]
-    tv = build(images)
+    tv = det_latency.TORCHVISION_MODELS[name][0](images)
     models = {}
     for p in PRECISIONS:
         model = det_latency.detplug_model(name, tv.state_dict())

@@ -106,6 +106,27 @@ def random_faster_rcnn(images_bgr, seed=0):
     return model
 
 
+def random_retinanet(images_bgr, seed=0, v2=False):
+    """retinanet_resnet50_fpn (or ``_v2``) with random weights that behave like trained
+    ones: BatchNorm calibrated on ``images_bgr``, class logits spread with std 2 around
+    -4 (a few hundred (anchor, class) pairs above the 0.05 threshold), box deltas with std
+    0.2. Output 0 (COCO's unused background id, which the converter drops) never scores."""
+    from torchvision.models.detection import retinanet_resnet50_fpn, retinanet_resnet50_fpn_v2
+    torch.manual_seed(seed)
+    model = (retinanet_resnet50_fpn_v2 if v2 else retinanet_resnet50_fpn)(
+        weights=None, weights_backbone=None)
+    same_normalisation(model, [0.485 * 255, 0.456 * 255, 0.406 * 255],
+                       [0.229 * 255, 0.224 * 255, 0.225 * 255])
+    calibrate_batchnorm(model, lambda: model.backbone(
+        model.transform([to_torchvision_input(i) for i in images_bgr])[0].tensors))
+    cls, reg = model.head.classification_head, model.head.regression_head
+    spread_outputs(model, lambda: model([to_torchvision_input(i) for i in images_bgr]),
+                   {cls.cls_logits: 2.0, reg.bbox_reg: 0.2})
+    with torch.no_grad():
+        cls.cls_logits.bias.sub_(4.0).view(-1, cls.num_classes)[:, 0] = -100.0
+    return model
+
+
 def random_ssd(images_bgr, seed=0):
     """ssd300_vgg16 with random weights whose outputs look trained: the heads are scaled
     on ``images_bgr`` so that class logits spread with std ~2 and box deltas ~0.5
@@ -129,8 +150,10 @@ def random_ssd(images_bgr, seed=0):
     return model
 
 
-TORCHVISION_MODELS = dict(faster_rcnn_r50_fpn=(random_faster_rcnn, 800),
-                          ssd300_vgg16=(random_ssd, 300))
+TORCHVISION_MODELS = dict(
+    faster_rcnn_r50_fpn=(random_faster_rcnn, 800), ssd300_vgg16=(random_ssd, 300),
+    retinanet_r50_fpn=(random_retinanet, 800),
+    retinanet_r50_fpn_v2=(lambda images: random_retinanet(images, v2=True), 800))
 
 
 def detplug_model(name, tv_state, fuse=False):

@@ -1,0 +1,51 @@
+"""What the one-stage heads (SSD, RetinaNet) share: priors on every level, the match
+of priors to ground truth with regression targets, and the NMS config.
+
+Shapes: N images, level l a (H_l, W_l) map, P priors per image over all levels,
+G gt boxes per image, P+ matched (positive) priors.
+Call flow of a subclass: forward -> per-level maps; loss -> ``priors`` and, per
+image, ``match``; predict -> ``priors``, decode, ``multiclass_nms`` with ``test_cfg``.
+"""
+from typing import List, Tuple
+
+import torch
+from mmengine.model import BaseModule
+
+from plugins.dense_heads.utils import batch_input_size
+from plugins.registry import TASK_UTILS
+from plugins.task_modules.assigner import AssignResult
+from plugins.task_modules.postprocess import nms_config
+
+
+class DenseHead(BaseModule):
+    """Args:
+        num_classes: foreground classes C.
+        prior_generator, bbox_coder, assigner: task-util configs (anchors or default
+            boxes, delta coder, matching).
+        test_cfg: NMS config (``postprocess.NMS_DEFAULTS``).
+    """
+
+    def __init__(self, num_classes: int, prior_generator: dict, bbox_coder: dict, assigner: dict,
+                 test_cfg: dict, init_cfg=None):
+        super().__init__(init_cfg)
+        self.num_classes = num_classes
+        self.prior_generator = TASK_UTILS.build(prior_generator)
+        self.bbox_coder = TASK_UTILS.build(bbox_coder)
+        self.assigner = TASK_UTILS.build(assigner)
+        self.test_cfg = nms_config(test_cfg, f'{type(self).__name__} test_cfg')
+
+    def priors(self, feats, data_samples) -> List[torch.Tensor]:
+        """Per level (H_l * W_l * A_l, 4) x1y1x2y2, in the order of ``flatten_levels``."""
+        # plain ints: while tracing (ONNX export) the priors become constants
+        sizes = [(int(f.shape[-2]), int(f.shape[-1])) for f in feats]
+        return self.prior_generator.grid_anchors(sizes, feats[0].device,
+                                                 batch_input_size(data_samples))
+
+    def match(self, priors: torch.Tensor, gt_instances
+              ) -> Tuple[AssignResult, torch.Tensor, torch.Tensor]:
+        """priors (P, 4) -> (the assignment, positive indices (P+,), their encoded
+        regression targets (P+, 4))."""
+        assign = self.assigner.assign(priors, gt_instances.bboxes, gt_instances.labels)
+        pos = torch.nonzero(assign.gt_inds > 0).squeeze(1)
+        targets = self.bbox_coder.encode(priors[pos], gt_instances.bboxes[assign.gt_inds[pos] - 1])
+        return assign, pos, targets

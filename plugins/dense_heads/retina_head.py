@@ -1,0 +1,115 @@
+"""RetinaNet head (Lin et al., "Focal Loss for Dense Object Detection", 2017): per-class
+sigmoid scores and box deltas for every anchor, from two towers of 3x3 convs that
+every pyramid level shares.
+
+Shapes: N images, L levels, level l a (H_l, W_l) map with A anchors per cell,
+P = sum_l H_l * W_l * A anchors per image, C classes (no background output).
+- forward: feats [(N, F, H_l, W_l)] -> logits [(N, A * C, H_l, W_l)],
+  deltas [(N, A * 4, H_l, W_l)].
+- loss: per image, ``match`` anchors to gt (positive at IoU >= 0.5, negative
+  below 0.4, ignored between; each gt also takes its best anchors), focal loss on
+  every positive and negative (anchor, class) entry, box loss on the positives'
+  deltas; each divided by the image's positives, then averaged over the images
+  (torchvision's normalisation).
+- predict: per level, sigmoid scores above ``score_thr`` and the ``nms_pre`` best
+  (anchor, class) pairs, decoded and clipped; then ``multiclass_nms`` over all
+  levels (NMS per class, the ``max_per_img`` best).
+"""
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import torch
+import torch.nn as nn
+from mmengine.structures import InstanceData
+
+from plugins.dense_heads.dense_head import DenseHead
+from plugins.dense_heads.utils import flatten_levels
+from plugins.layers import conv_norm_act
+from plugins.registry import MODELS
+from plugins.task_modules.postprocess import multiclass_nms
+
+
+def _tower(in_channels: int, channels: int, depth: int, norm_cfg: Optional[dict]):
+    return nn.Sequential(*(conv_norm_act(in_channels if i == 0 else channels, channels, 3,
+                                         norm_cfg=norm_cfg) for i in range(depth)))
+
+
+@MODELS.register_module()
+class RetinaHead(DenseHead):
+    """Args (``DenseHead``'s, with ``anchor_generator`` as its prior generator, and):
+        in_channels: channels of every input level.
+        feat_channels, stacked_convs: width and depth of each tower.
+        norm_cfg: a norm after every tower conv (torchvision's v2: GroupNorm 32).
+        loss_cls: loss on the (anchor, class) logits; loss_bbox: loss on the deltas.
+        test_cfg: ``score_thr`` and ``nms_pre`` apply per level, over (anchor, class)
+            pairs (torchvision's ``score_thresh`` and ``topk_candidates``).
+        init_cfg: N(0, 0.01) convs; the class conv's bias starts at the prior
+            probability 0.01, so the first losses are not swamped by negatives.
+    """
+
+    def __init__(self, num_classes: int, in_channels: int, anchor_generator: dict,
+                 feat_channels: int = 256, stacked_convs: int = 4,
+                 norm_cfg: Optional[dict] = None,
+                 bbox_coder: dict = dict(type='DeltaXYWHBBoxCoder'),
+                 assigner: dict = dict(type='MaxIoUAssigner', pos_iou_thr=0.5, neg_iou_thr=0.4,
+                                       min_pos_iou=0.0),
+                 loss_cls: dict = dict(type='FocalLoss', alpha=0.25, gamma=2.0),
+                 loss_bbox: dict = dict(type='L1Loss'),
+                 test_cfg: dict = dict(score_thr=0.05, nms_pre=1000, iou_threshold=0.5,
+                                       max_per_img=300),
+                 init_cfg=dict(type='Normal', layer='Conv2d', std=0.01,
+                               override=dict(type='Normal', name='retina_cls', std=0.01,
+                                             bias_prob=0.01))):
+        super().__init__(num_classes, anchor_generator, bbox_coder, assigner, test_cfg, init_cfg)
+        self.loss_cls = MODELS.build(loss_cls)
+        self.loss_bbox = MODELS.build(loss_bbox)
+        num_anchors = self.prior_generator.num_anchors
+        self.cls_convs = _tower(in_channels, feat_channels, stacked_convs, norm_cfg)
+        self.reg_convs = _tower(in_channels, feat_channels, stacked_convs, norm_cfg)
+        self.retina_cls = nn.Conv2d(feat_channels, num_anchors * num_classes, 3, padding=1)
+        self.retina_reg = nn.Conv2d(feat_channels, num_anchors * 4, 3, padding=1)
+
+    def forward(self, feats: Sequence[torch.Tensor]
+                ) -> Tuple[List[torch.Tensor], List[torch.Tensor]]:
+        return ([self.retina_cls(self.cls_convs(f)).float() for f in feats],  # fp32 out
+                [self.retina_reg(self.reg_convs(f)).float() for f in feats])
+
+    def loss(self, feats, data_samples) -> Dict[str, torch.Tensor]:
+        cls_maps, reg_maps = self(feats)
+        anchors = torch.cat(self.priors(feats, data_samples))
+        logits = flatten_levels(cls_maps, self.num_classes)  # (N, P, C)
+        deltas = flatten_levels(reg_maps, 4)  # (N, P, 4)
+        loss_cls, loss_bbox = [], []
+        for i, sample in enumerate(data_samples):
+            assign, pos, targets = self.match(anchors, sample.gt_instances)
+            onehot = torch.zeros_like(logits[i])
+            onehot[pos, assign.labels[pos]] = 1.0
+            valid = assign.gt_inds >= 0  # not ignored
+            loss_cls.append(self.loss_cls(logits[i, valid], onehot[valid], pos.numel()))
+            loss_bbox.append(self.loss_bbox(deltas[i, pos], targets, pos.numel()))
+        return dict(loss_cls=torch.stack(loss_cls).mean(),
+                    loss_bbox=torch.stack(loss_bbox).mean())
+
+    def predict(self, feats, data_samples) -> List[InstanceData]:
+        cls_maps, reg_maps = self(feats)
+        level_anchors = self.priors(feats, data_samples)
+        num_classes, cfg = self.num_classes, self.test_cfg
+        final_cfg = dict(cfg, score_thr=0.0, nms_pre=None)  # both applied per level here
+        results = []
+        for i, sample in enumerate(data_samples):
+            boxes, scores, labels = [], [], []
+            for cls_map, reg_map, anchors in zip(cls_maps, reg_maps, level_anchors):
+                s = flatten_levels([cls_map[i:i + 1]], num_classes).reshape(-1).sigmoid()
+                d = flatten_levels([reg_map[i:i + 1]], 4)[0]
+                cand = torch.nonzero(s > cfg['score_thr']).squeeze(1)
+                s, top = s[cand].topk(min(cfg['nms_pre'] or cand.numel(), cand.numel()))
+                cand = cand[top]
+                box_of = torch.div(cand, num_classes, rounding_mode='floor')
+                boxes.append(self.bbox_coder.decode(anchors[box_of], d[box_of],
+                                                    sample.metainfo['img_shape']))
+                scores.append(s)
+                labels.append(cand % num_classes)
+            boxes, scores, labels = torch.cat(boxes), torch.cat(scores), torch.cat(labels)
+            keep = multiclass_nms(boxes, scores, labels, final_cfg)
+            results.append(InstanceData(bboxes=boxes[keep], scores=scores[keep],
+                                        labels=labels[keep]))
+        return results
