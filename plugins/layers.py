@@ -3,7 +3,8 @@
 ``conv_norm_act`` is the one conv builder: conv [-> norm] [-> activation] as an
 ``nn.Sequential`` (children 0, 1, 2), so the parameter names are the ones
 torchvision's converted weights use. Unpack it (``*conv_norm_act(...)``) to splice
-the layers into a larger Sequential.
+the layers into a larger Sequential. ``conv_tower`` stacks such blocks (the towers of
+the one-stage heads).
 """
 from typing import Optional
 
@@ -36,3 +37,13 @@ def conv_norm_act(cin: int, cout: int, kernel_size: int, stride: int = 1,
     if act is not None:
         layers.append(ACTIVATIONS[act](inplace=True))
     return nn.Sequential(*layers)
+
+
+def conv_tower(cin: int, channels: int, depth: int, norm_cfg: Optional[dict] = None,
+               bias: Optional[bool] = None, nested: bool = True) -> nn.Sequential:
+    """``depth`` 3x3 conv [-> norm] -> ReLU blocks, the first from ``cin`` channels: a
+    Sequential of the blocks (``nested``; names ``i.0``, ``i.1``: torchvision's
+    RetinaNet) or of all their layers in one row (names ``3 * i``: its FCOS)."""
+    blocks = [conv_norm_act(cin if i == 0 else channels, channels, 3, norm_cfg=norm_cfg,
+                            bias=bias) for i in range(depth)]
+    return nn.Sequential(*blocks) if nested else nn.Sequential(*(m for b in blocks for m in b))

@@ -1,18 +1,20 @@
 """Convert a torchvision ``fasterrcnn_resnet50_fpn``, ``retinanet_resnet50_fpn`` (and
-``_v2``), ``ssd300_vgg16``, ``fcn_resnet50`` or ``deeplabv3_resnet50`` state dict file to
-a detplug checkpoint (the model is recognised by its keys).
+``_v2``), ``fcos_resnet50_fpn``, ``ssd300_vgg16``, ``fcn_resnet50`` or
+``deeplabv3_resnet50`` state dict file to a detplug checkpoint (the model is recognised
+by its keys).
 
     python tools/convert_torchvision.py fasterrcnn_resnet50_fpn_coco-258fb6c6.pth \
         work_dirs/tv_r50_fpn.pth [--coco80]
 
 The output loads into the matching ``configs/_base_/models/`` file
-(``faster_rcnn_r50_fpn.py``, ``retinanet_r50_fpn.py`` / ``_v2.py``, ``ssd300_vgg16.py``,
+(``faster_rcnn_r50_fpn.py``, ``retinanet_r50_fpn.py`` / ``_v2.py``, ``fcos_r50_fpn.py``,
+``ssd300_vgg16.py``,
 ``fcn_r50_d8.py``, ``deeplabv3_r50_d8.py``; ``load_from`` or ``tools/test.py``) with
 ``torch.load(weights_only=True)``. torchvision's detectors have 91 class outputs
 (per prior for SSD), background first, label i = COCO category id i; detplug's
 have background last and no background regression, so the 90 foreground rows
-move and label i-1 means category i. RetinaNet's sigmoid outputs have no
-background: its output 0 (unused) is dropped. Segmentation classes are kept as they are
+move and label i-1 means category i. RetinaNet's and FCOS's sigmoid outputs have
+no background: their output 0 (unused) is dropped. Segmentation classes are kept as they are
 (21 Pascal VOC classes, background 0). ``--coco80`` keeps only
 the 80 categories COCO annotates (ids 1-90 minus 10 unused ones), so the model
 has ``num_classes=80`` and its labels follow a COCO dataset's sorted category ids.
@@ -52,6 +54,13 @@ RETINANET_RULES = BACKBONE_FPN_RULES + [
     (r'head\.classification_head\.cls_logits\.(weight|bias)', r'bbox_head.retina_cls.\1'),
     (r'head\.regression_head\.conv\.(\d+)\.([01])\.(\w+)', r'bbox_head.reg_convs.\1.\2.\3'),
     (r'head\.regression_head\.bbox_reg\.(weight|bias)', r'bbox_head.retina_reg.\1'),
+]
+FCOS_RULES = RETINANET_RULES[:5] + [  # towers as one Sequential: conv, GroupNorm, ReLU, ...
+    (r'head\.classification_head\.conv\.(\d+)\.(weight|bias)', r'bbox_head.cls_convs.\1.\2'),
+    (r'head\.classification_head\.cls_logits\.(weight|bias)', r'bbox_head.conv_cls.\1'),
+    (r'head\.regression_head\.conv\.(\d+)\.(weight|bias)', r'bbox_head.reg_convs.\1.\2'),
+    (r'head\.regression_head\.bbox_reg\.(weight|bias)', r'bbox_head.conv_reg.\1'),
+    (r'head\.regression_head\.bbox_ctrness\.(weight|bias)', r'bbox_head.conv_centerness.\1'),
 ]
 # SSD: torchvision nests pool5/fc6/fc7 in extra.0.7; detplug's stages[0] is flat.
 SSD_RULES = [
@@ -146,11 +155,15 @@ def convert_ssd(tv_state: dict, coco80: bool = False) -> 'OrderedDict[str, torch
     return out
 
 
-def convert_retinanet(tv_state: dict, coco80: bool = False) -> 'OrderedDict[str, torch.Tensor]':
-    out = _rename(tv_state, RETINANET_RULES, 'retinanet_resnet50_fpn', 'backbone.body.fc.')
-    priors = out['bbox_head.retina_reg.bias'].numel() // 4
+def convert_one_stage(tv_state: dict, coco80: bool = False) -> 'OrderedDict[str, torch.Tensor]':
+    """RetinaNet or FCOS: rename, then drop output 0 of every prior's sigmoid classes."""
+    fcos = 'head.regression_head.bbox_ctrness.weight' in tv_state
+    out = _rename(tv_state, FCOS_RULES if fcos else RETINANET_RULES,
+                  'fcos_resnet50_fpn' if fcos else 'retinanet_resnet50_fpn', 'backbone.body.fc.')
+    cls, reg = ('conv_cls', 'conv_reg') if fcos else ('retina_cls', 'retina_reg')
+    priors = out[f'bbox_head.{reg}.bias'].numel() // 4
     for name in ('weight', 'bias'):
-        key = f'bbox_head.retina_cls.{name}'
+        key = f'bbox_head.{cls}.{name}'
         out[key] = _keep_classes(out[key], priors,
                                  _foreground(out[key].shape[0] // priors, coco80)[:-1])
     return out
@@ -160,7 +173,7 @@ def convert(tv_state: dict, coco80: bool = False) -> 'OrderedDict[str, torch.Ten
     """Rename torchvision keys; for detectors move background last and drop its
     regression rows."""
     if 'head.classification_head.cls_logits.weight' in tv_state:
-        return convert_retinanet(tv_state, coco80)
+        return convert_one_stage(tv_state, coco80)
     if any(k.startswith('head.classification_head.') for k in tv_state):
         return convert_ssd(tv_state, coco80)
     if 'classifier.0.convs.0.0.weight' in tv_state:
@@ -175,9 +188,10 @@ def num_classes_of(converted: dict) -> int:
         return converted['decode_head.conv_seg.bias'].numel()
     if 'roi_head.bbox_head.fc_cls.bias' in converted:
         return converted['roi_head.bbox_head.fc_cls.bias'].numel() - 1
-    if 'bbox_head.retina_cls.bias' in converted:
-        priors = converted['bbox_head.retina_reg.bias'].numel() // 4
-        return converted['bbox_head.retina_cls.bias'].numel() // priors
+    for cls, reg in (('retina_cls', 'retina_reg'), ('conv_cls', 'conv_reg')):
+        if f'bbox_head.{cls}.bias' in converted:
+            priors = converted[f'bbox_head.{reg}.bias'].numel() // 4
+            return converted[f'bbox_head.{cls}.bias'].numel() // priors
     priors = converted['bbox_head.reg_convs.0.bias'].numel() // 4
     return converted['bbox_head.cls_convs.0.bias'].numel() // priors - 1
 

@@ -1,4 +1,4 @@
 # RetinaNet on the NEON tree crowns from scratch, beside the default Faster R-CNN:
-# same data, schedule and runtime (docs/retinanet.md).
+# same data, schedule and runtime (docs/one_stage.md).
 _base_ = ['../_base_/models/retinanet_r18_fpn.py', '../_base_/datasets/neon_trees.py',
           '../_base_/schedules/cpu_budget.py', '../_base_/default_runtime.py']

@@ -1,20 +1,22 @@
-"""What the one-stage heads (SSD, RetinaNet) share: priors on every level, the match
-of priors to ground truth with regression targets, and the NMS config.
+"""What the one-stage heads (SSD, RetinaNet, FCOS) share: priors on every level, the
+match of priors to ground truth with regression targets, the NMS config, and the
+per-level selection of detections.
 
-Shapes: N images, level l a (H_l, W_l) map, P priors per image over all levels,
-G gt boxes per image, P+ matched (positive) priors.
+Shapes: N images, level l a (H_l, W_l) map with P_l priors, P priors per image over
+all levels, C classes, G gt boxes per image, P+ matched (positive) priors.
 Call flow of a subclass: forward -> per-level maps; loss -> ``priors`` and, per
-image, ``match``; predict -> ``priors``, decode, ``multiclass_nms`` with ``test_cfg``.
+image, ``match``; predict -> ``priors``, per-image scores, ``detections``.
 """
 from typing import List, Tuple
 
 import torch
 from mmengine.model import BaseModule
+from mmengine.structures import InstanceData
 
 from plugins.dense_heads.utils import batch_input_size
 from plugins.registry import TASK_UTILS
 from plugins.task_modules.assigner import AssignResult
-from plugins.task_modules.postprocess import nms_config
+from plugins.task_modules.postprocess import multiclass_nms, nms_config
 
 
 class DenseHead(BaseModule):
@@ -49,3 +51,22 @@ class DenseHead(BaseModule):
         pos = torch.nonzero(assign.gt_inds > 0).squeeze(1)
         targets = self.bbox_coder.encode(priors[pos], gt_instances.bboxes[assign.gt_inds[pos] - 1])
         return assign, pos, targets
+
+    def detections(self, level_scores: List[torch.Tensor], level_deltas: List[torch.Tensor],
+                   level_priors: List[torch.Tensor], img_shape) -> InstanceData:
+        """One image: per level, scores (P_l * C,) of the (prior, class) pairs, deltas
+        (P_l, 4) and priors (P_l, 4) -> per level the ``nms_pre`` best pairs above
+        ``score_thr``, decoded and clipped; then ``multiclass_nms`` over all levels (NMS
+        per class, the ``max_per_img`` best): torchvision's RetinaNet and FCOS rule."""
+        cfg, boxes, scores, labels = self.test_cfg, [], [], []
+        for s, deltas, priors in zip(level_scores, level_deltas, level_priors):
+            cand = torch.nonzero(s > cfg['score_thr']).squeeze(1)
+            s, top = s[cand].topk(min(cfg['nms_pre'] or cand.numel(), cand.numel()))
+            cand = cand[top]
+            prior = torch.div(cand, self.num_classes, rounding_mode='floor')
+            boxes.append(self.bbox_coder.decode(priors[prior], deltas[prior], img_shape))
+            scores.append(s)
+            labels.append(cand % self.num_classes)
+        boxes, scores, labels = torch.cat(boxes), torch.cat(scores), torch.cat(labels)
+        keep = multiclass_nms(boxes, scores, labels, dict(cfg, score_thr=0.0, nms_pre=None))
+        return InstanceData(bboxes=boxes[keep], scores=scores[keep], labels=labels[keep])

@@ -11,9 +11,8 @@ P = sum_l H_l * W_l * A anchors per image, C classes (no background output).
   every positive and negative (anchor, class) entry, box loss on the positives'
   deltas; each divided by the image's positives, then averaged over the images
   (torchvision's normalisation).
-- predict: per level, sigmoid scores above ``score_thr`` and the ``nms_pre`` best
-  (anchor, class) pairs, decoded and clipped; then ``multiclass_nms`` over all
-  levels (NMS per class, the ``max_per_img`` best).
+- predict: sigmoid scores of every (anchor, class) pair -> ``DenseHead.detections``
+  (per level the ``nms_pre`` best above ``score_thr``, then NMS per class).
 """
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -22,15 +21,9 @@ import torch.nn as nn
 from mmengine.structures import InstanceData
 
 from plugins.dense_heads.dense_head import DenseHead
-from plugins.dense_heads.utils import flatten_levels
-from plugins.layers import conv_norm_act
+from plugins.dense_heads.utils import flatten_levels, image_rows
+from plugins.layers import conv_tower
 from plugins.registry import MODELS
-from plugins.task_modules.postprocess import multiclass_nms
-
-
-def _tower(in_channels: int, channels: int, depth: int, norm_cfg: Optional[dict]):
-    return nn.Sequential(*(conv_norm_act(in_channels if i == 0 else channels, channels, 3,
-                                         norm_cfg=norm_cfg) for i in range(depth)))
 
 
 @MODELS.register_module()
@@ -63,8 +56,8 @@ class RetinaHead(DenseHead):
         self.loss_cls = MODELS.build(loss_cls)
         self.loss_bbox = MODELS.build(loss_bbox)
         num_anchors = self.prior_generator.num_anchors
-        self.cls_convs = _tower(in_channels, feat_channels, stacked_convs, norm_cfg)
-        self.reg_convs = _tower(in_channels, feat_channels, stacked_convs, norm_cfg)
+        self.cls_convs = conv_tower(in_channels, feat_channels, stacked_convs, norm_cfg)
+        self.reg_convs = conv_tower(in_channels, feat_channels, stacked_convs, norm_cfg)
         self.retina_cls = nn.Conv2d(feat_channels, num_anchors * num_classes, 3, padding=1)
         self.retina_reg = nn.Conv2d(feat_channels, num_anchors * 4, 3, padding=1)
 
@@ -91,25 +84,8 @@ class RetinaHead(DenseHead):
 
     def predict(self, feats, data_samples) -> List[InstanceData]:
         cls_maps, reg_maps = self(feats)
-        level_anchors = self.priors(feats, data_samples)
-        num_classes, cfg = self.num_classes, self.test_cfg
-        final_cfg = dict(cfg, score_thr=0.0, nms_pre=None)  # both applied per level here
-        results = []
-        for i, sample in enumerate(data_samples):
-            boxes, scores, labels = [], [], []
-            for cls_map, reg_map, anchors in zip(cls_maps, reg_maps, level_anchors):
-                s = flatten_levels([cls_map[i:i + 1]], num_classes).reshape(-1).sigmoid()
-                d = flatten_levels([reg_map[i:i + 1]], 4)[0]
-                cand = torch.nonzero(s > cfg['score_thr']).squeeze(1)
-                s, top = s[cand].topk(min(cfg['nms_pre'] or cand.numel(), cand.numel()))
-                cand = cand[top]
-                box_of = torch.div(cand, num_classes, rounding_mode='floor')
-                boxes.append(self.bbox_coder.decode(anchors[box_of], d[box_of],
-                                                    sample.metainfo['img_shape']))
-                scores.append(s)
-                labels.append(cand % num_classes)
-            boxes, scores, labels = torch.cat(boxes), torch.cat(scores), torch.cat(labels)
-            keep = multiclass_nms(boxes, scores, labels, final_cfg)
-            results.append(InstanceData(bboxes=boxes[keep], scores=scores[keep],
-                                        labels=labels[keep]))
-        return results
+        anchors = self.priors(feats, data_samples)
+        return [self.detections([r.reshape(-1).sigmoid()
+                                 for r in image_rows(cls_maps, i, self.num_classes)],
+                                image_rows(reg_maps, i, 4), anchors, sample.metainfo['img_shape'])
+                for i, sample in enumerate(data_samples)]

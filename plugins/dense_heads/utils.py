@@ -14,6 +14,11 @@ def flatten_levels(maps: List[torch.Tensor], k: int) -> torch.Tensor:
     return torch.cat([m.permute(0, 2, 3, 1).reshape(m.shape[0], -1, k) for m in maps], dim=1)
 
 
+def image_rows(maps: List[torch.Tensor], i: int, k: int) -> List[torch.Tensor]:
+    """Image ``i`` of [(N, A * k, H_l, W_l)] -> [(H_l * W_l * A, k)], per level."""
+    return [m[i].permute(1, 2, 0).reshape(-1, k) for m in maps]
+
+
 def batch_input_size(data_samples):
     """The padded batch's (H, W) as plain ints (so an ONNX trace keeps priors constant),
     or None."""

@@ -1,3 +1,3 @@
-from .losses import CrossEntropyLoss, DiceLoss, FocalLoss, L1Loss, SmoothL1Loss
+from .losses import CrossEntropyLoss, DiceLoss, FocalLoss, GIoULoss, L1Loss, SmoothL1Loss
 
-__all__ = ['CrossEntropyLoss', 'DiceLoss', 'FocalLoss', 'L1Loss', 'SmoothL1Loss']
+__all__ = ['CrossEntropyLoss', 'DiceLoss', 'FocalLoss', 'GIoULoss', 'L1Loss', 'SmoothL1Loss']

@@ -9,7 +9,7 @@ from typing import Optional, Sequence
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from torchvision.ops import sigmoid_focal_loss
+from torchvision.ops import generalized_box_iou_loss, sigmoid_focal_loss
 
 from plugins.registry import MODELS
 
@@ -97,6 +97,24 @@ class L1Loss(nn.Module):
 
     def forward(self, pred, target, avg_factor=None):
         return self.loss_weight * _reduce((pred - target).abs(), avg_factor)
+
+
+@MODELS.register_module()
+class GIoULoss(nn.Module):
+    """1 - generalised IoU of predicted and target x1y1x2y2 boxes (K, 4)
+    (``torchvision.ops.generalized_box_iou_loss``): for losses on decoded boxes.
+
+    Args:
+        loss_weight: multiplier of the reduced loss.
+    """
+
+    def __init__(self, loss_weight: float = 1.0):
+        super().__init__()
+        self.loss_weight = loss_weight
+
+    def forward(self, pred, target, avg_factor=None):
+        loss = generalized_box_iou_loss(pred, target.to(pred), reduction='none')
+        return self.loss_weight * _reduce(loss, avg_factor)
 
 
 @MODELS.register_module()

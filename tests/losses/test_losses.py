@@ -1,7 +1,8 @@
+import pytest
 import torch
 import torch.nn.functional as F
 
-from plugins.losses import CrossEntropyLoss, FocalLoss, L1Loss, SmoothL1Loss
+from plugins.losses import CrossEntropyLoss, FocalLoss, GIoULoss, L1Loss, SmoothL1Loss
 
 
 def test_softmax_ce_with_avg_factor_and_weights():
@@ -65,3 +66,12 @@ def test_focal_loss_is_torchvisions_and_down_weights_easy_entries():
     # the confident, right entries weigh far less than the uncertain one
     per_entry = sigmoid_focal_loss(logits, target, 0.25, 2.0)
     assert per_entry[1, 1] > 100 * per_entry[0, 0]
+
+
+def test_giou_loss_values_and_empty_input():
+    box = torch.tensor([[0., 0., 2., 2.]])
+    assert GIoULoss()(box, box).item() == pytest.approx(0.0)
+    far = torch.tensor([[4., 0., 6., 2.]])  # IoU 0; enclosing 12, union 8: GIoU = -4/12
+    assert GIoULoss()(box, far).item() == pytest.approx(1 + 4 / 12)
+    empty = torch.zeros(0, 4, requires_grad=True)
+    assert GIoULoss()(empty, empty, avg_factor=0).item() == 0.0

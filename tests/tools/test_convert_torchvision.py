@@ -1,5 +1,5 @@
-"""Parity with torchvision's fasterrcnn_resnet50_fpn, retinanet_resnet50_fpn (and _v2) and
-ssd300_vgg16: random weights
+"""Parity with torchvision's fasterrcnn_resnet50_fpn, retinanet_resnet50_fpn (and _v2),
+fcos_resnet50_fpn and ssd300_vgg16: random weights
 (no download) converted by tools/convert_torchvision.py, real NEON images, both
 models in one process.
 
@@ -10,7 +10,7 @@ see ``same_normalisation`` there). Inputs are resized beforehand to torchvision'
 own size (Faster R-CNN: shorter side 800, SSD: 300 x 300), so neither model
 resizes again. For Faster R-CNN one image is not square, so padding, non-square
 maps and torchvision's input-derived P6 stride (800 // 13 = 61) are exercised; RetinaNet
-shares those images.
+and FCOS share those images.
 """
 import json
 import os.path as osp
@@ -24,8 +24,8 @@ import torch
 from mmengine.config import Config
 from mmengine.structures import InstanceData
 
-from benchmarks.torchvision_latency import (model_cfg, random_faster_rcnn, random_retinanet,
-                                            random_ssd, to_torchvision_input)
+from benchmarks.torchvision_latency import (model_cfg, random_faster_rcnn, random_fcos,
+                                            random_retinanet, random_ssd, to_torchvision_input)
 from plugins.registry import MODELS
 from plugins.structures import DetDataSample
 from tests.conftest import ROOT
@@ -98,13 +98,21 @@ def retina_v2_models(neon_root, tmp_path_factory):
 
 
 @pytest.fixture(scope='module')
+def fcos_models(neon_root, tmp_path_factory):
+    images = _images(neon_root)
+    tv = random_fcos([img for img, _ in images])
+    return _converted_pair(tv, 'fcos_r50_fpn', tmp_path_factory.mktemp('fcos')) + (images,)
+
+
+@pytest.fixture(scope='module')
 def ssd_models(neon_root, tmp_path_factory):
     images = _images(neon_root, sizes=((300, 300), (300, 300)))
     tv = random_ssd([img for img, _ in images])
     return _converted_pair(tv, 'ssd300_vgg16', tmp_path_factory.mktemp('ssd')) + (images,)
 
 
-@pytest.mark.parametrize('pair', ['models', 'retina_models', 'retina_v2_models', 'ssd_models'])
+@pytest.mark.parametrize('pair', ['models', 'retina_models', 'retina_v2_models', 'fcos_models',
+                                  'ssd_models'])
 def test_eval_detections_match(pair, request):
     tv, det, images = request.getfixturevalue(pair)
     with torch.no_grad():
@@ -164,6 +172,18 @@ def test_retinanet_train_losses_match(pair, request):
     if tv.head.regression_head._loss_type == 'l1':  # v2's GIoU loss is not detplug's yet
         pairs['bbox_regression'] = 'loss_bbox'
     _assert_same_losses(tv, det, images, pairs)
+
+
+def test_fcos_train_losses_match(fcos_models):
+    """Centre sampling and the size ranges are exact: focal, GIoU and centre-ness losses."""
+    tv, det, images = fcos_models
+    tv.train()
+    for m in tv.modules():
+        if isinstance(m, torch.nn.BatchNorm2d):
+            m.eval()
+    _assert_same_losses(tv, det, images, dict(classification='loss_cls',
+                                              bbox_regression='loss_bbox',
+                                              bbox_ctrness='loss_centerness'))
 
 
 def test_ssd_train_losses_match(ssd_models):

@@ -1,7 +1,7 @@
 """One run, one table: detplug at each precision against torchvision fp32 on the CPU.
 
-Models (same converted weights and real NEON images for both sides): Faster R-CNN and
-RetinaNet R50-FPN at 800 px and SSD300 VGG16 (``torchvision_latency.py``'s random
+Models (same converted weights and real NEON images for both sides): Faster R-CNN,
+RetinaNet and FCOS R50-FPN at 800 px and SSD300 VGG16 (``torchvision_latency.py``'s random
 weights that behave like trained ones), FCN-R50 and DeepLabV3-R50 at 400 px
 (``seg_latency.py``'s).
 For each: torchvision fp32 eager, then detplug fp32, bf16 and int8
@@ -36,7 +36,8 @@ sys.path.insert(0, osp.join(ROOT, 'tools'))
 from benchmarks import seg_latency, torchvision_latency as det_latency  # noqa: E402
 
 PRECISIONS = ('fp32', 'bf16', 'int8')
-DETECTORS = dict(faster_rcnn_r50_fpn=800, retinanet_r50_fpn=800, ssd300_vgg16=300)
+DETECTORS = dict(faster_rcnn_r50_fpn=800, retinanet_r50_fpn=800, fcos_r50_fpn=800,
+                 ssd300_vgg16=300)
 SEGMENTORS = dict(fcn_r50_d8=400, deeplabv3_r50_d8=400)
 
 

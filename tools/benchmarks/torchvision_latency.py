@@ -127,6 +127,28 @@ def random_retinanet(images_bgr, seed=0, v2=False):
     return model
 
 
+def random_fcos(images_bgr, seed=0):
+    """fcos_resnet50_fpn with random weights that behave like trained ones: BatchNorm
+    calibrated on ``images_bgr``, class and centre-ness logits spread with std 2 (class
+    around -2: a few hundred (point, class) pairs above the 0.2 threshold), side distances
+    around 2-3 prior sizes. Output 0 (COCO's unused id, dropped by the converter) never
+    scores."""
+    from torchvision.models.detection import fcos_resnet50_fpn
+    torch.manual_seed(seed)
+    model = fcos_resnet50_fpn(weights=None, weights_backbone=None)
+    same_normalisation(model, [0.485 * 255, 0.456 * 255, 0.406 * 255],
+                       [0.229 * 255, 0.224 * 255, 0.225 * 255])
+    calibrate_batchnorm(model, lambda: model.backbone(
+        model.transform([to_torchvision_input(i) for i in images_bgr])[0].tensors))
+    cls, reg = model.head.classification_head, model.head.regression_head
+    spread_outputs(model, lambda: model([to_torchvision_input(i) for i in images_bgr]),
+                   {cls.cls_logits: 2.0, reg.bbox_reg: 1.0, reg.bbox_ctrness: 2.0})
+    with torch.no_grad():
+        cls.cls_logits.bias.sub_(2.0)[0] = -100.0
+        reg.bbox_reg.bias.add_(2.5)
+    return model
+
+
 def random_ssd(images_bgr, seed=0):
     """ssd300_vgg16 with random weights whose outputs look trained: the heads are scaled
     on ``images_bgr`` so that class logits spread with std ~2 and box deltas ~0.5
@@ -153,7 +175,8 @@ def random_ssd(images_bgr, seed=0):
 TORCHVISION_MODELS = dict(
     faster_rcnn_r50_fpn=(random_faster_rcnn, 800), ssd300_vgg16=(random_ssd, 300),
     retinanet_r50_fpn=(random_retinanet, 800),
-    retinanet_r50_fpn_v2=(lambda images: random_retinanet(images, v2=True), 800))
+    retinanet_r50_fpn_v2=(lambda images: random_retinanet(images, v2=True), 800),
+    fcos_r50_fpn=(random_fcos, 800))
 
 
 def detplug_model(name, tv_state, fuse=False):

@@ -1,8 +1,10 @@
 """An outside detplug plugin. Importing it (a config's ``custom_imports``) registers
-``GIoULoss`` in detplug's model registry and ``DetectionCountHook`` in its hook
-registry; detplug itself is not changed. The GIoU box head is a config: detplug's
-``BBoxHead`` with ``reg_decoded_bbox=True`` and ``loss_bbox=dict(type='GIoULoss')``."""
+``DIoULoss`` in detplug's model registry and ``DetectionCountHook`` in its hook
+registry; detplug itself is not changed. The DIoU box head is a config: detplug's
+``BBoxHead`` with ``reg_decoded_bbox=True`` and ``loss_bbox=dict(type='DIoULoss')``.
+(The package is named for the GIoU loss it first added; GIoU is now detplug's own
+``GIoULoss``, which FCOS uses.)"""
 from .detection_count_hook import DetectionCountHook
-from .giou_loss import GIoULoss
+from .diou_loss import DIoULoss
 
-__all__ = ['GIoULoss', 'DetectionCountHook']
+__all__ = ['DIoULoss', 'DetectionCountHook']

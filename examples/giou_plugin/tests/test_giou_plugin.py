@@ -6,7 +6,7 @@ import torch
 from mmengine.config import Config
 from mmengine.runner import Runner
 
-from detplug_giou import GIoULoss
+from detplug_giou import DIoULoss
 from plugins.registry import HOOKS, MODELS
 
 CONFIG = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'configs',
@@ -14,25 +14,25 @@ CONFIG = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'configs',
 
 
 def test_registered_in_detplug_registries():
-    assert MODELS.get('GIoULoss') is GIoULoss
+    assert MODELS.get('DIoULoss') is DIoULoss
     assert HOOKS.get('DetectionCountHook') is not None
 
 
-def test_giou_loss_values():
-    loss = GIoULoss()
+def test_diou_loss_values():
+    loss = DIoULoss()
     box = torch.tensor([[0., 0., 2., 2.]])
     assert loss(box, box).item() == pytest.approx(0.0)
-    far = torch.tensor([[4., 0., 6., 2.]])  # IoU 0; enclosing 12, union 8: GIoU = -4/12
-    assert loss(box, far).item() == pytest.approx(1 + 4 / 12)
+    far = torch.tensor([[4., 0., 6., 2.]])  # IoU 0; centres 4 apart, enclosing diagonal^2 40
+    assert loss(box, far).item() == pytest.approx(1 + 16 / 40)
     assert loss(box[:0], box[:0], avg_factor=0).item() == 0.0
 
 
 def head():
     return MODELS.build(dict(type='BBoxHead', num_classes=2, in_channels=4, roi_size=2,
-                             fc_channels=8, reg_decoded_bbox=True, loss_bbox=dict(type='GIoULoss')))
+                             fc_channels=8, reg_decoded_bbox=True, loss_bbox=dict(type='DIoULoss')))
 
 
-def test_head_loss_is_the_giou_of_the_real_boxes():
+def test_head_loss_is_the_diou_of_the_real_boxes():
     h = head()
     rois = torch.tensor([[10., 20., 50., 40.]])
     target = torch.tensor([[12., 18., 56., 44.]])
@@ -40,7 +40,7 @@ def test_head_loss_is_the_giou_of_the_real_boxes():
     pred_deltas = torch.zeros(1, 8)
     pred_deltas[0, 4:] = h.bbox_coder.encode(rois, pred)[0]  # class 1's slot
     losses = h.loss(torch.zeros(1, 3), pred_deltas, rois, torch.tensor([1]), target)
-    expected = GIoULoss()(pred, target, 1)
+    expected = DIoULoss()(pred, target, 1)
     assert losses['loss_bbox'].item() == pytest.approx(expected.item(), rel=1e-5)
 
 
@@ -67,7 +67,7 @@ def test_config_trains_validates_and_tests_in_the_runner(neon_root, tmp_path):
     cfg.train_cfg.max_iters, cfg.train_cfg.val_interval = 2, 2
     cfg.param_scheduler = [dict(type='ConstantLR', factor=1.0, by_epoch=False)]
     runner = Runner.from_cfg(cfg)
-    assert type(runner.model.roi_head.bbox_head.loss_bbox).__name__ == 'GIoULoss'
+    assert type(runner.model.roi_head.bbox_head.loss_bbox).__name__ == 'DIoULoss'
     runner.train()
     assert runner.message_hub.get_scalar('val/dets_per_img').current() >= 0
     metrics = runner.test()
