@@ -88,22 +88,31 @@ def spread_outputs(model, run, targets):
         h.remove()
 
 
+def _like_trained(builder, images_bgr, seed, spreads):
+    """torchvision's R50-FPN detector ``builder`` with random weights (seeded), its
+    normalisation written as detplug's, BatchNorm calibrated on ``images_bgr``, and the
+    output layers ``spreads(model)`` ({layer: std}) rescaled by ``spread_outputs``."""
+    torch.manual_seed(seed)
+    model = builder(weights=None, weights_backbone=None)
+    same_normalisation(model, [0.485 * 255, 0.456 * 255, 0.406 * 255],
+                       [0.229 * 255, 0.224 * 255, 0.225 * 255])
+    calibrate_batchnorm(model, lambda: model.backbone(
+        model.transform([to_torchvision_input(i) for i in images_bgr])[0].tensors))
+    spread_outputs(model, lambda: model([to_torchvision_input(i) for i in images_bgr]),
+                   spreads(model))
+    return model
+
+
 def random_faster_rcnn(images_bgr, seed=0):
     """fasterrcnn_resnet50_fpn with random weights that behave like trained ones: BatchNorm
     calibrated on ``images_bgr``, objectness and class logits spread with std 2 and box
     deltas with std 0.2 (tens of confident detections per image)."""
     from torchvision.models.detection import fasterrcnn_resnet50_fpn
-    torch.manual_seed(seed)
-    model = fasterrcnn_resnet50_fpn(weights=None, weights_backbone=None)
-    same_normalisation(model, [0.485 * 255, 0.456 * 255, 0.406 * 255],
-                       [0.229 * 255, 0.224 * 255, 0.225 * 255])
-    calibrate_batchnorm(model, lambda: model.backbone(
-        model.transform([to_torchvision_input(i) for i in images_bgr])[0].tensors))
-    rpn, box = model.rpn.head, model.roi_heads.box_predictor
-    spread_outputs(model, lambda: model([to_torchvision_input(i) for i in images_bgr]),
-                   {rpn.cls_logits: 2.0, rpn.bbox_pred: 0.2, box.cls_score: 2.0,
-                    box.bbox_pred: 0.2})
-    return model
+
+    def spreads(model):
+        rpn, box = model.rpn.head, model.roi_heads.box_predictor
+        return {rpn.cls_logits: 2.0, rpn.bbox_pred: 0.2, box.cls_score: 2.0, box.bbox_pred: 0.2}
+    return _like_trained(fasterrcnn_resnet50_fpn, images_bgr, seed, spreads)
 
 
 def random_retinanet(images_bgr, seed=0, v2=False):
@@ -112,16 +121,10 @@ def random_retinanet(images_bgr, seed=0, v2=False):
     -4 (a few hundred (anchor, class) pairs above the 0.05 threshold), box deltas with std
     0.2. Output 0 (COCO's unused background id, which the converter drops) never scores."""
     from torchvision.models.detection import retinanet_resnet50_fpn, retinanet_resnet50_fpn_v2
-    torch.manual_seed(seed)
-    model = (retinanet_resnet50_fpn_v2 if v2 else retinanet_resnet50_fpn)(
-        weights=None, weights_backbone=None)
-    same_normalisation(model, [0.485 * 255, 0.456 * 255, 0.406 * 255],
-                       [0.229 * 255, 0.224 * 255, 0.225 * 255])
-    calibrate_batchnorm(model, lambda: model.backbone(
-        model.transform([to_torchvision_input(i) for i in images_bgr])[0].tensors))
-    cls, reg = model.head.classification_head, model.head.regression_head
-    spread_outputs(model, lambda: model([to_torchvision_input(i) for i in images_bgr]),
-                   {cls.cls_logits: 2.0, reg.bbox_reg: 0.2})
+    model = _like_trained(retinanet_resnet50_fpn_v2 if v2 else retinanet_resnet50_fpn,
+                          images_bgr, seed, lambda m: {m.head.classification_head.cls_logits: 2.0,
+                                                       m.head.regression_head.bbox_reg: 0.2})
+    cls = model.head.classification_head
     with torch.no_grad():
         cls.cls_logits.bias.sub_(4.0).view(-1, cls.num_classes)[:, 0] = -100.0
     return model
@@ -134,18 +137,15 @@ def random_fcos(images_bgr, seed=0):
     around 2-3 prior sizes. Output 0 (COCO's unused id, dropped by the converter) never
     scores."""
     from torchvision.models.detection import fcos_resnet50_fpn
-    torch.manual_seed(seed)
-    model = fcos_resnet50_fpn(weights=None, weights_backbone=None)
-    same_normalisation(model, [0.485 * 255, 0.456 * 255, 0.406 * 255],
-                       [0.229 * 255, 0.224 * 255, 0.225 * 255])
-    calibrate_batchnorm(model, lambda: model.backbone(
-        model.transform([to_torchvision_input(i) for i in images_bgr])[0].tensors))
-    cls, reg = model.head.classification_head, model.head.regression_head
-    spread_outputs(model, lambda: model([to_torchvision_input(i) for i in images_bgr]),
-                   {cls.cls_logits: 2.0, reg.bbox_reg: 1.0, reg.bbox_ctrness: 2.0})
+
+    def spreads(model):
+        reg = model.head.regression_head
+        return {model.head.classification_head.cls_logits: 2.0, reg.bbox_reg: 1.0,
+                reg.bbox_ctrness: 2.0}
+    model = _like_trained(fcos_resnet50_fpn, images_bgr, seed, spreads)
     with torch.no_grad():
-        cls.cls_logits.bias.sub_(2.0)[0] = -100.0
-        reg.bbox_reg.bias.add_(2.5)
+        model.head.classification_head.cls_logits.bias.sub_(2.0)[0] = -100.0
+        model.head.regression_head.bbox_reg.bias.add_(2.5)
     return model
 
 
