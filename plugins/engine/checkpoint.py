@@ -41,7 +41,7 @@ class AtomicLocalBackend(LocalBackend):
                                   'checkpoints already written are untouched') from None
 
     def put_text(self, obj: str, filepath, encoding: str = 'utf-8') -> None:
-        atomic_write(obj.encode(encoding), str(filepath))
+        self.put(obj.encode(encoding), filepath)  # last_checkpoint: the same one-line error
 
 
 def to_plain(value, path: str = 'checkpoint'):
