@@ -5,7 +5,7 @@ Policy for bad annotations (each case is logged with the file and annotation id)
   y2 <= y1 once converted), or lying wholly outside the image: skipped;
 - a box partly outside the image: clipped to the image;
 - a category id not in the file's ``categories``: error;
-- an image file that does not exist: error when the dataset is built;
+- an image file that does not exist, or no image at all: error when the dataset is built;
 - an image with no (valid) boxes: kept for testing, dropped from training
   when ``filter_empty_gt=True``;
 - with a ``proposal_file``, an image it has no proposals for: error.
@@ -87,6 +87,9 @@ class CocoDetDataset(BaseDataset):
 
     def load_data_list(self) -> List[dict]:
         coco = read_coco(self.ann_file)
+        if not coco['images']:
+            raise DataError(f'{self.ann_file}: "images" is empty: nothing to train on or '
+                            'evaluate')
         cat2label = self._labels(sorted(coco['categories'], key=lambda c: c['id']))
         self._left_out = 0
         anns_by_img = {}

@@ -74,12 +74,14 @@ class FiniteLossOptimWrapper(OptimWrapper):
         iteration = MessageHub.get_current_instance().get_info('iter', -1) + 1
         self.skipped_in_a_row += 1
         if self.on_nonfinite == 'stop' or self.skipped_in_a_row > self.max_skips_in_a_row:
-            why = '' if self.on_nonfinite == 'stop' else \
-                f' ({self.skipped_in_a_row} non-finite {kind} in a row)'
+            why, other = ('', "set optim_wrapper.on_nonfinite='skip'") \
+                if self.on_nonfinite == 'stop' else \
+                (f' ({self.skipped_in_a_row} non-finite {kind} in a row)',
+                 'raise optim_wrapper.max_skips_in_a_row')
             raise NonFiniteLossError(
                 f'{what} at iteration {iteration}{why}: training stopped before that step, '
                 'so the weights and the checkpoints already written are intact; lower the '
-                "learning rate or check the data, or set optim_wrapper.on_nonfinite='skip'")
+                f'learning rate or check the data, or {other}')
         self.skipped += 1
         print_log(f'{what} at iteration {iteration}: step skipped ({self.skipped} skipped so '
                   'far)', logger='current', level=30)

@@ -4,6 +4,7 @@ Each input must end in a one-line error naming the culprit, or in a documented,
 logged skip or conversion; nothing may crash deep in torch or hang. Run with -s
 to print the table of what each input produced.
 """
+import glob
 import json
 import os.path as osp
 import re
@@ -149,6 +150,9 @@ ANN_CASES = {  # name -> (annotation file content, what must happen)
         r'images \(8\); they are left out'),
     'category without id': (dict(_coco([]), categories=[dict(name='Tree')]),
                             r'error: .*\.json: category entry 0 has no id'),
+    'no images (an empty validation set)': (dict(_coco([]), images=[]),
+                                            r'error: .*\.json: "images" is empty: nothing to '
+                                            r'train on or evaluate'),
     'width as a string': (_coco([], [dict(id=1, file_name='real.png', width='400', height=400)]),
                           r'error: .*\.json: image entry 1: width must be a positive integer, '
                           r'got "400"'),
@@ -211,6 +215,8 @@ CONFIG_CASES = {  # --cfg-options -> the one line it must end in
                                         "'four' is not a positive integer",
     'model.rpn_head.train_proposals.nms_pree=100': 'error: in the config: RPNHead '
                                                    'train_proposals: unknown key "nms_pree"',
+    'trian_cfg.max_iters=3': 'error: in the config: unknown top-level key "trian_cfg" (did you '
+                             'mean train_cfg?)',
     'model.rpn_head.in_channels=wide': "error: in the config: model.rpn_head.in_channels: 'wide' "
                                        'is a str, RPNHead takes int',
 }
@@ -223,6 +229,75 @@ def test_config_inputs_through_train(option, tmp_path, neon_root):
     last = out.stderr.strip().splitlines()[-1]
     REPORT.append((f'config {option}', last))
     assert out.returncode == 1 and last.startswith(CONFIG_CASES[option]), out.stderr[-1500:]
+
+
+def _finite_checkpoints(work):
+    """Each checkpoint of ``work`` -> how many of its tensors hold NaN or infinity."""
+    from plugins.engine.checkpoint import non_finite
+    return {osp.basename(f): len(non_finite(torch.load(f, weights_only=True), 'checkpoint'))
+            for f in sorted(glob.glob(osp.join(work, '*.pth')))}
+
+
+def _on_disk(work):
+    counts = _finite_checkpoints(work)
+    bad = sum(counts.values())
+    return (f'{", ".join(counts)} on disk, ' +
+            (f'{bad} non-finite tensors' if bad else 'all finite'))
+
+
+def test_lr_1e2_stops_cleanly_and_every_checkpoint_is_finite(tmp_path, neon_root):
+    """The probe that once saved NaN weights: a finite loss, a non-finite gradient."""
+    work = str(tmp_path / 'w')
+    args = [CONFIG, '--work-dir', work, '--cfg-options', *TINY, *data_args(neon_root),
+            'optim_wrapper.optimizer.lr=100', 'train_cfg.max_iters=40',
+            'train_cfg.val_interval=100', 'default_hooks.checkpoint.interval=1']
+    out = run_tool('train.py', *args, timeout=600)
+    last = out.stderr.strip().splitlines()[-1]
+    REPORT.append(('lr 1e2 (stop)', f'{_on_disk(work)}; {last}'))
+    stop = re.match(r'error: the (loss|gradient norm) is (nan|inf) at iteration (\d+): training '
+                    r'stopped before that step', last)
+    assert out.returncode == 1 and stop, out.stderr[-2000:]
+    saved = _finite_checkpoints(work)
+    assert saved and set(saved.values()) == {0}
+    newest = max(int(re.search(r'\d+', name).group()) for name in saved)
+    assert newest == int(stop.group(3)) - 1  # saved up to the last good step
+
+    out = run_tool('train.py', *args, '--resume', timeout=600)
+    resumed = re.search(r'resumed epoch: 0, iter: (\d+)', out.stdout + out.stderr)
+    last = out.stderr.strip().splitlines()[-1]
+    REPORT.append(('lr 1e2, then --resume', f'resumed at iteration {resumed and resumed[1]}; '
+                   f'{_on_disk(work)}; {last}'))
+    assert out.returncode == 1 and resumed and int(resumed[1]) == newest
+    assert last.startswith('error: the ') and set(_finite_checkpoints(work).values()) == {0}
+
+    work = str(tmp_path / 'skip')
+    out = run_tool('train.py', *args[:2], work, *args[3:], 'optim_wrapper.on_nonfinite=skip',
+                   timeout=600)
+    last = out.stderr.strip().splitlines()[-1] if out.returncode else 'finished'
+    skipped = len(re.findall('step skipped', out.stdout + out.stderr))
+    REPORT.append(('lr 1e2 (skip)', f'{skipped} steps skipped; {_on_disk(work)}; {last}'))
+    assert skipped and set(_finite_checkpoints(work).values()) == {0}
+    assert out.returncode == 0 or 'non-finite gradients in a row' in last, out.stderr[-2000:]
+
+
+def test_empty_validation_set_and_resume_with_nothing_through_train(tmp_path, neon_root):
+    empty = tmp_path / 'empty_val.json'
+    coco = json.load(open(osp.join(neon_root, 'val.json')))
+    empty.write_text(json.dumps(dict(coco, images=[], annotations=[])))
+    base = [CONFIG, '--work-dir', str(tmp_path / 'w'), '--cfg-options', *TINY,
+            *data_args(neon_root), 'train_cfg.max_iters=2', 'train_cfg.val_interval=2']
+    for name, extra, expected in [
+            ('empty validation set', [f'val_dataloader.dataset.ann_file={empty}',
+                                      f'val_evaluator.ann_file={empty}'],
+             f'error: {empty}: "images" is empty: nothing to train on or evaluate'),
+            ('--resume with no checkpoint', ['--resume'],
+             f'error: --resume: nothing to resume from in {tmp_path / "w"} (tried: no '
+             'checkpoint there); use --resume-or-start')]:
+        out = run_tool('train.py', *base, *extra, timeout=300)
+        last = out.stderr.strip().splitlines()[-1]
+        REPORT.append((f'train.py: {name}', last))
+        assert out.returncode == 1 and last.startswith(expected), out.stderr[-1500:]
+        assert not glob.glob(str(tmp_path / 'w' / '*.pth'))  # nothing was trained
 
 
 def test_a_config_with_a_syntax_error_is_one_line(tmp_path):
