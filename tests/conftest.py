@@ -22,8 +22,9 @@ TINY = ['model.backbone.base_channels=8', 'model.rpn_head.in_channels=32',
 
 
 def run_tool(name, *args, **kwargs):
-    """tools/<name> as a user runs it: a subprocess in the repository root."""
-    return subprocess.run([sys.executable, osp.join(ROOT, 'tools', name), *args], cwd=ROOT,
+    """tools/<name> as a user runs it: a subprocess in the repository root (or ``cwd``)."""
+    kwargs.setdefault('cwd', ROOT)
+    return subprocess.run([sys.executable, osp.join(ROOT, 'tools', name), *args],
                           capture_output=True, text=True, **kwargs)
 
 

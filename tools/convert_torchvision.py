@@ -1,15 +1,18 @@
-"""Convert a torchvision ``fasterrcnn_resnet50_fpn``, ``retinanet_resnet50_fpn`` (and
-``_v2``), ``fcos_resnet50_fpn``, ``ssd300_vgg16``, ``fcn_resnet50`` or
-``deeplabv3_resnet50`` state dict file to a detplug checkpoint (the model is recognised
-by its keys).
+"""Convert a torchvision detection or segmentation state dict file to a detplug
+checkpoint (the model is recognised by its keys): ``fasterrcnn_resnet50_fpn`` (and
+``_v2``), ``retinanet_resnet50_fpn`` (and ``_v2``), ``fcos_resnet50_fpn``,
+``ssd300_vgg16``, ``fcn_resnet50`` / ``101``, ``deeplabv3_resnet50`` / ``101`` /
+``_mobilenet_v3_large`` and ``lraspp_mobilenet_v3_large``.
 
     python tools/convert_torchvision.py fasterrcnn_resnet50_fpn_coco-258fb6c6.pth \
         work_dirs/tv_r50_fpn.pth [--coco80]
 
-The output loads into the matching ``configs/_base_/models/`` file
-(``faster_rcnn_r50_fpn.py``, ``retinanet_r50_fpn.py`` / ``_v2.py``, ``fcos_r50_fpn.py``,
-``ssd300_vgg16.py``,
-``fcn_r50_d8.py``, ``deeplabv3_r50_d8.py``; ``load_from`` or ``tools/test.py``) with
+The output loads into the matching ``configs/_base_/models/`` file (the builder's name
+in detplug's spelling: ``faster_rcnn_r50_fpn.py`` / ``_v2.py``, ``retinanet_r50_fpn.py``
+/ ``_v2.py``, ``fcos_r50_fpn.py``, ``ssd300_vgg16.py``, ``fcn_r50_d8.py`` /
+``fcn_r101_d8.py``, ``deeplabv3_r50_d8.py`` / ``_r101_d8.py`` /
+``deeplabv3_mobilenet_v3_large.py``, ``lraspp_mobilenet_v3_large.py``; ``load_from`` or
+``tools/test.py``) with
 ``torch.load(weights_only=True)``. torchvision's detectors have 91 class outputs
 (per prior for SSD), background first, label i = COCO category id i; detplug's
 have background last and no background regression, so the 90 foreground rows
@@ -47,6 +50,14 @@ FASTER_RCNN_RULES = BACKBONE_FPN_RULES + [
     (r'roi_heads\.box_predictor\.cls_score\.(weight|bias)', r'roi_head.bbox_head.fc_cls.\1'),
     (r'roi_heads\.box_predictor\.bbox_pred\.(weight|bias)', r'roi_head.bbox_head.fc_reg.\1'),
 ]
+# v2: BatchNorm after every FPN conv, two RPN convs, a box head of 4 conv-BN blocks, one FC
+FASTER_RCNN_V2_RULES = BACKBONE_FPN_RULES[:1] + [
+    (r'backbone\.fpn\.inner_blocks\.(\d+)\.([01])\.(\w+)', r'neck.lateral_convs.\1.\2.\3'),
+    (r'backbone\.fpn\.layer_blocks\.(\d+)\.([01])\.(\w+)', r'neck.fpn_convs.\1.\2.\3'),
+    (r'rpn\.head\.conv\.(\d+)\.0\.(weight|bias)', r'rpn_head.conv.\1.0.\2'),
+    (r'roi_heads\.box_head\.([0-3])\.([01])\.(\w+)', r'roi_head.bbox_head.shared_convs.\1.\2.\3'),
+    (r'roi_heads\.box_head\.5\.(weight|bias)', r'roi_head.bbox_head.shared_fcs.0.\1'),
+] + [rule for rule in FASTER_RCNN_RULES if 'cls_logits' in rule[0] or 'box_predictor' in rule[0]]
 RETINANET_RULES = BACKBONE_FPN_RULES + [
     (r'backbone\.fpn\.extra_blocks\.p6\.(weight|bias)', r'neck.extra_convs.0.\1'),
     (r'backbone\.fpn\.extra_blocks\.p7\.(weight|bias)', r'neck.extra_convs.1.\1'),
@@ -77,6 +88,7 @@ SSD_RULES = [
 
 # Segmentation: IntermediateLayerGetter keeps ResNet's names; the heads are Sequentials.
 SEG_AUX_RULES = [
+    (r'backbone\.(\d+)\.(.+)', r'backbone.features.\1.\2'),  # MobileNetV3's features
     (r'backbone\.(.+)', r'backbone.\1'),
     (r'aux_classifier\.([01])\.(.+)', r'auxiliary_head.convs.0.\1.\2'),
     (r'aux_classifier\.4\.(weight|bias)', r'auxiliary_head.conv_seg.\1'),
@@ -93,6 +105,10 @@ DEEPLABV3_RULES = SEG_AUX_RULES + [
     (r'classifier\.1\.(.+)', r'decode_head.bottleneck.0.\1'),
     (r'classifier\.2\.(.+)', r'decode_head.bottleneck.1.\1'),
     (r'classifier\.4\.(weight|bias)', r'decode_head.conv_seg.\1'),
+]
+
+LRASPP_RULES = SEG_AUX_RULES[:1] + [
+    (r'classifier\.(cbr|scale|low_classifier|high_classifier)\.(.+)', r'decode_head.\1.\2'),
 ]
 
 
@@ -124,7 +140,9 @@ def _keep_classes(w: torch.Tensor, priors: int, keep) -> torch.Tensor:
 
 
 def convert_faster_rcnn(tv_state: dict, coco80: bool = False) -> 'OrderedDict[str, torch.Tensor]':
-    out = _rename(tv_state, FASTER_RCNN_RULES, 'fasterrcnn_resnet50_fpn', 'backbone.body.fc.')
+    v2 = 'roi_heads.box_head.5.weight' in tv_state
+    out = _rename(tv_state, FASTER_RCNN_V2_RULES if v2 else FASTER_RCNN_RULES,
+                  f'fasterrcnn_resnet50_fpn{"_v2" if v2 else ""}', 'backbone.body.fc.')
     cls_key = 'roi_head.bbox_head.fc_cls.weight'
     if cls_key not in out:
         raise KeyError(f'missing roi_heads.box_predictor.cls_score.weight (found {len(out)} keys)')
@@ -176,10 +194,12 @@ def convert(tv_state: dict, coco80: bool = False) -> 'OrderedDict[str, torch.Ten
         return convert_one_stage(tv_state, coco80)
     if any(k.startswith('head.classification_head.') for k in tv_state):
         return convert_ssd(tv_state, coco80)
+    if 'classifier.cbr.0.weight' in tv_state:
+        return _rename(tv_state, LRASPP_RULES, 'lraspp_mobilenet_v3_large')
     if 'classifier.0.convs.0.0.weight' in tv_state:
-        return _rename(tv_state, DEEPLABV3_RULES, 'deeplabv3_resnet50')
+        return _rename(tv_state, DEEPLABV3_RULES, 'deeplabv3_resnet50/101/mobilenet_v3_large')
     if 'classifier.4.weight' in tv_state:
-        return _rename(tv_state, FCN_RULES, 'fcn_resnet50')
+        return _rename(tv_state, FCN_RULES, 'fcn_resnet50/101')
     return convert_faster_rcnn(tv_state, coco80)
 
 

@@ -1,6 +1,6 @@
-from .mobilenet_v2 import MobileNetV2
+from .mobilenet import MobileNetV2, MobileNetV3
 from .resnet import ResNet
 from .ssd_vgg import SSDVGG
 from .vgg import VGG
 
-__all__ = ['MobileNetV2', 'ResNet', 'SSDVGG', 'VGG']
+__all__ = ['MobileNetV2', 'MobileNetV3', 'ResNet', 'SSDVGG', 'VGG']

@@ -19,6 +19,7 @@ from mmengine.model import BaseModule
 from mmengine.structures import InstanceData
 
 from plugins.dense_heads.utils import batch_input_size, flatten_levels
+from plugins.layers import conv_tower
 from plugins.registry import MODELS, TASK_UTILS
 from plugins.task_modules.postprocess import multiclass_nms, nms_config
 from plugins.task_modules.targets import sample_targets
@@ -29,6 +30,7 @@ class RPNHead(BaseModule):
     """Args:
         in_channels: channels of every input level.
         feat_channels: channels of the shared 3x3 conv.
+        num_convs: shared 3x3 conv + ReLU blocks (2 in torchvision's Faster R-CNN v2).
         anchor_generator, bbox_coder, assigner, sampler: task-util configs.
         loss_cls: objectness loss (sigmoid form); loss_bbox: delta loss.
         train_proposals, test_proposals: NMS configs (``postprocess.NMS_DEFAULTS``:
@@ -37,7 +39,7 @@ class RPNHead(BaseModule):
     """
 
     def __init__(self, in_channels: int, feat_channels: int, anchor_generator: dict,
-                 bbox_coder: dict, assigner: dict, sampler: dict,
+                 bbox_coder: dict, assigner: dict, sampler: dict, num_convs: int = 1,
                  loss_cls: dict = dict(type='CrossEntropyLoss', use_sigmoid=True),
                  loss_bbox: dict = dict(type='SmoothL1Loss', beta=1 / 9),
                  train_proposals: dict = dict(nms_pre=2000, iou_threshold=0.7, max_per_img=1000,
@@ -55,7 +57,10 @@ class RPNHead(BaseModule):
         self.train_proposals = nms_config(train_proposals, 'RPNHead train_proposals')
         self.test_proposals = nms_config(test_proposals, 'RPNHead test_proposals')
         num_anchors = self.anchor_generator.num_anchors
-        self.conv = nn.Conv2d(in_channels, feat_channels, 3, padding=1)
+        # one conv keeps its plain name (``conv.weight``); a tower has its ReLUs inside,
+        # and the ReLU after it changes nothing then
+        self.conv = nn.Conv2d(in_channels, feat_channels, 3, padding=1) if num_convs == 1 \
+            else conv_tower(in_channels, feat_channels, num_convs)
         self.relu = nn.ReLU(inplace=True)
         self.cls_logits = nn.Conv2d(feat_channels, num_anchors, 1)
         self.bbox_pred = nn.Conv2d(feat_channels, num_anchors * 4, 1)

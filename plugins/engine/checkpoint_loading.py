@@ -7,7 +7,8 @@ MMEngine loads checkpoints (resume, ``load_from``, ``init_cfg=dict(type='Pretrai
 every scheme registered there an allow-listed one:
 - a local path;
 - ``torchvision://NAME`` and ``modelzoo://NAME``: torchvision's URL for ``NAME``
-  (``resnet50``, ``vgg16``, ``mobilenet_v2``, ...), then as an https URL;
+  (``resnet50``, ``vgg16``, ``mobilenet_v2``, ...; a detection or segmentation builder's
+  name, ``fasterrcnn_resnet50_fpn``, names its default COCO weights), then as an https URL;
 - ``http://`` / ``https://`` URLs: the file lives in the torch hub cache
   (``$TORCH_HOME/hub/checkpoints/<file name>``). A cached file is used as it is,
   offline; a missing one is downloaded there, and when the file name carries a hash
@@ -59,10 +60,20 @@ def safe_load(path: str, map_location='cpu'):
                               f'({reason})') from None
 
 
+def _whole_model_urls() -> dict:
+    """torchvision's detection and segmentation builders -> their default weights' URL
+    (``fasterrcnn_resnet50_fpn`` -> its COCO weights); MMEngine lists classifiers only."""
+    import torchvision.models as tvm
+    return {name: tvm.get_model_weights(name).DEFAULT.url
+            for module in (tvm.detection, tvm.segmentation)
+            for name in tvm.list_models(module=module)}
+
+
 def torchvision_url(filename: str) -> str:
-    """``torchvision://resnet50`` -> torchvision's URL of those weights."""
+    """``torchvision://resnet50`` (or ``fasterrcnn_resnet50_fpn``) -> torchvision's URL of
+    those weights."""
     name = filename.split('://', 1)[1]
-    urls = get_torchvision_models()
+    urls = dict(get_torchvision_models(), **_whole_model_urls())
     if name not in urls:
         close = difflib.get_close_matches(name, list(urls), n=3)
         raise CheckpointError(f'{filename}: torchvision has no weights named "{name}"'

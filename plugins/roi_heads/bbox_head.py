@@ -1,19 +1,22 @@
-"""Fast R-CNN box head: shared FCs, then class scores and class-specific deltas.
+"""Fast R-CNN box head: optional shared convs, shared FCs, then class scores and
+class-specific deltas.
 
 Shapes: R RoIs, C foreground classes (label C is background), S the pooled size.
-- forward: (R, in_channels, S, S) -> scores (R, C + 1), deltas (R, 4 * C).
+- forward: (R, in_channels, S, S) -> [3x3 convs] -> flatten -> FCs -> scores (R, C + 1),
+  deltas (R, 4 * C).
 - loss: softmax CE over all sampled RoIs + the box loss on the positives' deltas
   of their gt class (encoded targets), or on the boxes decoded from them
   (``reg_decoded_bbox``, for IoU losses); both averaged over the R sampled RoIs.
 - predict: softmax, decode per class, clip, ``multiclass_nms`` with ``test_cfg``.
 """
-from typing import Dict, Tuple
+from typing import Dict, Optional, Tuple
 
 import torch
 import torch.nn as nn
 from mmengine.model import BaseModule
 from mmengine.structures import InstanceData
 
+from plugins.layers import conv_tower
 from plugins.registry import MODELS, TASK_UTILS
 from plugins.task_modules.postprocess import multiclass_nms, nms_config
 
@@ -24,6 +27,8 @@ class BBoxHead(BaseModule):
         num_classes: foreground classes C.
         in_channels: channels of the pooled feature; roi_size: its side S.
         fc_channels, num_fcs: the shared fully connected layers.
+        num_convs, conv_channels, norm_cfg: shared 3x3 conv [-> norm] -> ReLU blocks
+            before them (torchvision's v2 head: 4 x 256 with BatchNorm, one FC).
         bbox_coder: delta coder (usually stds 0.1, 0.1, 0.2, 0.2).
         loss_cls, loss_bbox: losses.
         reg_decoded_bbox: ``loss_bbox`` compares decoded boxes (e.g. ``GIoULoss``)
@@ -32,7 +37,8 @@ class BBoxHead(BaseModule):
     """
 
     def __init__(self, num_classes: int, in_channels: int, roi_size: int = 7,
-                 fc_channels: int = 1024, num_fcs: int = 2,
+                 fc_channels: int = 1024, num_fcs: int = 2, num_convs: int = 0,
+                 conv_channels: int = 256, norm_cfg: Optional[dict] = None,
                  bbox_coder: dict = dict(type='DeltaXYWHBBoxCoder', stds=(0.1, 0.1, 0.2, 0.2)),
                  loss_cls: dict = dict(type='CrossEntropyLoss'),
                  loss_bbox: dict = dict(type='SmoothL1Loss', beta=1.0),
@@ -48,14 +54,16 @@ class BBoxHead(BaseModule):
         self.loss_cls, self.loss_bbox = MODELS.build(loss_cls), MODELS.build(loss_bbox)
         self.reg_decoded_bbox = reg_decoded_bbox
         self.test_cfg = nms_config(test_cfg, 'BBoxHead test_cfg')
-        dims = [in_channels * roi_size * roi_size] + [fc_channels] * num_fcs
+        self.shared_convs = conv_tower(in_channels, conv_channels, num_convs, norm_cfg)
+        flat = (conv_channels if num_convs else in_channels) * roi_size * roi_size
+        dims = [flat] + [fc_channels] * num_fcs
         self.shared_fcs = nn.Sequential(*[m for a, b in zip(dims[:-1], dims[1:])
                                           for m in (nn.Linear(a, b), nn.ReLU(inplace=True))])
         self.fc_cls = nn.Linear(dims[-1], num_classes + 1)
         self.fc_reg = nn.Linear(dims[-1], num_classes * 4)
 
     def forward(self, roi_feats: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-        x = self.shared_fcs(roi_feats.flatten(1))
+        x = self.shared_fcs(self.shared_convs(roi_feats).flatten(1))
         return self.fc_cls(x).float(), self.fc_reg(x).float()  # fp32 out (bf16 autocast inside)
 
     def loss(self, scores, deltas, rois, labels, gt_bboxes) -> Dict[str, torch.Tensor]:

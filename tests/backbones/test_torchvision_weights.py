@@ -1,6 +1,7 @@
 """torchvision's ImageNet state-dict layouts load into detplug's backbones as
 ``torchvision://NAME`` gives them: resnet18/34/50/101 into ``ResNet``, mobilenet_v2 into
-``MobileNetV2``, and vgg16 (``features.N``, ``classifier.0/3/6``) into the FCN ``VGG``
+``MobileNetV2``, mobilenet_v3_large / _small into ``MobileNetV3``, and vgg16
+(``features.N``, ``classifier.0/3/6``) into the FCN ``VGG``
 and SSD's ``SSDVGG``. The ResNet and MobileNet state dicts are torchvision's own models'
 (random weights), saved to a file; the VGG
 state dicts are built from torchvision's own layers (``torchvision.models.vgg.make_layers``)
@@ -36,6 +37,22 @@ def test_mobilenet_v2_loads_torchvision_weights(tmp_path):
     x = torch.rand(1, 3, 64, 64)
     with torch.no_grad():
         torch.testing.assert_close(ours(x)[0], tv.features(x))
+
+
+@pytest.mark.parametrize('arch,dilated', [('large', False), ('large', True), ('small', False)])
+def test_mobilenet_v3_loads_torchvision_weights(arch, dilated, tmp_path):
+    tv = getattr(torchvision.models, f'mobilenet_v3_{arch}')(dilated=dilated).eval()
+    torch.save(tv.state_dict(), tmp_path / 'mnv3.pth')
+    last = len(tv.features) - 1
+    ours = MODELS.build(dict(type='MobileNetV3', arch=arch, dilated=dilated,
+                             out_indices=(4, last))).eval()
+    load_checkpoint(ours, str(tmp_path / 'mnv3.pth'))  # its classifier is unexpected
+    x = torch.rand(1, 3, 64, 64)
+    with torch.no_grad():
+        low, high = ours(x)
+        torch.testing.assert_close(high, tv.features(x))
+        torch.testing.assert_close(low, tv.features[:5](x))
+    assert high.shape[-1] == (4 if dilated else 2) and ours.out_channels[1] == high.shape[1]
 
 
 WIDTHS = [8, 8, 'M', 16, 16, 'M', 32, 32, 32, 'M', 64, 64, 64, 'M', 64, 64, 64, 'M']

@@ -3,7 +3,8 @@ import torch
 import torch.nn.functional as F
 from mmengine.structures import PixelData
 
-from plugins.decode_heads import ASPPHead, FCNHead, FCNSkipHead
+from plugins.decode_heads import ASPPHead, FCNHead, FCNSkipHead, LRASPPHead
+from plugins.errors import ConfigError
 from plugins.decode_heads.fcn_skip_head import upsample
 from plugins.structures import SegDataSample
 
@@ -28,6 +29,18 @@ def test_aspp_head_shapes_and_branches(pool):
     assert len(head.aspp) == 3 and (head.image_pool is not None) == pool
     assert head.aspp[2][0].dilation == (2, 2)
     assert head([torch.rand(2, 16, 5, 5)]).shape == (2, 3, 5, 5)
+
+
+def test_lraspp_head_fuses_low_and_high_at_the_low_size():
+    head = LRASPPHead(in_channels=(4, 16), channels=8, num_classes=3, in_index=(0, 2))
+    low, high = torch.rand(2, 4, 10, 12), torch.rand(2, 16, 5, 6)
+    out = head([low, torch.rand(2, 1, 1, 1), high])
+    assert out.shape == (2, 3, 10, 12)
+    with torch.no_grad():  # a constant high map adds the same to every low pixel's logits
+        flat = head([low, None, torch.ones(2, 16, 5, 6)]) - head.low_classifier(low)
+    assert torch.allclose(flat, flat[..., :1, :1].expand_as(flat), atol=1e-5)
+    with pytest.raises(ConfigError, match=r'reads two maps \(low, high\): in_index=1'):
+        LRASPPHead(in_channels=(4, 16), num_classes=3, in_index=1)
 
 
 @pytest.mark.parametrize('in_index,strides', [([2], [32]), ([1, 2], [16, 32]),

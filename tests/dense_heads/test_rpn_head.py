@@ -5,9 +5,9 @@ from plugins.dense_heads import RPNHead
 from tests.conftest import make_sample
 
 
-def build_head(strides=(8,)):
+def build_head(strides=(8,), num_convs=1):
     return RPNHead(
-        in_channels=4, feat_channels=8,
+        in_channels=4, feat_channels=8, num_convs=num_convs,
         anchor_generator=dict(type='AnchorGenerator', strides=list(strides), scales=[2, 4]),
         bbox_coder=dict(type='DeltaXYWHBBoxCoder'),
         assigner=dict(type='MaxIoUAssigner', pos_iou_thr=0.7, neg_iou_thr=0.3, min_pos_iou=0.3),
@@ -16,9 +16,10 @@ def build_head(strides=(8,)):
         test_proposals=dict(nms_pre=50, iou_threshold=0.7, max_per_img=10, min_size=0))
 
 
-@pytest.mark.parametrize('strides', [(8,), (8, 16)])
-def test_forward_shapes_per_level(strides):
-    head = build_head(strides)
+@pytest.mark.parametrize('strides,num_convs', [((8,), 1), ((8, 16), 1), ((8, 16), 2)])
+def test_forward_shapes_per_level(strides, num_convs):
+    head = build_head(strides, num_convs)
+    assert ('conv.weight' in head.state_dict()) == (num_convs == 1)  # one conv: its plain name
     feats = [torch.rand(2, 4, 64 // s, 64 // s) for s in strides]
     scores, deltas = head(feats)
     for s, d, f in zip(scores, deltas, feats):

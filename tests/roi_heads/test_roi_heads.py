@@ -58,6 +58,17 @@ def test_roi_head_loss_empty_and_one_box(layer):
     assert empty['loss_bbox'].item() == 0
 
 
+@pytest.mark.parametrize('num_convs,num_fcs', [(0, 2), (2, 1)])
+def test_bbox_head_shapes_with_convs_and_fcs(num_convs, num_fcs):
+    head = BBoxHead(num_classes=3, in_channels=4, roi_size=3, fc_channels=16, num_fcs=num_fcs,
+                    num_convs=num_convs, conv_channels=6, norm_cfg=dict(type='BN'))
+    scores, deltas = head(torch.rand(5, 4, 3, 3))
+    assert scores.shape == (5, 4) and deltas.shape == (5, 12)
+    assert len(head.shared_convs) == num_convs and len(head.shared_fcs) == 2 * num_fcs
+    assert head.shared_fcs[0].in_features == (6 if num_convs else 4) * 9
+    assert head(torch.rand(0, 4, 3, 3))[0].shape == (0, 4)  # no RoIs
+
+
 def test_bbox_head_predict_filters_and_labels():
     head = BBoxHead(num_classes=2, in_channels=1, roi_size=1, fc_channels=4,
                     test_cfg=dict(score_thr=0.5, max_per_img=5))

@@ -1,4 +1,4 @@
-"""Parity with torchvision's fasterrcnn_resnet50_fpn, retinanet_resnet50_fpn (and _v2),
+"""Parity with torchvision's fasterrcnn_resnet50_fpn (and _v2), retinanet_resnet50_fpn (and _v2),
 fcos_resnet50_fpn and ssd300_vgg16: random weights
 (no download) converted by tools/convert_torchvision.py, real NEON images, both
 models in one process.
@@ -80,6 +80,14 @@ def models(neon_root, tmp_path_factory):
     return _converted_pair(tv, 'faster_rcnn_r50_fpn', tmp_path_factory.mktemp('frcnn')) + (images,)
 
 
+@pytest.fixture(scope='module')
+def v2_models(neon_root, tmp_path_factory):
+    images = _images(neon_root)
+    tv = random_faster_rcnn([img for img, _ in images], v2=True)
+    return _converted_pair(tv, 'faster_rcnn_r50_fpn_v2',
+                           tmp_path_factory.mktemp('frcnn_v2')) + (images,)
+
+
 def _retina_pair(neon_root, tmp_path_factory, v2):
     images = _images(neon_root)
     tv = random_retinanet([img for img, _ in images], v2=v2)
@@ -111,8 +119,8 @@ def ssd_models(neon_root, tmp_path_factory):
     return _converted_pair(tv, 'ssd300_vgg16', tmp_path_factory.mktemp('ssd')) + (images,)
 
 
-@pytest.mark.parametrize('pair', ['models', 'retina_models', 'retina_v2_models', 'fcos_models',
-                                  'ssd_models'])
+@pytest.mark.parametrize('pair', ['models', 'v2_models', 'retina_models', 'retina_v2_models',
+                                  'fcos_models', 'ssd_models'])
 def test_eval_detections_match(pair, request):
     tv, det, images = request.getfixturevalue(pair)
     with torch.no_grad():
@@ -131,10 +139,15 @@ def test_eval_detections_match(pair, request):
         assert box_diff <= 1e-3 and score_diff <= 1e-4
 
 
-def _assert_same_losses(tv, det, images, pairs):
+def _assert_same_losses(tv, det, images, pairs, frozen_bn=False):
     """Both models in train mode on the same images and targets; ``pairs`` maps
-    torchvision's loss names to detplug's."""
+    torchvision's loss names to detplug's. ``frozen_bn``: every BatchNorm in eval mode, as
+    in torchvision's published R-CNNs (FrozenBatchNorm2d in v1's backbone)."""
     det.train()
+    tv.train()
+    for m in [*tv.modules(), *det.modules()] if frozen_bn else []:
+        if isinstance(m, torch.nn.BatchNorm2d):
+            m.eval()
     targets = [dict(boxes=b, labels=_labels(b) + 1) for _, b in images]
     with torch.no_grad():
         tv_losses = tv([to_torchvision_input(img) for img, _ in images], targets)
@@ -145,51 +158,39 @@ def _assert_same_losses(tv, det, images, pairs):
         assert b == pytest.approx(a, rel=1e-5, abs=1e-6)
 
 
-def test_train_losses_match_when_every_sample_is_taken(models):
+@pytest.mark.parametrize('pair', ['models', 'v2_models'])
+def test_train_losses_match_when_every_sample_is_taken(pair, request):
     """Samplers take every positive and negative, so no random draw differs."""
-    tv, det, images = models
+    tv, det, images = request.getfixturevalue(pair)
     tv.rpn.fg_bg_sampler.batch_size_per_image = 10**7
     tv.roi_heads.fg_bg_sampler.batch_size_per_image = 10**7
     det.rpn_head.sampler.num = det.roi_head.sampler.num = 10**7
-    tv.train()
-    for m in tv.modules():  # torchvision's published model has FrozenBatchNorm2d here
-        if isinstance(m, torch.nn.BatchNorm2d):
-            m.eval()
     _assert_same_losses(tv, det, images, dict(
         loss_objectness='loss_rpn_cls', loss_rpn_box_reg='loss_rpn_bbox',
-        loss_classifier='loss_cls', loss_box_reg='loss_bbox'))
+        loss_classifier='loss_cls', loss_box_reg='loss_bbox'), frozen_bn=True)
 
 
 @pytest.mark.parametrize('pair', ['retina_models', 'retina_v2_models'])
 def test_retinanet_train_losses_match(pair, request):
     """No sampling: every anchor's focal loss and every positive's box loss, per image."""
     tv, det, images = request.getfixturevalue(pair)
-    tv.train()
-    for m in tv.modules():  # torchvision's published model has FrozenBatchNorm2d here
-        if isinstance(m, torch.nn.BatchNorm2d):
-            m.eval()
     pairs = dict(classification='loss_cls')
     if tv.head.regression_head._loss_type == 'l1':  # v2's GIoU loss is not detplug's yet
         pairs['bbox_regression'] = 'loss_bbox'
-    _assert_same_losses(tv, det, images, pairs)
+    _assert_same_losses(tv, det, images, pairs, frozen_bn=True)
 
 
 def test_fcos_train_losses_match(fcos_models):
     """Centre sampling and the size ranges are exact: focal, GIoU and centre-ness losses."""
     tv, det, images = fcos_models
-    tv.train()
-    for m in tv.modules():
-        if isinstance(m, torch.nn.BatchNorm2d):
-            m.eval()
     _assert_same_losses(tv, det, images, dict(classification='loss_cls',
                                               bbox_regression='loss_bbox',
-                                              bbox_ctrness='loss_centerness'))
+                                              bbox_ctrness='loss_centerness'), frozen_bn=True)
 
 
 def test_ssd_train_losses_match(ssd_models):
     """SSD samples nothing at random: matching and hard negative mining are exact."""
     tv, det, images = ssd_models
-    tv.train()
     _assert_same_losses(tv, det, images, dict(classification='loss_cls',
                                               bbox_regression='loss_bbox'))
 
@@ -206,7 +207,9 @@ def test_ssd_coco80_keeps_80_classes_per_prior(ssd_models):
     assert torch.equal(w[81], w_tv[91 + 1]) and torch.equal(w[81 + 80], w_tv[91])
 
 
-@pytest.mark.parametrize('name', ['fcn_r50_d8', 'deeplabv3_r50_d8'])
+@pytest.mark.parametrize('name', ['fcn_r50_d8', 'deeplabv3_r50_d8', 'fcn_r101_d8',
+                                  'deeplabv3_r101_d8', 'deeplabv3_mobilenet_v3_large',
+                                  'lraspp_mobilenet_v3_large'])
 def test_segmentation_logits_match(name, neon_root):
     from benchmarks.seg_latency import detplug_logits, normalised, random_pair
     image = cv2.imread(osp.join(neon_root, 'val', 'OSBS_029.png'))[:200, :264]  # not square

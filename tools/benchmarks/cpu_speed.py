@@ -36,9 +36,11 @@ sys.path.insert(0, osp.join(ROOT, 'tools'))
 from benchmarks import seg_latency, torchvision_latency as det_latency  # noqa: E402
 
 PRECISIONS = ('fp32', 'bf16', 'int8')
-DETECTORS = dict(faster_rcnn_r50_fpn=800, retinanet_r50_fpn=800, fcos_r50_fpn=800,
-                 ssd300_vgg16=300)
-SEGMENTORS = dict(fcn_r50_d8=400, deeplabv3_r50_d8=400)
+DETECTORS = dict(faster_rcnn_r50_fpn=800, faster_rcnn_r50_fpn_v2=800, retinanet_r50_fpn=800,
+                 retinanet_r50_fpn_v2=800, fcos_r50_fpn=800, ssd300_vgg16=300)
+SEGMENTORS = dict(fcn_r50_d8=400, deeplabv3_r50_d8=400, fcn_r101_d8=400,
+                  deeplabv3_r101_d8=400, deeplabv3_mobilenet_v3_large=400,
+                  lraspp_mobilenet_v3_large=400)
 
 
 def conv_rate(dtype, reps: int = 5) -> float:

@@ -34,7 +34,10 @@ sys.path.insert(0, ROOT)
 sys.path.insert(0, osp.join(ROOT, 'tools'))
 from benchmarks.torchvision_latency import calibrate_batchnorm, model_cfg  # noqa: E402
 
-MODELS = dict(fcn_r50_d8='fcn_resnet50', deeplabv3_r50_d8='deeplabv3_resnet50')
+MODELS = dict(fcn_r50_d8='fcn_resnet50', deeplabv3_r50_d8='deeplabv3_resnet50',
+              fcn_r101_d8='fcn_resnet101', deeplabv3_r101_d8='deeplabv3_resnet101',
+              deeplabv3_mobilenet_v3_large='deeplabv3_mobilenet_v3_large',
+              lraspp_mobilenet_v3_large='lraspp_mobilenet_v3_large')
 
 
 def normalised(model, img_bgr):
@@ -57,8 +60,8 @@ def random_pair(name, images_bgr, seed=0):
     init_default_scope('plugins')
     det = REGISTRY.build(Config.fromfile(model_cfg(name)).model).eval()
     torch.manual_seed(seed)
-    tv = getattr(tvseg, MODELS[name])(weights=None, weights_backbone=None, num_classes=21,
-                                      aux_loss=True)
+    aux = {} if name.startswith('lraspp') else dict(aux_loss=True)  # LR-ASPP has none
+    tv = getattr(tvseg, MODELS[name])(weights=None, weights_backbone=None, num_classes=21, **aux)
     batch = torch.cat([normalised(det, img)[0] for img in images_bgr] * 2)  # BN needs >= 2
     calibrate_batchnorm(tv, lambda: tv(batch))
     det.load_state_dict(convert(tv.state_dict()))

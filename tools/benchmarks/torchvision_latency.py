@@ -51,14 +51,18 @@ def same_normalisation(model, mean, std):
     model.transform.image_mean, model.transform.image_std = list(mean), list(std)
 
 
-def calibrate_batchnorm(model, run):
+def calibrate_batchnorm(model, run, only_norm=False):
     """Random weights that keep activations at their scale: every BatchNorm's statistics
-    measured by ``run()`` (one forward pass on real images), random affine parts."""
+    measured by ``run()`` (one forward pass on real images), random affine parts. The
+    model runs in train mode, or with ``only_norm`` in eval mode but its BatchNorms
+    (a detector's heads then run as at test time)."""
     bns = [m for m in model.modules() if isinstance(m, torch.nn.BatchNorm2d)]
     for bn in bns:
         bn.reset_running_stats()
         bn.momentum = None  # cumulative average over this one batch
-    model.train()
+    model.train(not only_norm)
+    for bn in bns:
+        bn.train()
     with torch.no_grad():
         run()
         for bn in bns:
@@ -88,31 +92,37 @@ def spread_outputs(model, run, targets):
         h.remove()
 
 
-def _like_trained(builder, images_bgr, seed, spreads):
+def _like_trained(builder, images_bgr, seed, spreads, heads_too=False):
     """torchvision's R50-FPN detector ``builder`` with random weights (seeded), its
-    normalisation written as detplug's, BatchNorm calibrated on ``images_bgr``, and the
-    output layers ``spreads(model)`` ({layer: std}) rescaled by ``spread_outputs``."""
+    normalisation written as detplug's, BatchNorm calibrated on ``images_bgr`` (in the
+    backbone, or everywhere with ``heads_too``), and the output layers ``spreads(model)``
+    ({layer: std}) rescaled by ``spread_outputs``."""
     torch.manual_seed(seed)
     model = builder(weights=None, weights_backbone=None)
     same_normalisation(model, [0.485 * 255, 0.456 * 255, 0.406 * 255],
                        [0.229 * 255, 0.224 * 255, 0.225 * 255])
-    calibrate_batchnorm(model, lambda: model.backbone(
-        model.transform([to_torchvision_input(i) for i in images_bgr])[0].tensors))
+    inputs = [to_torchvision_input(i) for i in images_bgr]
+    if heads_too:
+        calibrate_batchnorm(model, lambda: model(inputs), only_norm=True)
+    else:
+        calibrate_batchnorm(model, lambda: model.backbone(model.transform(inputs)[0].tensors))
     spread_outputs(model, lambda: model([to_torchvision_input(i) for i in images_bgr]),
                    spreads(model))
     return model
 
 
-def random_faster_rcnn(images_bgr, seed=0):
-    """fasterrcnn_resnet50_fpn with random weights that behave like trained ones: BatchNorm
-    calibrated on ``images_bgr``, objectness and class logits spread with std 2 and box
-    deltas with std 0.2 (tens of confident detections per image)."""
-    from torchvision.models.detection import fasterrcnn_resnet50_fpn
+def random_faster_rcnn(images_bgr, seed=0, v2=False):
+    """fasterrcnn_resnet50_fpn (or ``_v2``, whose box head has BatchNorm too) with random
+    weights that behave like trained ones: BatchNorm calibrated on ``images_bgr``,
+    objectness and class logits spread with std 2 and box deltas with std 0.2 (tens of
+    confident detections per image)."""
+    from torchvision.models.detection import fasterrcnn_resnet50_fpn, fasterrcnn_resnet50_fpn_v2
 
     def spreads(model):
         rpn, box = model.rpn.head, model.roi_heads.box_predictor
         return {rpn.cls_logits: 2.0, rpn.bbox_pred: 0.2, box.cls_score: 2.0, box.bbox_pred: 0.2}
-    return _like_trained(fasterrcnn_resnet50_fpn, images_bgr, seed, spreads)
+    return _like_trained(fasterrcnn_resnet50_fpn_v2 if v2 else fasterrcnn_resnet50_fpn,
+                         images_bgr, seed, spreads, heads_too=v2)
 
 
 def random_retinanet(images_bgr, seed=0, v2=False):
@@ -174,6 +184,7 @@ def random_ssd(images_bgr, seed=0):
 
 TORCHVISION_MODELS = dict(
     faster_rcnn_r50_fpn=(random_faster_rcnn, 800), ssd300_vgg16=(random_ssd, 300),
+    faster_rcnn_r50_fpn_v2=(lambda images: random_faster_rcnn(images, v2=True), 800),
     retinanet_r50_fpn=(random_retinanet, 800),
     retinanet_r50_fpn_v2=(lambda images: random_retinanet(images, v2=True), 800),
     fcos_r50_fpn=(random_fcos, 800))

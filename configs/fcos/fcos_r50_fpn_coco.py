@@ -1,0 +1,6 @@
+# torchvision's fcos_resnet50_fpn on COCO val2017, with its converted weights:
+#   tools/convert_torchvision.py torchvision://fcos_resnet50_fpn tv.pth --coco80
+#   tools/test.py configs/fcos/fcos_r50_fpn_coco.py tv.pth
+_base_ = ['../_base_/models/fcos_r50_fpn.py', '../_base_/datasets/coco_val.py',
+          '../_base_/default_runtime.py']
+model = dict(bbox_head=dict(num_classes=80))

@@ -1,0 +1,6 @@
+# torchvision's retinanet_resnet50_fpn_v2 on COCO val2017, with its converted weights:
+#   tools/convert_torchvision.py torchvision://retinanet_resnet50_fpn_v2 tv.pth --coco80
+#   tools/test.py configs/retinanet/retinanet_r50_fpn_v2_coco.py tv.pth
+_base_ = ['../_base_/models/retinanet_r50_fpn_v2.py', '../_base_/datasets/coco_val.py',
+          '../_base_/default_runtime.py']
+model = dict(bbox_head=dict(num_classes=80))
