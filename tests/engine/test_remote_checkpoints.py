@@ -91,6 +91,18 @@ def test_torchvision_and_modelzoo_names_load_offline_from_the_cache(hub):
         torch.testing.assert_close(model.layer1[0].conv1.weight, state['layer1.0.conv1.weight'])
 
 
+def test_whole_model_names_are_their_default_weights():
+    """A detection or segmentation builder's name (for tools/convert_torchvision.py)."""
+    url = checkpoint_loading.torchvision_url
+    assert url('torchvision://fasterrcnn_resnet50_fpn_v2') == \
+        torchvision.models.detection.FasterRCNN_ResNet50_FPN_V2_Weights.DEFAULT.url
+    assert url('torchvision://lraspp_mobilenet_v3_large').endswith(
+        '/lraspp_mobilenet_v3_large-d234d4ea.pth')
+    assert url('torchvision://resnet50') == torchvision.models.ResNet50_Weights.IMAGENET1K_V1.url
+    with pytest.raises(CheckpointError, match='did you mean fasterrcnn_resnet50_fpn'):
+        url('torchvision://fasterrcnn_resnet50')
+
+
 def test_missing_file_without_network_names_url_and_cache_path(hub):
     url = 'http://127.0.0.1:9/weights/absent-0123abcd.pth'  # nothing listens on port 9
     with pytest.raises(CheckpointError) as e:
