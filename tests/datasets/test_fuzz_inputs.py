@@ -28,7 +28,7 @@ def print_report():
     """After the module: the table of inputs and outcomes (pytest -s shows it)."""
     yield
     width = max([len(k) for k, _ in REPORT] + [1])
-    print('\n' + '\n'.join(f'{k:<{width}}  {v[:160]}' for k, v in REPORT))
+    print('\n' + '\n'.join(f'{k:<{width}}  {v[:220]}' for k, v in REPORT))
 
 
 def image_file(folder, name, kind):
@@ -298,6 +298,103 @@ def test_empty_validation_set_and_resume_with_nothing_through_train(tmp_path, ne
         REPORT.append((f'train.py: {name}', last))
         assert out.returncode == 1 and last.startswith(expected), out.stderr[-1500:]
         assert not glob.glob(str(tmp_path / 'w' / '*.pth'))  # nothing was trained
+
+
+def _last_error(out):
+    return out.stderr.strip().splitlines()[-1]
+
+
+def test_checkpoint_inputs_through_the_tools(tiny_run, neon_root, tmp_path):
+    """Checkpoints that do not fit, are truncated or carry a pickle payload."""
+    from tests.engine.test_checkpoint_loading import Payload
+    ckpt = str(tiny_run / 'iter_4.pth')  # the tiny detector's, 8 base channels
+    out = run_tool('test.py', CONFIG, ckpt, '--work-dir', str(tmp_path / 't'), '--cfg-options',
+                   *data_args(neon_root), timeout=300)
+    REPORT.append(('checkpoint that does not fit, test.py', _last_error(out)))
+    assert out.returncode == 1 and "does not fit the config's model: " in _last_error(out)
+
+    work = tmp_path / 'w'
+    work.mkdir()
+    (work / 'iter_3.pth').write_bytes(open(ckpt, 'rb').read()[:5000])  # a save cut short
+    out = run_tool('train.py', CONFIG, '--work-dir', str(work), '--resume', '--cfg-options',
+                   *TINY, *data_args(neon_root), timeout=300)
+    REPORT.append(('only a truncated checkpoint, --resume', _last_error(out)))
+    assert out.returncode == 1 and 'nothing to resume from' in _last_error(out)
+    assert 'iter_3.pth: not a readable checkpoint, truncated or corrupt' in _last_error(out)
+
+    evil, marker = tmp_path / 'evil.pth', tmp_path / 'ran'
+    torch.save({'state_dict': Payload(marker)}, evil)
+    out = run_tool('infer.py', str(tiny_run / 'faster_rcnn_r18_neon.py'), str(evil),
+                   osp.join(neon_root, 'val', 'OSBS_029.png'), '--out-dir', str(tmp_path / 'i'),
+                   timeout=300)
+    REPORT.append(('pickle payload (os.system) as checkpoint, infer.py', _last_error(out)))
+    assert out.returncode == 1 and 'refused, it holds objects that are not tensors' in \
+        _last_error(out) and 'system)' in _last_error(out) and not marker.exists()
+
+
+def test_saving_on_a_full_disk_or_nan_weights_is_one_line(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from plugins.engine.checkpoint import AtomicLocalBackend, SafeCheckpointHook
+    from plugins.errors import CheckpointError
+    from plugins.utils import fileio
+    ckpt = dict(state_dict={'w': torch.tensor([1.0, float('nan')])},
+                optimizer=dict(state={0: dict(exp_avg=torch.tensor([float('inf')]))}))
+    with pytest.raises(CheckpointError) as e:
+        SafeCheckpointHook().before_save_checkpoint(SimpleNamespace(iter=12), ckpt)
+    REPORT.append(('weights and optimizer state with NaN at a save', f'error: {e.value}'))
+    assert str(e.value).startswith('not saving the checkpoint of iteration 12: 2 tensors hold')
+
+    def full(src, dst):
+        raise OSError(28, 'No space left on device')
+    monkeypatch.setattr(fileio.os, 'replace', full)
+    with pytest.raises(CheckpointError) as e:
+        AtomicLocalBackend().put(b'weights', tmp_path / 'iter_3.pth')
+    REPORT.append(('a full disk (ENOSPC) while saving', f'error: {e.value}'))
+    assert 'iter_3.pth: cannot be written (No space left on device); the checkpoints already' \
+        in str(e.value) and not glob.glob(str(tmp_path / '.*tmp*'))
+
+
+def test_max_iters_within_the_warm_up_is_one_logged_line(tmp_path, neon_root):
+    out = run_tool('train.py', CONFIG, '--work-dir', str(tmp_path), '--cfg-options', *TINY,
+                   *data_args(neon_root), 'param_scheduler.0.end=100',
+                   'param_scheduler.1.begin=100', 'train_cfg.max_iters=2',
+                   'train_cfg.val_interval=2', timeout=300)
+    clamped = [line.split(' - ')[-1] for line in (out.stdout + out.stderr).splitlines()
+               if 'clamped' in line]
+    REPORT.append(('max_iters=2 with a 100-iteration warm-up', f'ok, logged: {clamped}'))
+    assert out.returncode == 0 and clamped, out.stderr[-1500:]
+    assert 'LinearLR: begin/end (0, 100) clamped to (0, 1) for max_iters=2' in clamped[0]
+
+
+def test_ground_truth_the_dataset_repairs_is_scored_as_repaired(tmp_path, mmlog):
+    from plugins.evaluation import CocoMetric
+    path = tmp_path / 'gt.json'  # no area anywhere; a negative width; a box partly outside
+    path.write_text(json.dumps(_coco([dict(id=1, image_id=1, category_id=1, bbox=[10, 10, 20, 20]),
+                                      dict(id=2, image_id=1, category_id=1, bbox=[60, 10, -20, 20]),
+                                      dict(id=3, image_id=1, category_id=1,
+                                           bbox=[390, 50, 30, 30])])))
+    metric = CocoMetric(str(path))
+    metric.process({}, [dict(img_id=1, pred_instances=dict(
+        bboxes=torch.tensor([[10., 10, 30, 30], [390, 50, 400, 80]]), scores=torch.tensor([.9, .8]),
+        labels=torch.zeros(2, dtype=torch.long)))])
+    ap = metric.evaluate(size=1)['coco/AP']
+    logged = [line.split(' - ')[-1] for line in mmlog.getvalue().splitlines() if 'gt.json' in line]
+    REPORT.append(('evaluator: gt without area, negative width, partly outside',
+                   f'ok: AP {ap:.3f} against the kept boxes; logged: {logged}'))
+    assert ap == pytest.approx(1.0) and any('1 invalid boxes are not ground truth' in line
+                                            for line in logged)
+
+    path.write_text(json.dumps(_coco([])))  # the evaluated image has no box at all
+    metric = CocoMetric(str(path))
+    metric.process({}, [dict(img_id=1, pred_instances=dict(
+        bboxes=torch.tensor([[10., 10, 30, 30]]), scores=torch.tensor([.9]),
+        labels=torch.zeros(1, dtype=torch.long)))])
+    ap = metric.evaluate(size=1)['coco/AP']
+    said = [line.split(' - ')[-1] for line in mmlog.getvalue().splitlines()
+            if 'have no ground-truth box' in line]
+    REPORT.append(('evaluator: evaluated images without ground truth', f'AP {ap}, logged: {said}'))
+    assert ap == -1 and said
 
 
 def test_a_config_with_a_syntax_error_is_one_line(tmp_path):
