@@ -1,7 +1,9 @@
 """Convert a torchvision detection or segmentation state dict file to a detplug
 checkpoint (the model is recognised by its keys): ``fasterrcnn_resnet50_fpn`` (and
 ``_v2``), ``retinanet_resnet50_fpn`` (and ``_v2``), ``fcos_resnet50_fpn``,
-``ssd300_vgg16``, ``fcn_resnet50`` / ``101``, ``deeplabv3_resnet50`` / ``101`` /
+``fasterrcnn_mobilenet_v3_large_fpn`` (and ``_320_fpn``), ``ssd300_vgg16``,
+``ssdlite320_mobilenet_v3_large``,
+``fcn_resnet50`` / ``101``, ``deeplabv3_resnet50`` / ``101`` /
 ``_mobilenet_v3_large`` and ``lraspp_mobilenet_v3_large``.
 
     python tools/convert_torchvision.py fasterrcnn_resnet50_fpn_coco-258fb6c6.pth \
@@ -37,8 +39,11 @@ from plugins.engine.checkpoint_loading import CheckpointError, load_any  # noqa:
 
 UNUSED_COCO_IDS = (12, 26, 29, 30, 45, 66, 68, 69, 71, 83)
 # torchvision name (old and new layouts: Conv2dNormActivation adds '.0') -> detplug name
-BACKBONE_FPN_RULES = [
-    (r'backbone\.body\.(?!fc\.)(.+)', r'backbone.\1'),
+BODY_RULES = [
+    (r'backbone\.body\.(\d+)\.(.+)', r'backbone.features.\1.\2'),  # MobileNetV3's blocks
+    (r'backbone\.body\.(?!fc\.)(.+)', r'backbone.\1'),  # ResNet's layers
+]
+BACKBONE_FPN_RULES = BODY_RULES + [
     (r'backbone\.fpn\.inner_blocks\.(\d+)\.(?:0\.)?(weight|bias)', r'neck.lateral_convs.\1.\2'),
     (r'backbone\.fpn\.layer_blocks\.(\d+)\.(?:0\.)?(weight|bias)', r'neck.fpn_convs.\1.\2'),
 ]
@@ -51,7 +56,7 @@ FASTER_RCNN_RULES = BACKBONE_FPN_RULES + [
     (r'roi_heads\.box_predictor\.bbox_pred\.(weight|bias)', r'roi_head.bbox_head.fc_reg.\1'),
 ]
 # v2: BatchNorm after every FPN conv, two RPN convs, a box head of 4 conv-BN blocks, one FC
-FASTER_RCNN_V2_RULES = BACKBONE_FPN_RULES[:1] + [
+FASTER_RCNN_V2_RULES = BODY_RULES + [
     (r'backbone\.fpn\.inner_blocks\.(\d+)\.([01])\.(\w+)', r'neck.lateral_convs.\1.\2.\3'),
     (r'backbone\.fpn\.layer_blocks\.(\d+)\.([01])\.(\w+)', r'neck.fpn_convs.\1.\2.\3'),
     (r'rpn\.head\.conv\.(\d+)\.0\.(weight|bias)', r'rpn_head.conv.\1.0.\2'),
@@ -66,7 +71,8 @@ RETINANET_RULES = BACKBONE_FPN_RULES + [
     (r'head\.regression_head\.conv\.(\d+)\.([01])\.(\w+)', r'bbox_head.reg_convs.\1.\2.\3'),
     (r'head\.regression_head\.bbox_reg\.(weight|bias)', r'bbox_head.retina_reg.\1'),
 ]
-FCOS_RULES = RETINANET_RULES[:5] + [  # towers as one Sequential: conv, GroupNorm, ReLU, ...
+# FCOS: RetinaNet's body; towers as one Sequential (conv, GroupNorm, ReLU, ...)
+FCOS_RULES = RETINANET_RULES[:len(BACKBONE_FPN_RULES) + 2] + [
     (r'head\.classification_head\.conv\.(\d+)\.(weight|bias)', r'bbox_head.cls_convs.\1.\2'),
     (r'head\.classification_head\.cls_logits\.(weight|bias)', r'bbox_head.conv_cls.\1'),
     (r'head\.regression_head\.conv\.(\d+)\.(weight|bias)', r'bbox_head.reg_convs.\1.\2'),
@@ -85,6 +91,14 @@ SSD_RULES = [
      r'bbox_head.cls_convs.\1.\2'),
     (r'head\.regression_head\.module_list\.(\d+)\.(weight|bias)', r'bbox_head.reg_convs.\1.\2'),
 ]
+# SSDLite: the backbone's names are torchvision's; each predictor is (depthwise conv + BN),
+# then a 1x1 conv, where detplug's Sequential is conv, BN, ReLU6, 1x1 conv
+SSDLITE_RULES = [(r'backbone\.((?:features|extra)\..+)', r'backbone.\1')] + [
+    rule for head, short in (('classification', 'cls'), ('regression', 'reg')) for rule in (
+        (rf'head\.{head}_head\.module_list\.(\d+)\.0\.([01])\.(\w+)',
+         rf'bbox_head.{short}_convs.\1.\2.\3'),
+        (rf'head\.{head}_head\.module_list\.(\d+)\.1\.(weight|bias)',
+         rf'bbox_head.{short}_convs.\1.3.\2'))]
 
 # Segmentation: IntermediateLayerGetter keeps ResNet's names; the heads are Sequentials.
 SEG_AUX_RULES = [
@@ -159,12 +173,15 @@ def convert_faster_rcnn(tv_state: dict, coco80: bool = False) -> 'OrderedDict[st
 
 
 def convert_ssd(tv_state: dict, coco80: bool = False) -> 'OrderedDict[str, torch.Tensor]':
-    out = _rename(tv_state, SSD_RULES, 'ssd300_vgg16')
+    lite = 'backbone.features.0.0.0.weight' in tv_state
+    out = _rename(tv_state, SSDLITE_RULES if lite else SSD_RULES,
+                  'ssdlite320_mobilenet_v3_large' if lite else 'ssd300_vgg16')
+    last = '.3' if lite else ''  # the predictor's output conv
     level = 0
-    while f'bbox_head.cls_convs.{level}.weight' in out:
-        priors = out[f'bbox_head.reg_convs.{level}.weight'].shape[0] // 4
+    while f'bbox_head.cls_convs.{level}{last}.weight' in out:
+        priors = out[f'bbox_head.reg_convs.{level}{last}.weight'].shape[0] // 4
         for name in ('weight', 'bias'):
-            key = f'bbox_head.cls_convs.{level}.{name}'
+            key = f'bbox_head.cls_convs.{level}{last}.{name}'
             out[key] = _keep_classes(out[key], priors,
                                      _foreground(out[key].shape[0] // priors, coco80))
         level += 1
@@ -212,8 +229,9 @@ def num_classes_of(converted: dict) -> int:
         if f'bbox_head.{cls}.bias' in converted:
             priors = converted[f'bbox_head.{reg}.bias'].numel() // 4
             return converted[f'bbox_head.{cls}.bias'].numel() // priors
-    priors = converted['bbox_head.reg_convs.0.bias'].numel() // 4
-    return converted['bbox_head.cls_convs.0.bias'].numel() // priors - 1
+    last = '.3' if 'bbox_head.reg_convs.0.3.bias' in converted else ''  # SSDLite
+    priors = converted[f'bbox_head.reg_convs.0{last}.bias'].numel() // 4
+    return converted[f'bbox_head.cls_convs.0{last}.bias'].numel() // priors - 1
 
 
 def main():

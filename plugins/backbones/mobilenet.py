@@ -13,6 +13,7 @@ outputs of the blocks in ``out_indices``. Parameter names are torchvision's
 (``features.3.block.0.0.weight``), so its ImageNet weights load with
 ``init_cfg=dict(type='Pretrained', checkpoint='torchvision://mobilenet_v3_large')``.
 """
+import functools
 from typing import Sequence, Tuple
 
 import torch
@@ -64,11 +65,15 @@ class MobileNetV3(FeatureBlocks):
         arch: 'large' or 'small'.
         dilated: the last stage at stride 16 with dilation 2 (segmentation).
         out_indices: indices of the ``features`` blocks whose outputs are returned.
+        bn_eps: BatchNorm epsilon: torchvision's 1e-3 for classification and
+            segmentation, its detectors' 1e-5.
     """
 
     def __init__(self, arch: str = 'large', dilated: bool = False,
-                 out_indices: Sequence[int] = (6, 12, 16), init_cfg=None):
+                 out_indices: Sequence[int] = (6, 12, 16), bn_eps: float = 1e-3, init_cfg=None):
         if arch not in ('large', 'small'):
             raise ConfigError(f"MobileNetV3 arch must be 'large' or 'small', got {arch!r}")
         builder = tvm.mobilenet_v3_large if arch == 'large' else tvm.mobilenet_v3_small
-        super().__init__(builder(dilated=dilated).features, out_indices, init_cfg)
+        norm = functools.partial(torch.nn.BatchNorm2d, eps=bn_eps, momentum=0.01)
+        super().__init__(builder(dilated=dilated, norm_layer=norm).features, out_indices,
+                         init_cfg)

@@ -55,6 +55,20 @@ def test_mobilenet_v3_loads_torchvision_weights(arch, dilated, tmp_path):
     assert high.shape[-1] == (4 if dilated else 2) and ours.out_channels[1] == high.shape[1]
 
 
+def test_ssdlite_backbone_is_torchvisions_feature_extractor():
+    tv = torchvision.models.detection.ssdlite320_mobilenet_v3_large(
+        weights=None, weights_backbone=None).backbone.eval()
+    ours = MODELS.build(dict(type='SSDLiteMobileNetV3')).eval()
+    ours.load_state_dict(tv.state_dict())  # the same names, strictly
+    x = torch.rand(1, 3, 320, 320)
+    with torch.no_grad():
+        expected, got = list(tv(x).values()), ours(x)
+    assert [f.shape[-1] for f in got] == [20, 10, 5, 3, 2, 1]
+    assert [f.shape[1] for f in got] == ours.out_channels == [672, 480, 512, 256, 256, 128]
+    for a, b in zip(got, expected):
+        torch.testing.assert_close(a, b)
+
+
 WIDTHS = [8, 8, 'M', 16, 16, 'M', 32, 32, 32, 'M', 64, 64, 64, 'M', 64, 64, 64, 'M']
 
 

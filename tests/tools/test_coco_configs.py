@@ -16,10 +16,14 @@ from tests.conftest import ROOT, run_tool
 BUILDERS = {  # config -> torchvision builder
     'faster_rcnn/faster_rcnn_r50_fpn_coco.py': 'fasterrcnn_resnet50_fpn',
     'faster_rcnn/faster_rcnn_r50_fpn_v2_coco.py': 'fasterrcnn_resnet50_fpn_v2',
+    'faster_rcnn/faster_rcnn_mobilenet_v3_large_fpn_coco.py': 'fasterrcnn_mobilenet_v3_large_fpn',
+    'faster_rcnn/faster_rcnn_mobilenet_v3_large_320_fpn_coco.py':
+        'fasterrcnn_mobilenet_v3_large_320_fpn',
     'retinanet/retinanet_r50_fpn_coco.py': 'retinanet_resnet50_fpn',
     'retinanet/retinanet_r50_fpn_v2_coco.py': 'retinanet_resnet50_fpn_v2',
     'fcos/fcos_r50_fpn_coco.py': 'fcos_resnet50_fpn',
     'ssd/ssd300_vgg16_coco.py': 'ssd300_vgg16',
+    'ssd/ssdlite320_mobilenet_v3_large_coco.py': 'ssdlite320_mobilenet_v3_large',
 }
 
 

@@ -1,4 +1,5 @@
-"""Parity with torchvision's fasterrcnn_resnet50_fpn (and _v2), retinanet_resnet50_fpn (and _v2),
+"""Parity with torchvision's fasterrcnn_resnet50_fpn (and _v2, and the MobileNetV3-Large FPN
+ones), retinanet_resnet50_fpn (and _v2),
 fcos_resnet50_fpn and ssd300_vgg16: random weights
 (no download) converted by tools/convert_torchvision.py, real NEON images, both
 models in one process.
@@ -25,7 +26,8 @@ from mmengine.config import Config
 from mmengine.structures import InstanceData
 
 from benchmarks.torchvision_latency import (model_cfg, random_faster_rcnn, random_fcos,
-                                            random_retinanet, random_ssd, to_torchvision_input)
+                                            random_retinanet, random_ssd, random_ssdlite,
+                                            to_torchvision_input)
 from plugins.registry import MODELS
 from plugins.structures import DetDataSample
 from tests.conftest import ROOT
@@ -73,19 +75,35 @@ def _converted_pair(tv, name, tmp):
     return tv, det.eval()
 
 
+def _faster_rcnn_pair(neon_root, tmp_path_factory, name, config, sizes=((800, 800), (1067, 800))):
+    images = _images(neon_root, sizes)
+    tv = random_faster_rcnn([img for img, _ in images], name=name)
+    return _converted_pair(tv, config, tmp_path_factory.mktemp(config)) + (images,)
+
+
 @pytest.fixture(scope='module')
 def models(neon_root, tmp_path_factory):
-    images = _images(neon_root)
-    tv = random_faster_rcnn([img for img, _ in images])
-    return _converted_pair(tv, 'faster_rcnn_r50_fpn', tmp_path_factory.mktemp('frcnn')) + (images,)
+    return _faster_rcnn_pair(neon_root, tmp_path_factory, 'fasterrcnn_resnet50_fpn',
+                             'faster_rcnn_r50_fpn')
 
 
 @pytest.fixture(scope='module')
 def v2_models(neon_root, tmp_path_factory):
-    images = _images(neon_root)
-    tv = random_faster_rcnn([img for img, _ in images], v2=True)
-    return _converted_pair(tv, 'faster_rcnn_r50_fpn_v2',
-                           tmp_path_factory.mktemp('frcnn_v2')) + (images,)
+    return _faster_rcnn_pair(neon_root, tmp_path_factory, 'fasterrcnn_resnet50_fpn_v2',
+                             'faster_rcnn_r50_fpn_v2')
+
+
+@pytest.fixture(scope='module')
+def mobile_models(neon_root, tmp_path_factory):
+    return _faster_rcnn_pair(neon_root, tmp_path_factory, 'fasterrcnn_mobilenet_v3_large_fpn',
+                             'faster_rcnn_mobilenet_v3_large_fpn')
+
+
+@pytest.fixture(scope='module')
+def mobile320_models(neon_root, tmp_path_factory):
+    """At torchvision's 320 px size (shorter side 320), so that neither model resizes."""
+    return _faster_rcnn_pair(neon_root, tmp_path_factory, 'fasterrcnn_mobilenet_v3_large_320_fpn',
+                             'faster_rcnn_mobilenet_v3_large_320_fpn', ((320, 320), (320, 427)))
 
 
 def _retina_pair(neon_root, tmp_path_factory, v2):
@@ -119,8 +137,17 @@ def ssd_models(neon_root, tmp_path_factory):
     return _converted_pair(tv, 'ssd300_vgg16', tmp_path_factory.mktemp('ssd')) + (images,)
 
 
-@pytest.mark.parametrize('pair', ['models', 'v2_models', 'retina_models', 'retina_v2_models',
-                                  'fcos_models', 'ssd_models'])
+@pytest.fixture(scope='module')
+def ssdlite_models(neon_root, tmp_path_factory):
+    images = _images(neon_root, sizes=((320, 320), (320, 320)))
+    tv = random_ssdlite([img for img, _ in images])
+    return _converted_pair(tv, 'ssdlite320_mobilenet_v3_large',
+                           tmp_path_factory.mktemp('ssdlite')) + (images,)
+
+
+@pytest.mark.parametrize('pair', ['models', 'v2_models', 'mobile_models', 'mobile320_models',
+                                  'retina_models', 'retina_v2_models', 'fcos_models',
+                                  'ssd_models', 'ssdlite_models'])
 def test_eval_detections_match(pair, request):
     tv, det, images = request.getfixturevalue(pair)
     with torch.no_grad():
@@ -158,7 +185,7 @@ def _assert_same_losses(tv, det, images, pairs, frozen_bn=False):
         assert b == pytest.approx(a, rel=1e-5, abs=1e-6)
 
 
-@pytest.mark.parametrize('pair', ['models', 'v2_models'])
+@pytest.mark.parametrize('pair', ['models', 'v2_models', 'mobile_models'])
 def test_train_losses_match_when_every_sample_is_taken(pair, request):
     """Samplers take every positive and negative, so no random draw differs."""
     tv, det, images = request.getfixturevalue(pair)
@@ -188,9 +215,10 @@ def test_fcos_train_losses_match(fcos_models):
                                               bbox_ctrness='loss_centerness'), frozen_bn=True)
 
 
-def test_ssd_train_losses_match(ssd_models):
+@pytest.mark.parametrize('pair', ['ssd_models', 'ssdlite_models'])
+def test_ssd_train_losses_match(pair, request):
     """SSD samples nothing at random: matching and hard negative mining are exact."""
-    tv, det, images = ssd_models
+    tv, det, images = request.getfixturevalue(pair)
     _assert_same_losses(tv, det, images, dict(classification='loss_cls',
                                               bbox_regression='loss_bbox'))
 

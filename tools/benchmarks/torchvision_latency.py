@@ -111,18 +111,19 @@ def _like_trained(builder, images_bgr, seed, spreads, heads_too=False):
     return model
 
 
-def random_faster_rcnn(images_bgr, seed=0, v2=False):
-    """fasterrcnn_resnet50_fpn (or ``_v2``, whose box head has BatchNorm too) with random
-    weights that behave like trained ones: BatchNorm calibrated on ``images_bgr``,
+def random_faster_rcnn(images_bgr, seed=0, name='fasterrcnn_resnet50_fpn'):
+    """torchvision's Faster R-CNN builder ``name`` (``fasterrcnn_resnet50_fpn``, ``_v2``,
+    whose box head has BatchNorm too, ``fasterrcnn_mobilenet_v3_large_fpn``, ...) with
+    random weights that behave like trained ones: BatchNorm calibrated on ``images_bgr``,
     objectness and class logits spread with std 2 and box deltas with std 0.2 (tens of
     confident detections per image)."""
-    from torchvision.models.detection import fasterrcnn_resnet50_fpn, fasterrcnn_resnet50_fpn_v2
+    import torchvision.models.detection as tvdet
 
     def spreads(model):
         rpn, box = model.rpn.head, model.roi_heads.box_predictor
         return {rpn.cls_logits: 2.0, rpn.bbox_pred: 0.2, box.cls_score: 2.0, box.bbox_pred: 0.2}
-    return _like_trained(fasterrcnn_resnet50_fpn_v2 if v2 else fasterrcnn_resnet50_fpn,
-                         images_bgr, seed, spreads, heads_too=v2)
+    return _like_trained(getattr(tvdet, name), images_bgr, seed, spreads,
+                         heads_too=name.endswith('_v2'))
 
 
 def random_retinanet(images_bgr, seed=0, v2=False):
@@ -182,9 +183,35 @@ def random_ssd(images_bgr, seed=0):
     return model
 
 
+def random_ssdlite(images_bgr, seed=0):
+    """ssdlite320_mobilenet_v3_large with random weights whose outputs look trained:
+    BatchNorm calibrated on ``images_bgr`` (the predictors' too), class logits spread
+    with std 2 and box deltas with std 0.5."""
+    from mmengine.config import Config
+    from torchvision.models.detection import ssdlite320_mobilenet_v3_large
+    torch.manual_seed(seed)
+    model = ssdlite320_mobilenet_v3_large(weights=None, weights_backbone=None, num_classes=91)
+    pre = Config.fromfile(model_cfg('ssdlite320_mobilenet_v3_large')).model.data_preprocessor
+    same_normalisation(model, pre.mean, pre.std)
+    inputs = [to_torchvision_input(i) for i in images_bgr]
+    calibrate_batchnorm(model, lambda: model(inputs), only_norm=True)
+    head = model.head
+    spread_outputs(model, lambda: model(inputs),
+                   {**{block[1]: 2.0 for block in head.classification_head.module_list},
+                    **{block[1]: 0.5 for block in head.regression_head.module_list}})
+    return model
+
+
 TORCHVISION_MODELS = dict(
     faster_rcnn_r50_fpn=(random_faster_rcnn, 800), ssd300_vgg16=(random_ssd, 300),
-    faster_rcnn_r50_fpn_v2=(lambda images: random_faster_rcnn(images, v2=True), 800),
+    ssdlite320_mobilenet_v3_large=(random_ssdlite, 320),
+    faster_rcnn_r50_fpn_v2=(
+        lambda images: random_faster_rcnn(images, name='fasterrcnn_resnet50_fpn_v2'), 800),
+    faster_rcnn_mobilenet_v3_large_fpn=(
+        lambda images: random_faster_rcnn(images, name='fasterrcnn_mobilenet_v3_large_fpn'), 800),
+    faster_rcnn_mobilenet_v3_large_320_fpn=(
+        lambda images: random_faster_rcnn(images, name='fasterrcnn_mobilenet_v3_large_320_fpn'),
+        320),
     retinanet_r50_fpn=(random_retinanet, 800),
     retinanet_r50_fpn_v2=(lambda images: random_retinanet(images, v2=True), 800),
     fcos_r50_fpn=(random_fcos, 800))
