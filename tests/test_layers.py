@@ -1,7 +1,8 @@
+import pytest
 import torch
 import torch.nn as nn
 
-from plugins.layers import conv_norm_act
+from plugins.layers import DilatedConv2d, tap_conv, conv_norm_act
 
 
 def test_conv_norm_act_layers_names_and_shapes():
@@ -18,3 +19,25 @@ def test_options_dilation_stride_groups_and_no_act():
     assert block(torch.rand(1, 4, 8, 8)).shape == (1, 4, 4, 4)
     six = conv_norm_act(4, 4, 1, act='ReLU6', bias=False)
     assert isinstance(six[1], nn.ReLU6) and six[0].bias is None
+
+
+@pytest.mark.parametrize('dilation,size', [(2, (9, 12)), (12, (10, 10)), (36, (50, 53)),
+                                           (60, (50, 50))])
+def test_tap_conv_is_the_dilated_conv(dilation, size):
+    """One 1x1 conv per tap equals the dilated conv (float64), also where taps see only
+    padding (dilation 60 on 50 x 50: the centre tap alone)."""
+    conv = torch.nn.Conv2d(5, 4, 3, padding=dilation, dilation=dilation).double()
+    x = torch.randn(2, 5, *size, dtype=torch.float64)
+    torch.testing.assert_close(tap_conv(x, conv.weight, conv.bias, dilation), conv(x))
+
+
+def test_dilated_conv2d_takes_the_tap_path_in_bf16_only():
+    conv = DilatedConv2d(8, 4, 3, padding=12, dilation=12)
+    x = torch.randn(1, 8, 20, 20)
+    with torch.no_grad():
+        assert torch.equal(conv(x), torch.nn.Conv2d.forward(conv, x))  # fp32: nn.Conv2d's
+        with torch.autocast('cpu', torch.bfloat16):
+            fast, slow = conv(x), torch.nn.Conv2d.forward(conv, x)
+    assert fast.dtype == slow.dtype == torch.bfloat16
+    torch.testing.assert_close(fast.float(), slow.float(), atol=0.05, rtol=0.02)
+    assert list(conv.state_dict()) == ['weight', 'bias']  # nn.Conv2d's names

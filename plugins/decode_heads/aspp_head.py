@@ -14,7 +14,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from plugins.decode_heads.decode_head import BaseDecodeHead
-from plugins.layers import conv_norm_act
+from plugins.layers import DilatedConv2d, conv_norm_act
 from plugins.registry import MODELS
 
 
@@ -41,8 +41,8 @@ class ASPPHead(BaseDecodeHead):
         super().__init__(num_classes, in_index, loss_decode, ignore_index, align_corners, init_cfg)
         self.aspp = nn.ModuleList(
             [conv_norm_act(in_channels, channels, 1, norm_cfg=norm_cfg)] +
-            [conv_norm_act(in_channels, channels, 3, dilation=d, norm_cfg=norm_cfg)
-             for d in dilations])
+            [conv_norm_act(in_channels, channels, 3, dilation=d, norm_cfg=norm_cfg,
+                           conv=DilatedConv2d) for d in dilations])
         self.image_pool = (nn.Sequential(nn.AdaptiveAvgPool2d(1),
                                          conv_norm_act(in_channels, channels, 1, norm_cfg=norm_cfg))
                            if image_pool else None)

@@ -70,8 +70,11 @@ def random_pair(name, images_bgr, seed=0):
 
 
 def detplug_logits(det, img_bgr):
+    """As ``test_step`` runs the network: under bf16 autocast when ``det.precision`` asks."""
+    from plugins.engine.precision import autocast
     inputs, samples = normalised(det, img_bgr)
-    return det(inputs, samples, mode='predict')[0].seg_logits.data
+    with autocast(inputs.device.type, det.precision):
+        return det(inputs, samples, mode='predict')[0].seg_logits.data
 
 
 def main():
