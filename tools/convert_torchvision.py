@@ -47,22 +47,25 @@ BACKBONE_FPN_RULES = BODY_RULES + [
     (r'backbone\.fpn\.inner_blocks\.(\d+)\.(?:0\.)?(weight|bias)', r'neck.lateral_convs.\1.\2'),
     (r'backbone\.fpn\.layer_blocks\.(\d+)\.(?:0\.)?(weight|bias)', r'neck.fpn_convs.\1.\2'),
 ]
-FASTER_RCNN_RULES = BACKBONE_FPN_RULES + [
-    (r'rpn\.head\.conv\.(?:0\.0\.)?(weight|bias)', r'rpn_head.conv.\1'),
+# the R-CNN outputs, the same in v1 and v2: RPN logits and deltas, box predictor
+RCNN_OUTPUT_RULES = [
     (r'rpn\.head\.(cls_logits|bbox_pred)\.(weight|bias)', r'rpn_head.\1.\2'),
-    (r'roi_heads\.box_head\.fc6\.(weight|bias)', r'roi_head.bbox_head.shared_fcs.0.\1'),
-    (r'roi_heads\.box_head\.fc7\.(weight|bias)', r'roi_head.bbox_head.shared_fcs.2.\1'),
     (r'roi_heads\.box_predictor\.cls_score\.(weight|bias)', r'roi_head.bbox_head.fc_cls.\1'),
     (r'roi_heads\.box_predictor\.bbox_pred\.(weight|bias)', r'roi_head.bbox_head.fc_reg.\1'),
 ]
+FASTER_RCNN_RULES = BACKBONE_FPN_RULES + RCNN_OUTPUT_RULES + [
+    (r'rpn\.head\.conv\.(?:0\.0\.)?(weight|bias)', r'rpn_head.conv.\1'),
+    (r'roi_heads\.box_head\.fc6\.(weight|bias)', r'roi_head.bbox_head.shared_fcs.0.\1'),
+    (r'roi_heads\.box_head\.fc7\.(weight|bias)', r'roi_head.bbox_head.shared_fcs.2.\1'),
+]
 # v2: BatchNorm after every FPN conv, two RPN convs, a box head of 4 conv-BN blocks, one FC
-FASTER_RCNN_V2_RULES = BODY_RULES + [
+FASTER_RCNN_V2_RULES = BODY_RULES + RCNN_OUTPUT_RULES + [
     (r'backbone\.fpn\.inner_blocks\.(\d+)\.([01])\.(\w+)', r'neck.lateral_convs.\1.\2.\3'),
     (r'backbone\.fpn\.layer_blocks\.(\d+)\.([01])\.(\w+)', r'neck.fpn_convs.\1.\2.\3'),
     (r'rpn\.head\.conv\.(\d+)\.0\.(weight|bias)', r'rpn_head.conv.\1.0.\2'),
     (r'roi_heads\.box_head\.([0-3])\.([01])\.(\w+)', r'roi_head.bbox_head.shared_convs.\1.\2.\3'),
     (r'roi_heads\.box_head\.5\.(weight|bias)', r'roi_head.bbox_head.shared_fcs.0.\1'),
-] + [rule for rule in FASTER_RCNN_RULES if 'cls_logits' in rule[0] or 'box_predictor' in rule[0]]
+]
 RETINANET_RULES = BACKBONE_FPN_RULES + [
     (r'backbone\.fpn\.extra_blocks\.p6\.(weight|bias)', r'neck.extra_convs.0.\1'),
     (r'backbone\.fpn\.extra_blocks\.p7\.(weight|bias)', r'neck.extra_convs.1.\1'),

@@ -21,6 +21,7 @@ detplug's own allow-list, ``ALLOWED_GLOBALS``, is empty: ``SafeCheckpointHook``
 stores only tensors and plain types, so no checkpoint needs more.
 """
 import difflib
+import functools
 import glob
 import os
 import os.path as osp
@@ -60,6 +61,7 @@ def safe_load(path: str, map_location='cpu'):
                               f'({reason})') from None
 
 
+@functools.lru_cache(maxsize=1)
 def _whole_model_urls() -> dict:
     """torchvision's detection and segmentation builders -> their default weights' URL
     (``fasterrcnn_resnet50_fpn`` -> its COCO weights); MMEngine lists classifiers only."""

@@ -25,9 +25,7 @@ import torch
 from mmengine.config import Config
 from mmengine.structures import InstanceData
 
-from benchmarks.torchvision_latency import (model_cfg, random_faster_rcnn, random_fcos,
-                                            random_retinanet, random_ssd, random_ssdlite,
-                                            to_torchvision_input)
+from benchmarks.torchvision_latency import (TORCHVISION_MODELS, model_cfg, to_torchvision_input)
 from plugins.registry import MODELS
 from plugins.structures import DetDataSample
 from tests.conftest import ROOT
@@ -75,74 +73,61 @@ def _converted_pair(tv, name, tmp):
     return tv, det.eval()
 
 
-def _faster_rcnn_pair(neon_root, tmp_path_factory, name, config, sizes=((800, 800), (1067, 800))):
+def _pair(neon_root, tmp_path_factory, config, sizes=((800, 800), (1067, 800))):
+    """torchvision's model for detplug's ``config`` (``TORCHVISION_MODELS``, the pairs the
+    latency benchmark times), random weights calibrated on the images, and detplug's with
+    them converted."""
     images = _images(neon_root, sizes)
-    tv = random_faster_rcnn([img for img, _ in images], name=name)
+    tv = TORCHVISION_MODELS[config][0]([img for img, _ in images])
     return _converted_pair(tv, config, tmp_path_factory.mktemp(config)) + (images,)
 
 
 @pytest.fixture(scope='module')
 def models(neon_root, tmp_path_factory):
-    return _faster_rcnn_pair(neon_root, tmp_path_factory, 'fasterrcnn_resnet50_fpn',
-                             'faster_rcnn_r50_fpn')
+    return _pair(neon_root, tmp_path_factory, 'faster_rcnn_r50_fpn')
 
 
 @pytest.fixture(scope='module')
 def v2_models(neon_root, tmp_path_factory):
-    return _faster_rcnn_pair(neon_root, tmp_path_factory, 'fasterrcnn_resnet50_fpn_v2',
-                             'faster_rcnn_r50_fpn_v2')
+    return _pair(neon_root, tmp_path_factory, 'faster_rcnn_r50_fpn_v2')
 
 
 @pytest.fixture(scope='module')
 def mobile_models(neon_root, tmp_path_factory):
-    return _faster_rcnn_pair(neon_root, tmp_path_factory, 'fasterrcnn_mobilenet_v3_large_fpn',
-                             'faster_rcnn_mobilenet_v3_large_fpn')
+    return _pair(neon_root, tmp_path_factory, 'faster_rcnn_mobilenet_v3_large_fpn')
 
 
 @pytest.fixture(scope='module')
 def mobile320_models(neon_root, tmp_path_factory):
     """At torchvision's 320 px size (shorter side 320), so that neither model resizes."""
-    return _faster_rcnn_pair(neon_root, tmp_path_factory, 'fasterrcnn_mobilenet_v3_large_320_fpn',
-                             'faster_rcnn_mobilenet_v3_large_320_fpn', ((320, 320), (320, 427)))
-
-
-def _retina_pair(neon_root, tmp_path_factory, v2):
-    images = _images(neon_root)
-    tv = random_retinanet([img for img, _ in images], v2=v2)
-    name = 'retinanet_r50_fpn_v2' if v2 else 'retinanet_r50_fpn'
-    return _converted_pair(tv, name, tmp_path_factory.mktemp(name)) + (images,)
+    return _pair(neon_root, tmp_path_factory, 'faster_rcnn_mobilenet_v3_large_320_fpn',
+                 ((320, 320), (320, 427)))
 
 
 @pytest.fixture(scope='module')
 def retina_models(neon_root, tmp_path_factory):
-    return _retina_pair(neon_root, tmp_path_factory, v2=False)
+    return _pair(neon_root, tmp_path_factory, 'retinanet_r50_fpn')
 
 
 @pytest.fixture(scope='module')
 def retina_v2_models(neon_root, tmp_path_factory):
-    return _retina_pair(neon_root, tmp_path_factory, v2=True)
+    return _pair(neon_root, tmp_path_factory, 'retinanet_r50_fpn_v2')
 
 
 @pytest.fixture(scope='module')
 def fcos_models(neon_root, tmp_path_factory):
-    images = _images(neon_root)
-    tv = random_fcos([img for img, _ in images])
-    return _converted_pair(tv, 'fcos_r50_fpn', tmp_path_factory.mktemp('fcos')) + (images,)
+    return _pair(neon_root, tmp_path_factory, 'fcos_r50_fpn')
 
 
 @pytest.fixture(scope='module')
 def ssd_models(neon_root, tmp_path_factory):
-    images = _images(neon_root, sizes=((300, 300), (300, 300)))
-    tv = random_ssd([img for img, _ in images])
-    return _converted_pair(tv, 'ssd300_vgg16', tmp_path_factory.mktemp('ssd')) + (images,)
+    return _pair(neon_root, tmp_path_factory, 'ssd300_vgg16', ((300, 300), (300, 300)))
 
 
 @pytest.fixture(scope='module')
 def ssdlite_models(neon_root, tmp_path_factory):
-    images = _images(neon_root, sizes=((320, 320), (320, 320)))
-    tv = random_ssdlite([img for img, _ in images])
-    return _converted_pair(tv, 'ssdlite320_mobilenet_v3_large',
-                           tmp_path_factory.mktemp('ssdlite')) + (images,)
+    return _pair(neon_root, tmp_path_factory, 'ssdlite320_mobilenet_v3_large',
+                 ((320, 320), (320, 320)))
 
 
 @pytest.mark.parametrize('pair', ['models', 'v2_models', 'mobile_models', 'mobile320_models',
