@@ -1,10 +1,10 @@
 """Convert a torchvision detection or segmentation state dict file to a detplug
 checkpoint (the model is recognised by its keys): ``fasterrcnn_resnet50_fpn`` (and
-``_v2``), ``retinanet_resnet50_fpn`` (and ``_v2``), ``fcos_resnet50_fpn``,
-``fasterrcnn_mobilenet_v3_large_fpn`` (and ``_320_fpn``), ``ssd300_vgg16``,
-``ssdlite320_mobilenet_v3_large``,
-``fcn_resnet50`` / ``101``, ``deeplabv3_resnet50`` / ``101`` /
-``_mobilenet_v3_large`` and ``lraspp_mobilenet_v3_large``.
+``_v2``), ``maskrcnn_resnet50_fpn`` (and ``_v2``), ``retinanet_resnet50_fpn`` (and
+``_v2``), ``fcos_resnet50_fpn``, ``fasterrcnn_mobilenet_v3_large_fpn`` (and
+``_320_fpn``), ``ssd300_vgg16``, ``ssdlite320_mobilenet_v3_large``, ``fcn_resnet50`` /
+``101``, ``deeplabv3_resnet50`` / ``101`` / ``_mobilenet_v3_large`` and
+``lraspp_mobilenet_v3_large``.
 
     python tools/convert_torchvision.py fasterrcnn_resnet50_fpn_coco-258fb6c6.pth \
         work_dirs/tv_r50_fpn.pth [--coco80]
@@ -13,8 +13,8 @@ The output loads into the matching ``configs/_base_/models/`` file (the builder'
 in detplug's spelling: ``faster_rcnn_r50_fpn.py`` / ``_v2.py``, ``retinanet_r50_fpn.py``
 / ``_v2.py``, ``fcos_r50_fpn.py``, ``ssd300_vgg16.py``, ``fcn_r50_d8.py`` /
 ``fcn_r101_d8.py``, ``deeplabv3_r50_d8.py`` / ``_r101_d8.py`` /
-``deeplabv3_mobilenet_v3_large.py``, ``lraspp_mobilenet_v3_large.py``; ``load_from`` or
-``tools/test.py``) with
+``deeplabv3_mobilenet_v3_large.py``, ``lraspp_mobilenet_v3_large.py``,
+``mask_rcnn_r50_fpn.py`` / ``_v2.py``; ``load_from`` or ``tools/test.py``) with
 ``torch.load(weights_only=True)``. torchvision's detectors have 91 class outputs
 (per prior for SSD), background first, label i = COCO category id i; detplug's
 have background last and no background regression, so the 90 foreground rows
@@ -57,6 +57,14 @@ FASTER_RCNN_RULES = BACKBONE_FPN_RULES + RCNN_OUTPUT_RULES + [
     (r'rpn\.head\.conv\.(?:0\.0\.)?(weight|bias)', r'rpn_head.conv.\1'),
     (r'roi_heads\.box_head\.fc6\.(weight|bias)', r'roi_head.bbox_head.shared_fcs.0.\1'),
     (r'roi_heads\.box_head\.fc7\.(weight|bias)', r'roi_head.bbox_head.shared_fcs.2.\1'),
+]
+# Mask R-CNN's branch (v1 convs with a bias, v2 conv + BatchNorm; torchvision's old
+# mask_fcn1-4 names are renamed to its new ones first, as its own loader does)
+MASK_RULES = [
+    (r'roi_heads\.mask_head\.([0-3])\.([01])\.(\w+)', r'roi_head.mask_head.convs.\1.\2.\3'),
+    (r'roi_heads\.mask_predictor\.conv5_mask\.(weight|bias)', r'roi_head.mask_head.upsample.\1'),
+    (r'roi_heads\.mask_predictor\.mask_fcn_logits\.(weight|bias)',
+     r'roi_head.mask_head.conv_logits.\1'),
 ]
 # v2: BatchNorm after every FPN conv, two RPN convs, a box head of 4 conv-BN blocks, one FC
 FASTER_RCNN_V2_RULES = BODY_RULES + RCNN_OUTPUT_RULES + [
@@ -157,9 +165,15 @@ def _keep_classes(w: torch.Tensor, priors: int, keep) -> torch.Tensor:
 
 
 def convert_faster_rcnn(tv_state: dict, coco80: bool = False) -> 'OrderedDict[str, torch.Tensor]':
+    """Faster or Mask R-CNN (v1 or v2)."""
     v2 = 'roi_heads.box_head.5.weight' in tv_state
-    out = _rename(tv_state, FASTER_RCNN_V2_RULES if v2 else FASTER_RCNN_RULES,
-                  f'fasterrcnn_resnet50_fpn{"_v2" if v2 else ""}', 'backbone.body.fc.')
+    tv_state = {re.sub(r'mask_head\.mask_fcn([1-4])\.',
+                       lambda m: f'mask_head.{int(m.group(1)) - 1}.0.', k): v
+                for k, v in tv_state.items()}
+    mask = 'roi_heads.mask_predictor.mask_fcn_logits.weight' in tv_state
+    out = _rename(tv_state, (FASTER_RCNN_V2_RULES if v2 else FASTER_RCNN_RULES) + MASK_RULES,
+                  f'{"mask" if mask else "faster"}rcnn_resnet50_fpn{"_v2" if v2 else ""}',
+                  'backbone.body.fc.')
     cls_key = 'roi_head.bbox_head.fc_cls.weight'
     if cls_key not in out:
         raise KeyError(f'missing roi_heads.box_predictor.cls_score.weight (found {len(out)} keys)')
@@ -170,6 +184,9 @@ def convert_faster_rcnn(tv_state: dict, coco80: bool = False) -> 'OrderedDict[st
         out[cls] = out[cls][keep].clone()
         out[reg] = out[reg].reshape(num_tv, 4, -1)[keep[:-1]].reshape(len(keep[:-1]) * 4, -1)
         out[reg] = out[reg].squeeze(-1)
+        if mask:  # one mask per class, no background
+            key = f'roi_head.mask_head.conv_logits.{name}'
+            out[key] = out[key][keep[:-1]].clone()
     for key in [k for k in out if k.endswith('running_var')]:  # FrozenBatchNorm2d has no counter
         out.setdefault(key.replace('running_var', 'num_batches_tracked'), torch.tensor(0))
     return out

@@ -5,9 +5,9 @@
 Writes, under DIR: the drawn images (``vis/<name>``; for a video, ``<name>.mp4``
 with every frame drawn) and ``predictions.json``: one entry per image or frame
 with ``file`` (and ``frame``), ``height``, ``width`` and, for a detector,
-``detections`` [{``bbox`` x1 y1 x2 y2 in pixels, ``score``, ``label``, ``class``}]
-above --score-thr, or, for a segmentor, ``label_map`` (a PNG of class indices
-under ``label_maps/``).
+``detections`` [{``bbox`` x1 y1 x2 y2 in pixels, ``score``, ``label``, ``class``, and for
+Mask R-CNN ``mask``: COCO RLE at the image's size}] above --score-thr, or, for a
+segmentor, ``label_map`` (a PNG of class indices under ``label_maps/``).
 """
 import argparse
 import json
@@ -24,6 +24,7 @@ from mmengine.utils import ProgressBar  # noqa: E402
 from plugins.apis import inference, init_model  # noqa: E402
 from plugins.engine.precision import PRECISIONS  # noqa: E402
 from plugins.cli import run  # noqa: E402
+from plugins.structures.masks import encode_rle  # noqa: E402
 from plugins.utils.fileio import atomic_write  # noqa: E402
 from plugins.visualization import DetLocalVisualizer  # noqa: E402
 
@@ -41,10 +42,12 @@ def describe(sample, model, args, name: str) -> dict:
     classes = model.dataset_meta.get('classes')
     pred = sample.pred_instances
     pred = pred[pred.scores > args.score_thr]
+    masks = encode_rle(pred.masks) if 'masks' in pred else [None] * len(pred)
     return dict(detections=[
         dict(bbox=[round(float(v), 2) for v in box], score=round(float(score), 4),
-             label=int(label), **{'class': classes[int(label)] if classes else str(int(label))})
-        for box, score, label in zip(pred.bboxes, pred.scores, pred.labels)])
+             label=int(label), **{'class': classes[int(label)] if classes else str(int(label))},
+             **({} if mask is None else dict(mask=mask)))
+        for box, score, label, mask in zip(pred.bboxes, pred.scores, pred.labels, masks)])
 
 
 def frames(video):

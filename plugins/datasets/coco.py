@@ -8,9 +8,13 @@ Policy for bad annotations (each case is logged with the file and annotation id)
 - an image file that does not exist, or no image at all: error when the dataset is built;
 - an image with no (valid) boxes: kept for testing, dropped from training
   when ``filter_empty_gt=True``;
-- with a ``proposal_file``, an image it has no proposals for: error.
-The file's structure is checked by ``coco_json.read_coco``; the box rule
-(``coco_json.checked_box``) is also what ``CocoMetric`` scores against.
+- with a ``proposal_file``, an image it has no proposals for: error;
+- a ``segmentation`` (kept as the instance's ``mask`` for
+  ``LoadAnnotations(with_mask=True)``): polygons of fewer than 3 points dropped
+  (logged), an RLE of another size than the image: error.
+The file's structure is checked by ``coco_json.read_coco``; the box and mask rules
+(``coco_json.checked_box``, ``checked_segmentation``) are also what ``CocoMetric``
+scores against.
 """
 import difflib
 import json
@@ -21,7 +25,7 @@ import numpy as np
 from mmengine.dataset import BaseDataset
 from mmengine.logging import print_log
 
-from plugins.datasets.coco_json import checked_box, read_coco
+from plugins.datasets.coco_json import checked_box, checked_segmentation, read_coco
 from plugins.errors import ConfigError, DataError
 from plugins.registry import DATASETS
 
@@ -147,7 +151,12 @@ class CocoDetDataset(BaseDataset):
         box = checked_box(ann, img, where)
         if box is None:
             return None
-        return dict(bbox=box, bbox_label=cat2label[ann['category_id']])
+        inst = dict(bbox=box, bbox_label=cat2label[ann['category_id']], ann_id=ann.get('id'))
+        if ann.get('segmentation') is not None:
+            mask = checked_segmentation(ann['segmentation'], img, where)
+            if mask is not None:
+                inst['mask'] = mask
+        return inst
 
     def filter_data(self) -> List[dict]:
         if self.test_mode or not self.filter_empty_gt:

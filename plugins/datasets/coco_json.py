@@ -11,6 +11,9 @@ left out, and counted in a logged warning.
 ``checked_box`` is the one rule for a box, used by the dataset (what it trains and
 tests on) and by ``CocoMetric`` (what it scores against): non-finite, zero or negative
 size, or wholly outside the image: skipped; partly outside: clipped.
+``checked_segmentation`` is the one rule for a mask: a polygon of fewer than 3 points
+is dropped (logged; with none left the annotation has no mask), an RLE must be the
+image's size, anything else is an error.
 """
 import json
 import math
@@ -105,3 +108,25 @@ def checked_box(ann: dict, img: dict, where: str, log: bool = True) -> Optional[
     if (x1, y1, x2, y2) != (x, y, x + w, y + h):
         say(f'clipped box {ann["bbox"]} to the image')
     return [x1, y1, x2, y2]
+
+
+def checked_segmentation(seg, img: dict, where: str, log: bool = True):
+    """``ann['segmentation']`` as polygons (those of 3 or more points) or RLE, or None
+    when no polygon is left; ``where`` names the annotation in the messages."""
+    if isinstance(seg, dict):
+        if 'counts' not in seg or 'size' not in seg:
+            raise DataError(f'{where}: an RLE segmentation needs "size" and "counts", got keys '
+                            f'{sorted(seg)}')
+        if list(seg['size']) != [img['height'], img['width']]:
+            raise DataError(f'{where}: RLE size {list(seg["size"])} does not match the image\'s '
+                            f'[height, width] [{img["height"]}, {img["width"]}]')
+        return seg
+    if not isinstance(seg, list) or not all(
+            isinstance(p, list) and all(isinstance(v, (int, float)) for v in p) for p in seg):
+        raise DataError(f'{where}: "segmentation" must be polygons (lists of x, y numbers) or '
+                        f'an RLE object, got {json.dumps(seg)[:60]}')
+    kept = [p for p in seg if len(p) >= 6 and len(p) % 2 == 0]
+    if len(kept) < len(seg) and log:
+        print_log(f'{where}: dropped {len(seg) - len(kept)} polygons of fewer than 3 points'
+                  f'{"; no mask is left" if not kept else ""}', 'current', 30)
+    return kept or None

@@ -4,7 +4,8 @@ Shapes: per image, K augmented predictions, each ``pred_instances`` with D_k box
 already rescaled to the original image by the detector (but still flipped).
 Call flow: test_step (MMEngine's ``BaseTTAModel``: run the wrapped detector once
 per augmentation) -> merge_preds: undo each flip, concatenate the K sets, per-class
-NMS (or weighted box voting), keep the ``max_per_img`` best.
+NMS (or weighted box voting), keep the ``max_per_img`` best. Instance masks (pasted at
+the original size) are unflipped and kept with their boxes, not voted.
 
 Used by ``tools/test.py --tta`` with the config's ``tta_model`` and ``tta_pipeline``
 (mmcv's ``TestTimeAug`` over Resize x RandomFlip).
@@ -31,6 +32,9 @@ def unflip(boxes: torch.Tensor, direction: str, ori_shape) -> torch.Tensor:
     return out
 
 
+FLIP_DIMS = dict(horizontal=[-1], vertical=[-2], diagonal=[-2, -1])
+
+
 @MODELS.register_module()
 class DetTTAModel(BaseTTAModel):
     """Args:
@@ -51,15 +55,17 @@ class DetTTAModel(BaseTTAModel):
         return [self._merge(samples) for samples in data_samples_list]
 
     def _merge(self, samples):
-        boxes, scores, labels = [], [], []
+        boxes, scores, labels, masks = [], [], [], []
         for s in samples:
             pred = s.pred_instances
-            b = pred.bboxes
+            b, m = pred.bboxes, pred.get('masks')
             if s.metainfo.get('flip', False):
                 b = unflip(b, s.metainfo['flip_direction'], s.metainfo['ori_shape'])
+                m = m if m is None else m.flip(FLIP_DIMS[s.metainfo['flip_direction']])
             boxes.append(b)
             scores.append(pred.scores)
             labels.append(pred.labels)
+            masks.append(m)
         boxes, scores, labels = torch.cat(boxes), torch.cat(scores), torch.cat(labels)
         keep = multiclass_nms(boxes, scores, labels, self.test_cfg)
         kept = boxes[keep]
@@ -70,4 +76,6 @@ class DetTTAModel(BaseTTAModel):
             kept = weights @ boxes / weights.sum(1, keepdim=True)
         merged = samples[0]
         merged.pred_instances = InstanceData(bboxes=kept, scores=scores[keep], labels=labels[keep])
+        if all(m is not None for m in masks):
+            merged.pred_instances.masks = torch.cat(masks)[keep]
         return merged

@@ -1,4 +1,5 @@
 """COCO box AP with pycocotools: AP, AP50, AP75, AP_s/m/l, AR@100 and per-class AP;
+with ``iou_types=('bbox', 'segm')`` the same figures for the masks too (``segm_AP``, ...);
 or, for proposals, class-agnostic average recall AR@n (IoU 0.5:0.95) for each n."""
 import contextlib
 import io
@@ -11,31 +12,45 @@ from mmengine.logging import MMLogger
 from pycocotools.coco import COCO
 from pycocotools.cocoeval import COCOeval
 
-from plugins.datasets.coco_json import checked_box, read_coco
-from plugins.utils.fileio import atomic_write
+from plugins.datasets.coco_json import checked_box, checked_segmentation, read_coco
+from plugins.errors import ConfigError, DataError
 from plugins.registry import METRICS
+from plugins.structures.masks import encode_rle
+from plugins.utils.fileio import atomic_write
 
 STAT_NAMES = ('AP', 'AP50', 'AP75', 'AP_small', 'AP_medium', 'AP_large',
               'AR_1', 'AR_10', 'AR_100', 'AR_small', 'AR_medium', 'AR_large')
 
 
-def ground_truth(ann_file: str) -> COCO:
+def ground_truth(ann_file: str, masks: bool = False) -> COCO:
     """pycocotools' COCO of ``ann_file`` holding the boxes the dataset keeps (same
     structure checks and box rule: ``plugins.datasets.coco_json``): skipped boxes are
     not ground truth, clipped ones are scored clipped, a missing ``area`` is the box's
-    and a missing ``iscrowd`` 0."""
+    and a missing ``iscrowd`` 0. With ``masks``, each kept box needs a valid
+    segmentation (the dataset's rule)."""
     data = read_coco(ann_file)
     images = {img['id']: img for img in data['images']}
-    kept, dropped = [], 0
+    kept, dropped, no_mask = [], 0, []
     for ann in data['annotations']:
-        box = checked_box(ann, images[ann['image_id']], ann_file, log=False)
+        img = images[ann['image_id']]
+        box = checked_box(ann, img, ann_file, log=False)
         if box is None:
             dropped += 1
             continue
         w, h = box[2] - box[0], box[3] - box[1]
+        extra = {}
+        if masks:
+            seg = ann.get('segmentation')
+            extra['segmentation'] = seg = seg if seg is None else checked_segmentation(
+                seg, img, f'{ann_file}: annotation {ann.get("id")}', log=False)
+            if seg is None:
+                no_mask.append(ann.get('id'))
         kept.append(dict(ann, bbox=[box[0], box[1], w, h], area=ann.get('area', w * h),
-                         iscrowd=ann.get('iscrowd', 0),
+                         iscrowd=ann.get('iscrowd', 0), **extra,
                          id=len(kept) + 1))  # unique ids, as COCOeval matches by them
+    if no_mask:
+        raise DataError(f'{ann_file}: {len(no_mask)} annotations have no valid segmentation '
+                        f'(ids {no_mask[:5]}): segm AP needs one for every box')
     if dropped:
         MMLogger.get_current_instance().warning(
             f'{ann_file}: {dropped} invalid boxes are not ground truth (the dataset skips them)')
@@ -55,14 +70,21 @@ class CocoMetric(BaseMetric):
         outfile: if set, the raw detections are written there as COCO results json
             (for an RPN: a proposal file, a dataset's ``proposal_file``).
         proposal_nums: evaluate proposals instead: AR@n for each n, classes ignored.
+        iou_types: ``('bbox',)``, or ``('bbox', 'segm')`` for a model that predicts
+            masks (their figures are named ``segm_AP``, ...; the outfile holds RLE).
     """
     default_prefix = 'coco'
 
     def __init__(self, ann_file: str, classwise: bool = True, max_dets: int = 100,
                  outfile: Optional[str] = None, proposal_nums: Optional[Sequence[int]] = None,
-                 collect_device: str = 'cpu', prefix: Optional[str] = None):
+                 iou_types: Sequence[str] = ('bbox',), collect_device: str = 'cpu',
+                 prefix: Optional[str] = None):
         super().__init__(collect_device=collect_device, prefix=prefix)
-        self.coco = ground_truth(ann_file)
+        if not iou_types or any(t not in ('bbox', 'segm') for t in iou_types):
+            raise ConfigError(f"CocoMetric iou_types must be among 'bbox', 'segm'; got "
+                              f'{tuple(iou_types)}')
+        self.iou_types = tuple(iou_types)
+        self.coco = ground_truth(ann_file, masks='segm' in self.iou_types)
         self.cat_ids = sorted(self.coco.getCatIds())
         self.classwise, self.max_dets, self.outfile = classwise, max_dets, outfile
         self.proposal_nums = list(proposal_nums) if proposal_nums else None
@@ -71,10 +93,14 @@ class CocoMetric(BaseMetric):
         # exactly one entry per image: MMEngine keeps the first len(dataset) entries
         for sample in data_samples:
             pred = sample['pred_instances']
-            self.results.append(dict(img_id=sample['img_id'],
-                                     bboxes=pred['bboxes'].cpu().numpy(),
-                                     scores=pred['scores'].cpu().numpy(),
-                                     labels=pred['labels'].cpu().numpy()))
+            result = dict(img_id=sample['img_id'], bboxes=pred['bboxes'].cpu().numpy(),
+                          scores=pred['scores'].cpu().numpy(), labels=pred['labels'].cpu().numpy())
+            if 'segm' in self.iou_types:
+                if 'masks' not in pred:
+                    raise ConfigError("CocoMetric iou_types has 'segm' but the model predicts "
+                                      'no masks')
+                result['masks'] = encode_rle(pred['masks'])  # compact from here on
+            self.results.append(result)
 
     def label_cat_ids(self) -> List[int]:
         """Category id of each label: the dataset's classes by name (a config may select
@@ -90,10 +116,11 @@ class CocoMetric(BaseMetric):
         img_ids = sorted({r['img_id'] for r in results})
         cat_ids = self.label_cat_ids()
         dets = [dict(image_id=r['img_id'], category_id=cat_ids[lab],
-                     bbox=[x1, y1, x2 - x1, y2 - y1], score=score)
+                     bbox=[x1, y1, x2 - x1, y2 - y1], score=score,
+                     **(dict(segmentation=r['masks'][i]) if 'masks' in r else {}))
                 for r in results
-                for (x1, y1, x2, y2), score, lab in zip(r['bboxes'].tolist(), r['scores'].tolist(),
-                                                        r['labels'].tolist())]
+                for i, ((x1, y1, x2, y2), score, lab) in enumerate(zip(
+                    r['bboxes'].tolist(), r['scores'].tolist(), r['labels'].tolist()))]
         if self.outfile:
             atomic_write(json.dumps(dets).encode(), self.outfile)
             logger.info(f'detections written to {self.outfile}')
@@ -107,19 +134,28 @@ class CocoMetric(BaseMetric):
         if self.proposal_nums:
             return self._proposal_recall(self._evaluate(dets, img_ids, self.proposal_nums, False),
                                          names)
-        evaluator = self._evaluate(dets, img_ids, [1, 10, self.max_dets], True, cat_ids)
-        with contextlib.redirect_stdout(io.StringIO()) as out:
-            evaluator.summarize()
-        logger.info('\n' + out.getvalue())
-        metrics = {name: round(float(v), 4) for name, v in zip(STAT_NAMES, evaluator.stats)}
-        if self.classwise:
-            logger.info('\n' + self._class_table(evaluator))
+        metrics = {}
+        for iou_type in self.iou_types:
+            evaluator = self._evaluate(dets, img_ids, [1, 10, self.max_dets], True, cat_ids,
+                                       iou_type)
+            with contextlib.redirect_stdout(io.StringIO()) as out:
+                evaluator.summarize()
+            logger.info(f'{iou_type}:\n' + out.getvalue())
+            start = '' if iou_type == 'bbox' else f'{iou_type}_'
+            metrics.update({start + name: round(float(v), 4)
+                            for name, v in zip(STAT_NAMES, evaluator.stats)})
+            if self.classwise:
+                logger.info('\n' + self._class_table(evaluator))
         return metrics
 
-    def _evaluate(self, dets, img_ids, max_dets, use_cats: bool, cat_ids=None) -> COCOeval:
-        """pycocotools' evaluate + accumulate, its printing silenced."""
+    def _evaluate(self, dets, img_ids, max_dets, use_cats: bool, cat_ids=None,
+                  iou_type: str = 'bbox') -> COCOeval:
+        """pycocotools' evaluate + accumulate, its printing silenced. For masks the
+        boxes are left out, so that a detection's area is its mask's."""
+        if iou_type == 'segm':
+            dets = [{k: v for k, v in d.items() if k != 'bbox'} for d in dets]
         with contextlib.redirect_stdout(io.StringIO()):
-            evaluator = COCOeval(self.coco, self.coco.loadRes(dets), 'bbox')
+            evaluator = COCOeval(self.coco, self.coco.loadRes(dets), iou_type)
             evaluator.params.imgIds = img_ids
             if cat_ids:
                 evaluator.params.catIds = list(cat_ids)

@@ -1,5 +1,6 @@
 from .bbox_head import BBoxHead
+from .mask_head import MaskHead
 from .roi_extractor import RoIExtractor
 from .standard_roi_head import StandardRoIHead
 
-__all__ = ['BBoxHead', 'RoIExtractor', 'StandardRoIHead']
+__all__ = ['BBoxHead', 'MaskHead', 'RoIExtractor', 'StandardRoIHead']

@@ -65,6 +65,6 @@ class RoIExtractor(nn.Module):
             idx = torch.nonzero(levels == lvl).squeeze(1)
             pooled = layer(feat, rois[idx])
             if out is None:
-                out = feat.new_zeros((rois.shape[0],) + pooled.shape[1:])
+                out = pooled.new_zeros((rois.shape[0],) + pooled.shape[1:])
             out[idx] = pooled
         return out

@@ -4,10 +4,12 @@ Shapes: P priors (P, 4) (anchors or RoIs), G gt boxes (G, 4) with labels (G,);
 S sampled priors, positives first, S+ of them.
 Used by the RPN (objectness: the first S+ are 1) and the RoI head (class labels,
 background = ``num_classes``). Each head encodes (or decodes) boxes with its own coder.
+``mask_targets``: the mask head's M x M targets of the positives, cut from their gt masks.
 """
 from typing import NamedTuple
 
 import torch
+from torchvision.ops import roi_align
 
 
 class SampledTargets(NamedTuple):
@@ -15,6 +17,7 @@ class SampledTargets(NamedTuple):
     labels: torch.Tensor     # (S,) gt class of each positive, ``num_classes`` for negatives
     gt_bboxes: torch.Tensor  # (S, 4) matched gt box of each positive; zeros for negatives
     num_pos: int             # S+
+    pos_gt_inds: torch.Tensor  # (S+,) index of each positive's gt box
 
 
 def sample_targets(assigner, sampler, priors: torch.Tensor, gt_instances,
@@ -27,4 +30,13 @@ def sample_targets(assigner, sampler, priors: torch.Tensor, gt_instances,
     labels[:num_pos] = gt_instances.labels[sampled.pos_assigned_gt_inds]
     gt_bboxes = priors.new_zeros((inds.numel(), 4))
     gt_bboxes[:num_pos] = gt_instances.bboxes[sampled.pos_assigned_gt_inds]
-    return SampledTargets(inds, labels, gt_bboxes, num_pos)
+    return SampledTargets(inds, labels, gt_bboxes, num_pos, sampled.pos_assigned_gt_inds)
+
+
+def mask_targets(gt_masks: torch.Tensor, boxes: torch.Tensor, gt_inds: torch.Tensor,
+                 size: int) -> torch.Tensor:
+    """gt masks (G, H, W) of one image, positive boxes (P, 4) matched to gt ``gt_inds``
+    (P,) -> (P, size, size) in [0, 1]: each box's crop of its gt mask, RoIAligned
+    (torchvision's rule: no half-pixel offset, adaptive sampling, targets not rounded)."""
+    rois = torch.cat([gt_inds[:, None].to(boxes), boxes], 1)
+    return roi_align(gt_masks[:, None].to(boxes), rois, (size, size), 1.0)[:, 0]

@@ -40,3 +40,11 @@ def test_onnxruntime_matches_pytorch_on_a_real_image(config, neon_root, tmp_path
         assert diff['max_abs_diff_labels'] == 0
         counts.add(diff['torch_dets'])
     assert len(counts) == 2 or 200 in counts or 100 in counts  # a count that is not baked in
+
+
+def test_mask_rcnn_is_refused_in_one_line(tmp_path):
+    from plugins.errors import ConfigError
+    model = init_model(f'{ROOT}/configs/mask_rcnn/mask_rcnn_r18_fpn_mnist_composites.py')
+    with pytest.raises(ConfigError, match='ONNX export of Mask R-CNN is not supported'):
+        export_onnx(model, (128, 128), str(tmp_path / 'model.onnx'))
+    assert not (tmp_path / 'model.onnx').exists()

@@ -179,6 +179,54 @@ def test_annotation_inputs(folder, case, mmlog):
     assert re.match(expected, outcome), outcome
 
 
+SQUARE = [[10, 10, 30, 10, 30, 30, 10, 30]]  # a valid polygon inside box [10, 10, 20, 20]
+MASK_CASES = {  # name -> (annotations, what loading one training sample with masks gives)
+    'polygon of fewer than 3 points': (
+        [dict(id=4, image_id=1, category_id=1, bbox=[10, 10, 20, 20],
+              segmentation=[[10, 10, 30, 30]] + SQUARE)],
+        r'ok: 1 masks \(\d+ px\); logged: .*annotation 4 of .*dropped 1 polygons of fewer than '
+        r'3 points'),
+    'only a polygon of 2 points': (
+        [dict(id=4, image_id=1, category_id=1, bbox=[10, 10, 20, 20],
+              segmentation=[[10, 10, 30, 30]]),
+         dict(id=5, image_id=1, category_id=1, bbox=[10, 10, 20, 20], segmentation=SQUARE)],
+        r'error: .*real\.png: 1 of its 2 annotations have no valid segmentation \(ids \[4\]\); '
+        r'LoadAnnotations\(with_mask=True\) needs one for every box'),
+    'RLE of another size than the image': (
+        [dict(id=4, image_id=1, category_id=1, bbox=[10, 10, 20, 20],
+              segmentation=dict(size=[40, 40], counts='PPZ50'))],
+        r'error: .*annotation 4 of .*: RLE size \[40, 40\] does not match the image\'s '
+        r'\[height, width\] \[400, 400\]'),
+    'masks missing for some annotations': (
+        [dict(id=4, image_id=1, category_id=1, bbox=[10, 10, 20, 20], segmentation=SQUARE),
+         dict(id=5, image_id=1, category_id=1, bbox=[50, 50, 20, 20])],
+        r'error: .*real\.png: 1 of its 2 annotations have no valid segmentation \(ids \[5\]\)'),
+    'segmentation neither polygons nor RLE': (
+        [dict(id=4, image_id=1, category_id=1, bbox=[10, 10, 20, 20], segmentation='square')],
+        r'error: .*annotation 4 of .*: "segmentation" must be polygons \(lists of x, y numbers\) '
+        r'or an RLE object, got "square"'),
+}
+
+
+@pytest.mark.parametrize('case', list(MASK_CASES))
+def test_mask_inputs(folder, case, mmlog):
+    """Instance masks (Mask R-CNN): the dataset's rule, then LoadAnnotations(with_mask)."""
+    anns, expected = MASK_CASES[case]
+    ann = _ann_file(osp.dirname(folder), re.sub(r'\W+', '_', case) + '.json', _coco(anns))
+    pipeline = [dict(type='LoadImage'), dict(type='LoadAnnotations', with_mask=True),
+                dict(type='PackDetInputs')]
+    try:
+        dataset = CocoDetDataset(ann_file=ann, data_prefix=dict(img=osp.dirname(folder)),
+                                 pipeline=pipeline)
+        masks = dataset[0]['data_samples'].gt_instances.masks
+        logged = ' | '.join(line for line in mmlog.getvalue().splitlines() if 'annotation' in line)
+        outcome = f'ok: {len(masks)} masks ({int(masks.sum())} px); logged: {logged}'
+    except DataError as e:
+        outcome = f'error: {e}'
+    REPORT.append((f'mask: {case}', outcome))
+    assert re.match(expected, outcome), outcome
+
+
 def test_one_pixel_and_empty_images_through_the_model(folder):
     """A 1x1 image and one without boxes: the detector trains and predicts on them."""
     model = init_model(CONFIG)

@@ -152,3 +152,50 @@ def test_random_rescale_scales_image_and_boxes_around_the_native_size():
         assert 1.6 - 0.02 <= f <= 2.5 + 0.02 and abs(h - 100 * f) <= 1.5 and abs(w - 50 * f) <= 1
         np.testing.assert_allclose(out['gt_bboxes'], [[10 * f, 10 * f, 20 * f, 30 * f]],
                                    rtol=0.02)
+
+
+def _mask_box(masks):
+    """The box of each mask (x1, y1, x2, y2), exclusive ends."""
+    out = []
+    for m in masks:
+        ys, xs = np.nonzero(m)
+        out.append([xs.min(), ys.min(), xs.max() + 1, ys.max() + 1])
+    return out
+
+
+@pytest.mark.parametrize('name, transform', [
+    ('Resize', dict(type='Resize', scale=(90, 50), keep_ratio=False)),
+    ('RandomFlip horizontal', dict(type='RandomFlip', prob=1.0, direction='horizontal')),
+    ('RandomFlip vertical', dict(type='RandomFlip', prob=1.0, direction='vertical')),
+    ('RandomRot90', dict(type='RandomRot90', prob=1.0)),
+    ('Expand', dict(type='Expand', ratio_range=(2, 2), prob=1.0)),
+    ('MinIoURandomCrop', dict(type='MinIoURandomCrop', min_ious=(0.1,))),
+    ('RandomRescale', dict(type='RandomRescale', ratio_range=(0.5, 0.5)))])
+def test_masks_stay_with_boxes_and_pixels(name, transform):
+    """Each transform moves gt_masks with the image and the boxes (exact boxes: the
+    masked pixels are the marked pixels, and their box is the gt box)."""
+    from mmengine.registry import TRANSFORMS
+    t = TRANSFORMS.build(transform)
+    for seed in range(20):  # MinIoURandomCrop leaves the image whole for some draws
+        np.random.seed(seed)
+        results = _box_image()
+        results['gt_masks'] = (results['img'][None, ..., 0] == 200).astype(np.uint8)
+        out = t.transform(results)
+        if 'Crop' not in name or out['img'].shape[:2] != (100, 120):
+            break
+    assert 'Crop' not in name or out['img'].shape[:2] != (100, 120)
+    assert out['gt_masks'].shape == (1,) + out['img'].shape[:2]
+    assert (out['gt_masks'][0] == (out['img'][..., 0] == 200)).all() or name.startswith(
+        ('Resize', 'RandomRescale'))  # resampled pixels: compare boxes only
+    assert np.allclose(_mask_box(out['gt_masks']), out['gt_bboxes'], atol=1)
+    sample = PackDetInputs().transform(dict(out, img_path='x.png'))['data_samples']
+    assert sample.gt_instances.masks.shape == (1,) + out['img'].shape[:2]
+
+
+def test_pack_refuses_masks_a_transform_left_behind():
+    results = _box_image()
+    results['gt_masks'] = np.zeros((1, 100, 120), np.uint8)
+    results['img'] = results['img'][:50]  # as a transform that does not know masks would
+    with pytest.raises(DataError, match=r'x\.png: its masks are \(100, 120\) but the image is '
+                                        r'\(50, 120\)'):
+        PackDetInputs().transform(dict(results, img_path='x.png'))

@@ -51,3 +51,17 @@ def test_box_voting_averages_by_score_and_keeps_empty():
     empty = _pred(torch.zeros(0, 4).tolist(), [], [])
     assert len(model.merge_preds([[empty, _pred(torch.zeros(0, 4).tolist(), [], [])]])[0]
                .pred_instances) == 0
+
+
+def test_masks_are_unflipped_and_kept_with_their_boxes():
+    model = DetTTAModel(TINY, test_cfg=dict(iou_threshold=0.5))
+    plain = _pred([[10., 20, 30, 60]], [0.5], [0])
+    flipped = _pred([[170., 20, 190, 60]], [0.9], [0], flip='horizontal')
+    for sample, (x1, x2) in ((plain, (10, 30)), (flipped, (170, 190))):
+        masks = torch.zeros(1, 100, 200, dtype=torch.bool)
+        masks[0, 20:60, x1:x2] = True
+        sample.pred_instances.masks = masks
+    merged = model.merge_preds([[plain, flipped]])[0].pred_instances
+    assert len(merged) == 1 and abs(merged.scores.item() - 0.9) < 1e-6
+    ys, xs = torch.nonzero(merged.masks[0], as_tuple=True)
+    assert (xs.min().item(), xs.max().item()) == (10, 29)  # the flipped one, mapped back

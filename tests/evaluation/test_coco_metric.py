@@ -95,3 +95,54 @@ def test_no_ground_truth_is_said(tmp_path, mmlog):
     result = metric.evaluate(size=1)
     assert result['coco/AP'] == -1
     assert 'the 1 evaluated images have no ground-truth box' in mmlog.getvalue()
+
+
+@pytest.fixture
+def mask_ann_file(tmp_path):
+    """Two images, one 20 x 20 square each, as a polygon and as an RLE."""
+    from pycocotools import mask as mask_utils
+    import numpy as np
+    square = np.zeros((100, 100), np.uint8, order='F')
+    square[50:70, 50:70] = 1
+    rle = mask_utils.encode(square)
+    path = tmp_path / 'gt_masks.json'
+    path.write_text(json.dumps(dict(
+        images=[dict(id=1, file_name='a.png', width=100, height=100),
+                dict(id=2, file_name='b.png', width=100, height=100)],
+        annotations=[dict(id=1, image_id=1, category_id=1, bbox=[10, 10, 20, 20], area=400,
+                          segmentation=[[10, 10, 30, 10, 30, 30, 10, 30]]),
+                     dict(id=2, image_id=2, category_id=1, bbox=[50, 50, 20, 20], area=400,
+                          segmentation=dict(size=rle['size'], counts=rle['counts'].decode()))],
+        categories=[dict(id=1, name='Tree')])))
+    return str(path)
+
+
+def _mask_pred(img_id, box, rows):
+    pred = _pred(img_id, [box], [0.9])
+    masks = torch.zeros(1, 100, 100, dtype=torch.bool)
+    x1, y1, x2, y2 = box
+    masks[0, rows[0]:rows[1], x1:x2] = True
+    pred['pred_instances']['masks'] = masks
+    return pred
+
+
+def test_mask_ap_next_to_box_ap(mask_ann_file, tmp_path):
+    metric = CocoMetric(mask_ann_file, iou_types=('bbox', 'segm'), outfile=str(tmp_path / 'd.json'))
+    metric.process({}, [_mask_pred(1, [10, 10, 30, 30], (10, 30)),   # exact
+                        _mask_pred(2, [50, 50, 70, 70], (50, 58))])  # box exact, mask 40 %
+    result = metric.evaluate(size=2)
+    assert result['coco/AP'] == pytest.approx(1.0)
+    assert result['coco/segm_AP50'] == pytest.approx(0.5, abs=0.01)  # one of two at IoU 0.5
+    dets = json.loads((tmp_path / 'd.json').read_text())
+    assert dets[0]['segmentation']['size'] == [100, 100]  # RLE in the JSON output
+
+
+def test_mask_ap_needs_masks_on_both_sides(mask_ann_file, ann_file):
+    from plugins.errors import ConfigError, DataError
+    with pytest.raises(DataError, match=r'gt\.json: 2 annotations have no valid segmentation'):
+        CocoMetric(ann_file, iou_types=('bbox', 'segm'))
+    metric = CocoMetric(mask_ann_file, iou_types=('bbox', 'segm'))
+    with pytest.raises(ConfigError, match='predicts no masks'):
+        metric.process({}, [_pred(1, [[10, 10, 30, 30]], [0.9])])
+    with pytest.raises(ConfigError, match="iou_types must be among 'bbox', 'segm'"):
+        CocoMetric(mask_ann_file, iou_types=('mask',))

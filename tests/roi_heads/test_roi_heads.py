@@ -34,6 +34,17 @@ def test_multi_level_mapping():
     assert out[0].mean().item() == 0 and out[1].mean().item() == 2
 
 
+def test_multi_level_training_on_bf16_features():
+    # bf16 training: the backbone's maps are bf16, RoIAlign pools in fp32 for its backward
+    ext = RoIExtractor(dict(type='RoIAlign', output_size=2), featmap_strides=[4, 8])
+    feats = [torch.ones(1, 2, 128 // s, 128 // s, dtype=torch.bfloat16, requires_grad=True)
+             for s in (4, 8)]
+    out = ext(feats, torch.tensor([[0., 0, 0, 20, 20], [0, 0, 0, 120, 120]]))  # P2, P3
+    out.sum().backward()
+    assert out.shape == (2, 2, 2, 2) and (out == 1).all()
+    assert all(f.grad.abs().sum() > 0 for f in feats)
+
+
 def build_roi_head(layer='RoIAlign'):
     return StandardRoIHead(
         roi_extractor=dict(type='RoIExtractor', roi_layer=dict(type=layer, output_size=3),

@@ -19,6 +19,8 @@ BUILDERS = {  # config -> torchvision builder
     'faster_rcnn/faster_rcnn_mobilenet_v3_large_fpn_coco.py': 'fasterrcnn_mobilenet_v3_large_fpn',
     'faster_rcnn/faster_rcnn_mobilenet_v3_large_320_fpn_coco.py':
         'fasterrcnn_mobilenet_v3_large_320_fpn',
+    'mask_rcnn/mask_rcnn_r50_fpn_coco.py': 'maskrcnn_resnet50_fpn',
+    'mask_rcnn/mask_rcnn_r50_fpn_v2_coco.py': 'maskrcnn_resnet50_fpn_v2',
     'retinanet/retinanet_r50_fpn_coco.py': 'retinanet_resnet50_fpn',
     'retinanet/retinanet_r50_fpn_v2_coco.py': 'retinanet_resnet50_fpn_v2',
     'fcos/fcos_r50_fpn_coco.py': 'fcos_resnet50_fpn',
@@ -36,7 +38,7 @@ def test_every_coco_config_is_covered():
 @pytest.fixture(scope='module')
 def coco_folder(tmp_path_factory, neon_root):
     """A working folder with data/coco/: two real images (one not square), NEON's boxes
-    labelled with COCO categories."""
+    labelled with COCO categories, each with its box as a polygon mask."""
     root = tmp_path_factory.mktemp('coco_user')
     (root / 'data' / 'coco' / 'val2017').mkdir(parents=True)
     (root / 'data' / 'coco' / 'annotations').mkdir()
@@ -51,8 +53,10 @@ def coco_folder(tmp_path_factory, neon_root):
                            height=crop.shape[0]))
         for k, a in enumerate(a for a in neon['annotations'] if a['bbox'][0] + a['bbox'][2]
                               <= crop.shape[1]):
+            x, y, w, h = a['bbox']
             anns.append(dict(a, id=len(anns) + 1, image_id=img_id,
-                             category_id=cats[k % len(cats)]['id']))
+                             category_id=cats[k % len(cats)]['id'],
+                             segmentation=[[x, y, x + w, y, x + w, y + h, x, y + h]]))
     json.dump(dict(images=images, annotations=anns, categories=cats),
               open(root / 'data' / 'coco' / 'annotations' / 'instances_val2017.json', 'w'))
     return root
@@ -73,3 +77,4 @@ def test_converted_weights_test_with_no_edits(config, coco_folder, tmp_path):
     metrics = out.stdout.strip().splitlines()[-1]
     print(f'{config}: {metrics[:120]}')
     assert metrics.startswith('coco/AP=') and 'coco/AP50=' in metrics
+    assert ('coco/segm_AP=' in metrics) == config.startswith('mask_rcnn')

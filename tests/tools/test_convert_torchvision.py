@@ -1,5 +1,5 @@
 """Parity with torchvision's fasterrcnn_resnet50_fpn (and _v2, and the MobileNetV3-Large FPN
-ones), retinanet_resnet50_fpn (and _v2),
+ones), maskrcnn_resnet50_fpn (and _v2), retinanet_resnet50_fpn (and _v2),
 fcos_resnet50_fpn and ssd300_vgg16: random weights
 (no download) converted by tools/convert_torchvision.py, real NEON images, both
 models in one process.
@@ -51,13 +51,24 @@ def _labels(boxes):
     return torch.arange(len(boxes)) % 90
 
 
-def _detplug_batch(images):
+def _masks(img, boxes):
+    """A filled ellipse inside each box: gt masks (K, H, W) uint8 for Mask R-CNN's loss."""
+    out = np.zeros((len(boxes),) + img.shape[:2], np.uint8)
+    for m, (x1, y1, x2, y2) in zip(out, boxes.round().int().tolist()):
+        cv2.ellipse(m, ((x1 + x2) // 2, (y1 + y2) // 2), (max((x2 - x1) // 2, 1),
+                    max((y2 - y1) // 2, 1)), 0, 0, 360, 1, -1)
+    return torch.from_numpy(out)
+
+
+def _detplug_batch(images, masks=False):
     samples = []
     for img, boxes in images:
         shape = img.shape[:2]
         sample = DetDataSample(metainfo=dict(img_shape=shape, ori_shape=shape,
                                              scale_factor=(1.0, 1.0)))
         sample.gt_instances = InstanceData(bboxes=boxes, labels=_labels(boxes))
+        if masks:
+            sample.gt_instances.masks = _masks(img, boxes).bool()
         samples.append(sample)
     return dict(inputs=[torch.from_numpy(img).permute(2, 0, 1).contiguous() for img, _ in images],
                 data_samples=samples)
@@ -105,6 +116,16 @@ def mobile320_models(neon_root, tmp_path_factory):
 
 
 @pytest.fixture(scope='module')
+def mask_models(neon_root, tmp_path_factory):
+    return _pair(neon_root, tmp_path_factory, 'mask_rcnn_r50_fpn')
+
+
+@pytest.fixture(scope='module')
+def mask_v2_models(neon_root, tmp_path_factory):
+    return _pair(neon_root, tmp_path_factory, 'mask_rcnn_r50_fpn_v2')
+
+
+@pytest.fixture(scope='module')
 def retina_models(neon_root, tmp_path_factory):
     return _pair(neon_root, tmp_path_factory, 'retinanet_r50_fpn')
 
@@ -131,8 +152,9 @@ def ssdlite_models(neon_root, tmp_path_factory):
 
 
 @pytest.mark.parametrize('pair', ['models', 'v2_models', 'mobile_models', 'mobile320_models',
-                                  'retina_models', 'retina_v2_models', 'fcos_models',
-                                  'ssd_models', 'ssdlite_models'])
+                                  'mask_models', 'mask_v2_models', 'retina_models',
+                                  'retina_v2_models', 'fcos_models', 'ssd_models',
+                                  'ssdlite_models'])
 def test_eval_detections_match(pair, request):
     tv, det, images = request.getfixturevalue(pair)
     with torch.no_grad():
@@ -151,35 +173,72 @@ def test_eval_detections_match(pair, request):
         assert box_diff <= 1e-3 and score_diff <= 1e-4
 
 
-def _assert_same_losses(tv, det, images, pairs, frozen_bn=False):
+def test_mask_rcnn_masks_match(mask_models, mask_v2_models):
+    """The pasted masks (torchvision's probabilities > 0.5) of every detection."""
+    for tv, det, images in (mask_models, mask_v2_models):
+        with torch.no_grad():
+            tv_out = tv([to_torchvision_input(img) for img, _ in images])
+            det_out = det.test_step(_detplug_batch(images))
+        for t, d in zip(tv_out, det_out):
+            ours, theirs = d.pred_instances.masks, t['masks'][:, 0] > 0.5
+            assert ours.shape == theirs.shape
+            inter = (ours & theirs).flatten(1).sum(1).double()
+            union = (ours | theirs).flatten(1).sum(1).double()
+            iou = torch.where(union > 0, inter / union.clamp(min=1), 1.0)
+            print(f'{len(iou)} masks ({int(theirs.flatten(1).sum(1).median())} px median): '
+                  f'mask IoU min {iou.min():.6f}, {int((iou < 1).sum())} not identical')
+            assert (union > 0).sum() >= 10 and iou.min() >= 0.999
+
+
+def test_mask_head_with_torchvision_old_names_converts_alike(mask_models):
+    """The published v1 file names the mask convs mask_fcn1-4 (torchvision renames them
+    when it loads; so does the converter)."""
+    import re
+    from convert_torchvision import convert
+    new = mask_models[0].state_dict()
+    old = {re.sub(r'mask_head\.(\d)\.0\.', lambda m: f'mask_head.mask_fcn{int(m[1]) + 1}.', k): v
+           for k, v in new.items()}
+    assert 'roi_heads.mask_head.mask_fcn4.bias' in old
+    a, b = convert(new), convert(old, coco80=False)
+    assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+    assert convert(new, coco80=True)['roi_head.mask_head.conv_logits.weight'].shape[0] == 80
+
+
+def _assert_same_losses(tv, det, images, pairs, frozen_bn=False, masks=False):
     """Both models in train mode on the same images and targets; ``pairs`` maps
     torchvision's loss names to detplug's. ``frozen_bn``: every BatchNorm in eval mode, as
-    in torchvision's published R-CNNs (FrozenBatchNorm2d in v1's backbone)."""
+    in torchvision's published R-CNNs (FrozenBatchNorm2d in v1's backbone). ``masks``:
+    gt masks too (``_masks``)."""
     det.train()
     tv.train()
     for m in [*tv.modules(), *det.modules()] if frozen_bn else []:
         if isinstance(m, torch.nn.BatchNorm2d):
             m.eval()
-    targets = [dict(boxes=b, labels=_labels(b) + 1) for _, b in images]
+    targets = [dict(boxes=b, labels=_labels(b) + 1, **(dict(masks=_masks(img, b)) if masks else {}))
+               for img, b in images]
     with torch.no_grad():
         tv_losses = tv([to_torchvision_input(img) for img, _ in images], targets)
-        det_losses = det(**det.data_preprocessor(_detplug_batch(images), True), mode='loss')
+        det_losses = det(**det.data_preprocessor(_detplug_batch(images, masks), True),
+                         mode='loss')
     for tv_name, det_name in pairs.items():
         a, b = tv_losses[tv_name].item(), det_losses[det_name].item()
         print(f'{tv_name} {a:.6f} vs {det_name} {b:.6f}')
         assert b == pytest.approx(a, rel=1e-5, abs=1e-6)
 
 
-@pytest.mark.parametrize('pair', ['models', 'v2_models', 'mobile_models'])
+@pytest.mark.parametrize('pair', ['models', 'v2_models', 'mobile_models', 'mask_models',
+                                  'mask_v2_models'])
 def test_train_losses_match_when_every_sample_is_taken(pair, request):
     """Samplers take every positive and negative, so no random draw differs."""
     tv, det, images = request.getfixturevalue(pair)
     tv.rpn.fg_bg_sampler.batch_size_per_image = 10**7
     tv.roi_heads.fg_bg_sampler.batch_size_per_image = 10**7
     det.rpn_head.sampler.num = det.roi_head.sampler.num = 10**7
+    masks = pair.startswith('mask')
     _assert_same_losses(tv, det, images, dict(
         loss_objectness='loss_rpn_cls', loss_rpn_box_reg='loss_rpn_bbox',
-        loss_classifier='loss_cls', loss_box_reg='loss_bbox'), frozen_bn=True)
+        loss_classifier='loss_cls', loss_box_reg='loss_bbox',
+        **(dict(loss_mask='loss_mask') if masks else {})), frozen_bn=True, masks=masks)
 
 
 @pytest.mark.parametrize('pair', ['retina_models', 'retina_v2_models'])

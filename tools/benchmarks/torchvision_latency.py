@@ -116,12 +116,15 @@ def random_faster_rcnn(images_bgr, seed=0, name='fasterrcnn_resnet50_fpn'):
     whose box head has BatchNorm too, ``fasterrcnn_mobilenet_v3_large_fpn``, ...) with
     random weights that behave like trained ones: BatchNorm calibrated on ``images_bgr``,
     objectness and class logits spread with std 2 and box deltas with std 0.2 (tens of
-    confident detections per image)."""
+    confident detections per image); for ``maskrcnn_*`` mask logits too, with std 2."""
     import torchvision.models.detection as tvdet
 
     def spreads(model):
         rpn, box = model.rpn.head, model.roi_heads.box_predictor
-        return {rpn.cls_logits: 2.0, rpn.bbox_pred: 0.2, box.cls_score: 2.0, box.bbox_pred: 0.2}
+        out = {rpn.cls_logits: 2.0, rpn.bbox_pred: 0.2, box.cls_score: 2.0, box.bbox_pred: 0.2}
+        if model.roi_heads.has_mask():  # Mask R-CNN: mask logits of std 2, not all ~0.5
+            out[model.roi_heads.mask_predictor.mask_fcn_logits] = 2.0
+        return out
     return _like_trained(getattr(tvdet, name), images_bgr, seed, spreads,
                          heads_too=name.endswith('_v2'))
 
@@ -214,7 +217,11 @@ TORCHVISION_MODELS = dict(
         320),
     retinanet_r50_fpn=(random_retinanet, 800),
     retinanet_r50_fpn_v2=(lambda images: random_retinanet(images, v2=True), 800),
-    fcos_r50_fpn=(random_fcos, 800))
+    fcos_r50_fpn=(random_fcos, 800),
+    mask_rcnn_r50_fpn=(
+        lambda images: random_faster_rcnn(images, name='maskrcnn_resnet50_fpn'), 800),
+    mask_rcnn_r50_fpn_v2=(
+        lambda images: random_faster_rcnn(images, name='maskrcnn_resnet50_fpn_v2'), 800))
 
 
 def detplug_model(name, tv_state, fuse=False):

@@ -1,10 +1,11 @@
 """Augmentations mmcv does not ship: 90-degree rotation (for overhead imagery),
 photometric jitter and scale jitter around the image's own size. They keep
-``gt_bboxes`` (and, but for the rescale, ``proposals``, ``gt_seg_map``) exact."""
+``gt_bboxes``, ``gt_masks`` (and, but for the rescale, ``proposals``, ``gt_seg_map``) exact."""
 import numpy as np
-from mmcv.transforms import BaseTransform, Resize
+from mmcv.transforms import BaseTransform
 from mmcv.transforms.utils import cache_randomness
 
+from plugins.datasets.transforms.masks import Resize
 from plugins.registry import TRANSFORMS
 
 
@@ -54,6 +55,9 @@ class RandomRot90(BaseTransform):
             results['img'] = np.ascontiguousarray(np.rot90(results['img']))
             if 'gt_seg_map' in results:
                 results['gt_seg_map'] = np.ascontiguousarray(np.rot90(results['gt_seg_map']))
+            if 'gt_masks' in results:
+                results['gt_masks'] = np.ascontiguousarray(np.rot90(results['gt_masks'],
+                                                                    axes=(1, 2)))
             for key in ('gt_bboxes', 'proposals'):
                 if key in results:
                     b = results[key]

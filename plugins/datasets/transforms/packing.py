@@ -27,6 +27,14 @@ class PackDetInputs(BaseTransform):
         gt.bboxes = torch.as_tensor(np.asarray(bboxes, np.float32)).reshape(-1, 4)
         gt.labels = torch.as_tensor(
             np.asarray(results.get('gt_bboxes_labels', []), np.int64)).reshape(-1)
+        if 'gt_masks' in results:
+            masks, shape = results['gt_masks'], results['img'].shape[:2]
+            if masks.shape[1:] != shape:
+                raise DataError(f'{results.get("img_path")}: its masks are {masks.shape[1:]} but '
+                                f'the image is {shape}: a transform moved the image but not the '
+                                'masks (Resize, RandomFlip, RandomRot90, Expand and '
+                                'MinIoURandomCrop keep them aligned)')
+            gt.masks = torch.from_numpy(masks).bool()
         sample.gt_instances = gt
         if 'proposals' in results:
             if tuple(results.get('scale_factor', (1.0, 1.0))) != (1.0, 1.0) or results.get('flip'):

@@ -1,6 +1,6 @@
 """The SSD paper's augmentations, which mmcv does not ship: photometric distortion,
-zoom out (Expand) and zoom in (MinIoURandomCrop). Boxes stay exact; boxes whose
-centre leaves a crop are dropped with their labels."""
+zoom out (Expand) and zoom in (MinIoURandomCrop). Boxes and masks stay exact; boxes
+whose centre leaves a crop are dropped with their labels and masks."""
 from typing import Sequence, Tuple
 
 import cv2
@@ -94,6 +94,10 @@ class Expand(BaseTransform):
         if 'gt_bboxes' in results:
             results['gt_bboxes'] = results['gt_bboxes'] + np.array([left, top, left, top],
                                                                    np.float32)
+        if 'gt_masks' in results:
+            masks = np.zeros((len(results['gt_masks']), canvas_h, canvas_w), np.uint8)
+            masks[:, top:top + h, left:left + w] = results['gt_masks']
+            results['gt_masks'] = masks
         return results
 
 
@@ -150,6 +154,9 @@ class MinIoURandomCrop(BaseTransform):
             for key in BOX_KEYS:
                 if key in results:
                     results[key] = results[key][inside]
+            if 'gt_masks' in results:
+                results['gt_masks'] = np.ascontiguousarray(
+                    results['gt_masks'][inside, patch[1]:patch[3], patch[0]:patch[2]])
             kept = results['gt_bboxes'].copy()
             kept[:, 0::2] = kept[:, 0::2].clip(patch[0], patch[2]) - patch[0]
             kept[:, 1::2] = kept[:, 1::2].clip(patch[1], patch[3]) - patch[1]

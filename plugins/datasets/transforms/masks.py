@@ -1,0 +1,77 @@
+"""mmcv's LoadAnnotations, Resize and RandomFlip (same names and arguments) with
+instance masks: ``gt_masks`` (K, H, W) uint8, one bitmap per gt box, in box order.
+
+Every transform in detplug that moves pixels keeps them aligned: these, ``RandomRot90``,
+``Expand`` and ``MinIoURandomCrop``; ``PackDetInputs`` stops with the image named if a
+mask's size no longer matches the image's (a transform that does not know masks).
+"""
+import cv2
+import numpy as np
+from mmcv.transforms import LoadAnnotations as MMCVLoadAnnotations
+from mmcv.transforms import RandomFlip as MMCVRandomFlip
+from mmcv.transforms import Resize as MMCVResize
+
+from plugins.errors import DataError
+from plugins.registry import TRANSFORMS
+from plugins.structures.masks import decode_segmentations
+
+
+@TRANSFORMS.register_module()
+class LoadAnnotations(MMCVLoadAnnotations):
+    """Args (beside mmcv's):
+        with_mask: decode each instance's segmentation (polygons or RLE, checked by
+            the dataset) to ``gt_masks``; an instance without one is an error.
+    """
+
+    def __init__(self, with_bbox: bool = True, with_label: bool = True, with_mask: bool = False,
+                 with_seg: bool = False, with_keypoints: bool = False,
+                 imdecode_backend: str = 'cv2', backend_args: dict = None):
+        super().__init__(with_bbox=with_bbox, with_label=with_label, with_seg=with_seg,
+                         with_keypoints=with_keypoints, imdecode_backend=imdecode_backend,
+                         backend_args=backend_args)
+        self.with_mask = with_mask
+
+    def transform(self, results: dict) -> dict:
+        results = super().transform(results)
+        if self.with_mask:
+            instances = results.get('instances', [])
+            missing = [inst.get('ann_id') for inst in instances if 'mask' not in inst]
+            if missing:
+                raise DataError(f'{results.get("img_path")}: {len(missing)} of its '
+                                f'{len(instances)} annotations have no valid segmentation '
+                                f'(ids {missing[:5]}); LoadAnnotations(with_mask=True) needs '
+                                'one for every box')
+            results['gt_masks'] = decode_segmentations(
+                [inst['mask'] for inst in instances], results['height'], results['width'])
+        return results
+
+
+def resize_masks(masks: np.ndarray, height: int, width: int) -> np.ndarray:
+    """(K, h, w) uint8 -> (K, height, width), nearest neighbour."""
+    out = np.zeros((len(masks), height, width), np.uint8)
+    for i, m in enumerate(masks):
+        out[i] = cv2.resize(m, (width, height), interpolation=cv2.INTER_NEAREST)
+    return out
+
+
+@TRANSFORMS.register_module()
+class Resize(MMCVResize):
+    """mmcv's ``Resize``; ``gt_masks`` follow the image (nearest neighbour)."""
+
+    def transform(self, results: dict) -> dict:
+        results = super().transform(results)
+        if 'gt_masks' in results:
+            h, w = results['img'].shape[:2]
+            results['gt_masks'] = resize_masks(results['gt_masks'], h, w)
+        return results
+
+
+@TRANSFORMS.register_module()
+class RandomFlip(MMCVRandomFlip):
+    """mmcv's ``RandomFlip``; ``gt_masks`` are flipped with the image."""
+
+    def _flip(self, results: dict) -> None:
+        super()._flip(results)
+        if 'gt_masks' in results:
+            axes = dict(horizontal=(2,), vertical=(1,), diagonal=(1, 2))[results['flip_direction']]
+            results['gt_masks'] = np.ascontiguousarray(np.flip(results['gt_masks'], axes))
