@@ -10,8 +10,9 @@ from mmengine.runner import Runner
 from tests.conftest import ROOT, shrink_schedule, use_data
 
 CONFIGS = sorted(p for p in glob.glob(osp.join(ROOT, 'configs', '**', '*.py'), recursive=True)
-                 if '_base_' not in p and not p.endswith('_coco.py'))
-# the *_coco.py configs only test (COCO val2017): tests/tools/test_coco_configs.py
+                 if '_base_' not in p and not p.endswith(('_coco.py', '_voc.py')))
+# the *_coco.py and *_voc.py configs only test (COCO val2017, Pascal VOC 2012 val):
+# tests/tools/test_coco_configs.py
 
 
 @pytest.mark.parametrize('path', CONFIGS, ids=[osp.relpath(p, ROOT) for p in CONFIGS])

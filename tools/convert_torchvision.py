@@ -241,8 +241,9 @@ def convert(tv_state: dict, coco80: bool = False) -> 'OrderedDict[str, torch.Ten
 
 
 def num_classes_of(converted: dict) -> int:
-    if 'decode_head.conv_seg.bias' in converted:
-        return converted['decode_head.conv_seg.bias'].numel()
+    for seg in ('conv_seg', 'high_classifier'):  # LR-ASPP's classifier is high_classifier
+        if f'decode_head.{seg}.bias' in converted:
+            return converted[f'decode_head.{seg}.bias'].numel()
     if 'roi_head.bbox_head.fc_cls.bias' in converted:
         return converted['roi_head.bbox_head.fc_cls.bias'].numel() - 1
     for cls, reg in (('retina_cls', 'retina_reg'), ('conv_cls', 'conv_reg')):

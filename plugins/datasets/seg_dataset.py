@@ -3,8 +3,9 @@
 Each image ``<img dir>/<stem><img_suffix>`` pairs with ``<label dir>/<stem>
 <seg_map_suffix>``, a single-channel PNG of class indices (0 .. C-1), with
 ``ignore_index`` (255) for unlabelled pixels. Class names and a palette come
-from ``metainfo``. A missing label map or an empty image folder is an error
-naming the path.
+from ``metainfo``. The images are those of the folder, or the stems listed in an
+``ann_file`` (Pascal VOC's ``ImageSets/Segmentation/val.txt``). A missing label map, a
+missing list or an empty image folder is an error naming the path.
 """
 import os
 import os.path as osp
@@ -21,35 +22,46 @@ class SegDataset(BaseDataset):
     """Args:
         data_root: folder the prefixes are relative to.
         data_prefix: ``dict(img_path=..., seg_map_path=...)`` folders.
+        ann_file: a text file of image stems, one per line (relative to ``data_root``);
+            empty: every image of the folder.
         img_suffix, seg_map_suffix: file name endings of images and label maps.
         metainfo: ``dict(classes=(...), palette=[(b, g, r), ...])``.
         ignore_index: label of unlabelled pixels.
         pipeline, test_mode, ...: as MMEngine's ``BaseDataset``.
     """
 
-    def __init__(self, data_root: str, data_prefix: dict, metainfo: dict,
+    def __init__(self, data_root: str, data_prefix: dict, metainfo: dict, ann_file: str = '',
                  img_suffix: str = '.png', seg_map_suffix: str = '.png', ignore_index: int = 255,
                  pipeline=(), test_mode: bool = False, lazy_init: bool = False,
                  max_refetch: int = 1000, indices: Optional[int] = None):
         self.img_suffix, self.seg_map_suffix = img_suffix, seg_map_suffix
         self.ignore_index = ignore_index
-        super().__init__(data_root=data_root, data_prefix=data_prefix, metainfo=metainfo,
-                         pipeline=list(pipeline), test_mode=test_mode, lazy_init=lazy_init,
-                         max_refetch=max_refetch, indices=indices)
+        super().__init__(ann_file=ann_file, data_root=data_root, data_prefix=data_prefix,
+                         metainfo=metainfo, pipeline=list(pipeline), test_mode=test_mode,
+                         lazy_init=lazy_init, max_refetch=max_refetch, indices=indices)
 
     def load_data_list(self) -> List[dict]:
         img_dir, seg_dir = self.data_prefix['img_path'], self.data_prefix['seg_map_path']
         if not osp.isdir(img_dir):
             raise DataError(f'{img_dir}: image folder not found')
-        stems = sorted(f[:-len(self.img_suffix)] for f in os.listdir(img_dir)
-                       if f.endswith(self.img_suffix))
+        if self.ann_file:
+            if not osp.isfile(self.ann_file):
+                raise DataError(f'{self.ann_file}: image list not found')
+            with open(self.ann_file, encoding='utf-8') as f:
+                stems = [line.strip() for line in f if line.strip()]
+        else:
+            stems = sorted(f[:-len(self.img_suffix)] for f in os.listdir(img_dir)
+                           if f.endswith(self.img_suffix))
         if not stems:
-            raise DataError(f'{img_dir}: no *{self.img_suffix} images')
+            raise DataError(f'{self.ann_file or img_dir}: no *{self.img_suffix} images')
         data = []
         for stem in stems:
+            img = osp.join(img_dir, stem + self.img_suffix)
+            if self.ann_file and not osp.isfile(img):
+                raise DataError(f'{self.ann_file}: image {img} not found')
             seg = osp.join(seg_dir, stem + self.seg_map_suffix)
             if not osp.isfile(seg):
                 raise DataError(f'{seg}: label map not found (for {stem}{self.img_suffix})')
-            data.append(dict(img_path=osp.join(img_dir, stem + self.img_suffix),
-                             seg_map_path=seg, seg_fields=[], reduce_zero_label=False))
+            data.append(dict(img_path=img, seg_map_path=seg, seg_fields=[],
+                             reduce_zero_label=False))
         return data

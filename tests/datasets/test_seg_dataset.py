@@ -43,3 +43,18 @@ def test_rot90_turns_the_label_map_with_the_image():
     out = t.transform(dict(img=img, gt_seg_map=seg, img_shape=(4, 6)))
     assert np.array_equal(out['gt_seg_map'] > 0, out['img'][..., 0] > 0)
     assert out['gt_seg_map'].shape == (6, 4)
+
+
+def test_an_image_list_selects_the_images(composites_root, tmp_path):
+    prefix = dict(img_path='images/train', seg_map_path='labels/train')
+    (tmp_path / 'val.txt').write_text('000003\n000001\n\n')
+    ds = SegDataset(data_root=composites_root, metainfo=META, ann_file=str(tmp_path / 'val.txt'),
+                    data_prefix=prefix)
+    assert [os.path.basename(d['img_path']) for d in ds] == ['000003.png', '000001.png']
+    with pytest.raises(DataError, match=r'missing\.txt: image list not found'):
+        SegDataset(data_root=composites_root, metainfo=META, ann_file=str(tmp_path / 'missing.txt'),
+                   data_prefix=prefix)
+    (tmp_path / 'bad.txt').write_text('000003\nnot_there\n')
+    with pytest.raises(DataError, match=r'bad\.txt: image .*not_there\.png not found'):
+        SegDataset(data_root=composites_root, metainfo=META, ann_file=str(tmp_path / 'bad.txt'),
+                   data_prefix=prefix)

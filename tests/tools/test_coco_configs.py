@@ -1,10 +1,14 @@
-"""The COCO test configs run as a user runs them, with no edits: torchvision's state dict
-(random weights here, no download) -> tools/convert_torchvision.py --coco80 ->
-tools/test.py CONFIG converted.pth, in a folder holding ``data/coco/`` laid out as COCO
-(real NEON images as val2017 jpgs, COCO's 80 categories with their ids)."""
+"""The COCO and Pascal VOC test configs run as a user runs them, with no edits:
+torchvision's state dict (random weights here, no download) ->
+tools/convert_torchvision.py [--coco80] -> tools/test.py CONFIG converted.pth, in a folder
+holding ``data/coco/`` laid out as COCO (real NEON images as val2017 jpgs, COCO's 80
+categories with their ids) or ``data/VOCdevkit/VOC2012/`` (digit composites as jpgs with
+their label maps, two of them listed in val.txt)."""
 import glob
 import json
+import os
 import os.path as osp
+import shutil
 
 import cv2
 import pytest
@@ -29,10 +33,20 @@ BUILDERS = {  # config -> torchvision builder
 }
 
 
-def test_every_coco_config_is_covered():
-    found = {osp.relpath(p, osp.join(ROOT, 'configs'))
-             for p in glob.glob(osp.join(ROOT, 'configs', '**', '*_coco.py'), recursive=True)}
-    assert found == set(BUILDERS)
+SEG_BUILDERS = {  # config -> torchvision builder
+    'fcn/fcn_r50_d8_voc.py': 'fcn_resnet50', 'fcn/fcn_r101_d8_voc.py': 'fcn_resnet101',
+    'deeplabv3/deeplabv3_r50_d8_voc.py': 'deeplabv3_resnet50',
+    'deeplabv3/deeplabv3_r101_d8_voc.py': 'deeplabv3_resnet101',
+    'deeplabv3/deeplabv3_mobilenet_v3_large_voc.py': 'deeplabv3_mobilenet_v3_large',
+    'lraspp/lraspp_mobilenet_v3_large_voc.py': 'lraspp_mobilenet_v3_large',
+}
+
+
+def test_every_coco_and_voc_config_is_covered():
+    def found(ending):
+        return {osp.relpath(p, osp.join(ROOT, 'configs'))
+                for p in glob.glob(osp.join(ROOT, 'configs', '**', ending), recursive=True)}
+    assert found('*_coco.py') == set(BUILDERS) and found('*_voc.py') == set(SEG_BUILDERS)
 
 
 @pytest.fixture(scope='module')
@@ -78,3 +92,43 @@ def test_converted_weights_test_with_no_edits(config, coco_folder, tmp_path):
     print(f'{config}: {metrics[:120]}')
     assert metrics.startswith('coco/AP=') and 'coco/AP50=' in metrics
     assert ('coco/segm_AP=' in metrics) == config.startswith('mask_rcnn')
+
+
+@pytest.fixture(scope='module')
+def voc_folder(tmp_path_factory, composites_root):
+    """A working folder with data/VOCdevkit/VOC2012/: composites as JPEGImages, their label
+    maps (classes 0-10 of VOC's 21) as SegmentationClass, two stems in val.txt."""
+    root = tmp_path_factory.mktemp('voc_user')
+    voc = root / 'data' / 'VOCdevkit' / 'VOC2012'
+    for sub in ('JPEGImages', 'SegmentationClass', 'ImageSets/Segmentation'):
+        (voc / sub).mkdir(parents=True)
+    stems = sorted(osp.splitext(f)[0] for f in os.listdir(osp.join(composites_root, 'images',
+                                                                   'val')))
+    for stem in stems:
+        image = cv2.imread(osp.join(composites_root, 'images', 'val', stem + '.png'))
+        cv2.imwrite(str(voc / 'JPEGImages' / f'{stem}.jpg'), image)
+        shutil.copy(osp.join(composites_root, 'labels', 'val', stem + '.png'),
+                    voc / 'SegmentationClass' / f'{stem}.png')
+    (voc / 'ImageSets' / 'Segmentation' / 'val.txt').write_text('\n'.join(stems[:2]) + '\n')
+    return root
+
+
+@pytest.mark.parametrize('config', list(SEG_BUILDERS))
+def test_converted_segmentation_weights_test_on_voc_with_no_edits(config, voc_folder, tmp_path):
+    import torchvision.models.segmentation as tvseg
+    torch.manual_seed(0)
+    aux = {} if 'lraspp' in config else dict(aux_loss=True)  # as the published weights
+    tv = getattr(tvseg, SEG_BUILDERS[config])(weights=None, weights_backbone=None,
+                                              num_classes=21, **aux)
+    src, dst = tmp_path / 'tv.pth', tmp_path / 'converted.pth'
+    torch.save(tv.state_dict(), src)
+    out = run_tool('convert_torchvision.py', str(src), str(dst), timeout=300)
+    assert out.returncode == 0 and 'num_classes=21' in out.stdout, out.stderr[-1500:]
+    src.unlink()
+    out = run_tool('test.py', osp.join(ROOT, 'configs', config), str(dst), cwd=voc_folder,
+                   timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    metrics = out.stdout.strip().splitlines()[-1]
+    print(f'{config}: {metrics[:120]}')
+    assert metrics.startswith('seg/') and 'seg/mIoU=' in metrics
+    assert '[2/2]' in out.stderr + out.stdout  # the two images val.txt lists, not all four

@@ -1,0 +1,6 @@
+# torchvision's lraspp_mobilenet_v3_large on Pascal VOC 2012 val (mIoU), with its
+# converted weights:
+#   tools/convert_torchvision.py torchvision://lraspp_mobilenet_v3_large tv.pth
+#   tools/test.py configs/lraspp/lraspp_mobilenet_v3_large_voc.py tv.pth
+_base_ = ['../_base_/models/lraspp_mobilenet_v3_large.py', '../_base_/datasets/voc12_val.py',
+          '../_base_/default_runtime.py']
