@@ -168,6 +168,7 @@ def _mask_box(masks):
     ('RandomFlip horizontal', dict(type='RandomFlip', prob=1.0, direction='horizontal')),
     ('RandomFlip vertical', dict(type='RandomFlip', prob=1.0, direction='vertical')),
     ('RandomRot90', dict(type='RandomRot90', prob=1.0)),
+    ('Pad', dict(type='Pad', size_divisor=64)),
     ('Expand', dict(type='Expand', ratio_range=(2, 2), prob=1.0)),
     ('MinIoURandomCrop', dict(type='MinIoURandomCrop', min_ious=(0.1,))),
     ('RandomRescale', dict(type='RandomRescale', ratio_range=(0.5, 0.5)))])

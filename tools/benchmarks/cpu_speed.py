@@ -39,7 +39,7 @@ PRECISIONS = ('fp32', 'bf16', 'int8')
 DETECTORS = dict(faster_rcnn_r50_fpn=800, faster_rcnn_r50_fpn_v2=800, retinanet_r50_fpn=800,
                  retinanet_r50_fpn_v2=800, fcos_r50_fpn=800, ssd300_vgg16=300,
                  faster_rcnn_mobilenet_v3_large_fpn=800, faster_rcnn_mobilenet_v3_large_320_fpn=320,
-                 ssdlite320_mobilenet_v3_large=320)
+                 ssdlite320_mobilenet_v3_large=320, mask_rcnn_r50_fpn=800)
 SEGMENTORS = dict(fcn_r50_d8=400, deeplabv3_r50_d8=400, fcn_r101_d8=400,
                   deeplabv3_r101_d8=400, deeplabv3_mobilenet_v3_large=400,
                   lraspp_mobilenet_v3_large=400)

@@ -1,9 +1,9 @@
 from .augment import ColorJitter, RandomRescale, RandomRot90
 from .loading import LoadImage
-from .masks import LoadAnnotations, RandomFlip, Resize
+from .masks import LoadAnnotations, Pad, RandomFlip, Resize
 from .packing import PackDetInputs, PackSegInputs
 from .ssd_augment import Expand, MinIoURandomCrop, PhotoMetricDistortion
 
 __all__ = ['ColorJitter', 'Expand', 'LoadAnnotations', 'LoadImage', 'MinIoURandomCrop',
-           'PackDetInputs', 'PackSegInputs', 'PhotoMetricDistortion', 'RandomFlip',
+           'PackDetInputs', 'PackSegInputs', 'Pad', 'PhotoMetricDistortion', 'RandomFlip',
            'RandomRescale', 'RandomRot90', 'Resize']

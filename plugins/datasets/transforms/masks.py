@@ -1,4 +1,4 @@
-"""mmcv's LoadAnnotations, Resize and RandomFlip (same names and arguments) with
+"""mmcv's LoadAnnotations, Resize, RandomFlip and Pad (same names and arguments) with
 instance masks: ``gt_masks`` (K, H, W) uint8, one bitmap per gt box, in box order.
 
 Every transform in detplug that moves pixels keeps them aligned: these, ``RandomRot90``,
@@ -8,6 +8,7 @@ mask's size no longer matches the image's (a transform that does not know masks)
 import cv2
 import numpy as np
 from mmcv.transforms import LoadAnnotations as MMCVLoadAnnotations
+from mmcv.transforms import Pad as MMCVPad
 from mmcv.transforms import RandomFlip as MMCVRandomFlip
 from mmcv.transforms import Resize as MMCVResize
 
@@ -63,6 +64,20 @@ class Resize(MMCVResize):
         if 'gt_masks' in results:
             h, w = results['img'].shape[:2]
             results['gt_masks'] = resize_masks(results['gt_masks'], h, w)
+        return results
+
+
+@TRANSFORMS.register_module()
+class Pad(MMCVPad):
+    """mmcv's ``Pad`` (bottom and right); ``gt_masks`` are padded with 0 to the image."""
+
+    def transform(self, results: dict) -> dict:
+        results = super().transform(results)
+        if 'gt_masks' in results:
+            k, h, w = results['gt_masks'].shape
+            masks = np.zeros((k,) + results['img'].shape[:2], np.uint8)
+            masks[:, :h, :w] = results['gt_masks']
+            results['gt_masks'] = masks
         return results
 
 

@@ -32,7 +32,7 @@ class PackDetInputs(BaseTransform):
             if masks.shape[1:] != shape:
                 raise DataError(f'{results.get("img_path")}: its masks are {masks.shape[1:]} but '
                                 f'the image is {shape}: a transform moved the image but not the '
-                                'masks (Resize, RandomFlip, RandomRot90, Expand and '
+                                'masks (Resize, RandomFlip, Pad, RandomRot90, Expand and '
                                 'MinIoURandomCrop keep them aligned)')
             gt.masks = torch.from_numpy(masks).bool()
         sample.gt_instances = gt
