@@ -9,8 +9,10 @@ torchvision's segmentation models do. MobileNetV3-Small: 1: 4/16, 3: 8/24, 8: 16
 11: 32/96, 12: 32/576.
 
 Call flow: forward -> features[0] .. features[max(out_indices)] -> tuple of the
-outputs of the blocks in ``out_indices``. Parameter names are torchvision's
-(``features.3.block.0.0.weight``), so its ImageNet weights load with
+outputs of the blocks in ``out_indices``. ``frozen_blocks=k`` keeps features[0 .. k-1]
+fixed in training (no gradients, BatchNorm statistics as loaded), as torchvision's
+detectors do with a pretrained backbone (``trainable_backbone_layers``). Parameter
+names are torchvision's (``features.3.block.0.0.weight``), so its ImageNet weights load with
 ``init_cfg=dict(type='Pretrained', checkpoint='torchvision://mobilenet_v3_large')``.
 """
 import functools
@@ -25,17 +27,30 @@ from plugins.registry import MODELS
 
 
 class FeatureBlocks(BaseModule):
-    """A torchvision ``features`` Sequential cut after the last block in ``out_indices``."""
+    """A torchvision ``features`` Sequential cut after the last block in ``out_indices``,
+    its first ``frozen_blocks`` blocks frozen."""
 
-    def __init__(self, features: torch.nn.Sequential, out_indices: Sequence[int], init_cfg):
+    def __init__(self, features: torch.nn.Sequential, out_indices: Sequence[int],
+                 frozen_blocks: int, init_cfg):
         super().__init__(init_cfg)
         if max(out_indices) >= len(features):
             raise ConfigError(f'out_indices {list(out_indices)} exceed the {len(features)} blocks')
+        if not 0 <= frozen_blocks <= max(out_indices) + 1:
+            raise ConfigError(f'frozen_blocks={frozen_blocks} must be 0 .. {max(out_indices) + 1}'
+                              ' (the blocks used)')
         self.features = features[:max(out_indices) + 1]
-        self.out_indices = tuple(out_indices)
+        self.out_indices, self.frozen_blocks = tuple(out_indices), frozen_blocks
         self.out_channels = [[m for m in self.features[i].modules()
                               if isinstance(m, torch.nn.Conv2d)][-1].out_channels
                              for i in self.out_indices]
+
+    def train(self, mode: bool = True):
+        super().train(mode)
+        for block in self.features[:self.frozen_blocks]:
+            block.eval()
+            for p in block.parameters():
+                p.requires_grad = False
+        return self
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, ...]:
         outs = []
@@ -51,12 +66,13 @@ class MobileNetV2(FeatureBlocks):
     """Args:
         widen_factor: torchvision's ``width_mult`` (channels times this, rounded to 8).
         out_indices: indices of the ``features`` blocks whose outputs are returned.
+        frozen_blocks: how many of the first blocks stay fixed in training.
     """
 
     def __init__(self, widen_factor: float = 1.0, out_indices: Sequence[int] = (6, 13, 17),
-                 init_cfg=None):
+                 frozen_blocks: int = 0, init_cfg=None):
         super().__init__(tvm.MobileNetV2(width_mult=widen_factor).features, out_indices,
-                         init_cfg)
+                         frozen_blocks, init_cfg)
 
 
 @MODELS.register_module()
@@ -67,13 +83,15 @@ class MobileNetV3(FeatureBlocks):
         out_indices: indices of the ``features`` blocks whose outputs are returned.
         bn_eps: BatchNorm epsilon: torchvision's 1e-3 for classification and
             segmentation, its detectors' 1e-5.
+        frozen_blocks: how many of the first blocks stay fixed in training.
     """
 
     def __init__(self, arch: str = 'large', dilated: bool = False,
-                 out_indices: Sequence[int] = (6, 12, 16), bn_eps: float = 1e-3, init_cfg=None):
+                 out_indices: Sequence[int] = (6, 12, 16), bn_eps: float = 1e-3,
+                 frozen_blocks: int = 0, init_cfg=None):
         if arch not in ('large', 'small'):
             raise ConfigError(f"MobileNetV3 arch must be 'large' or 'small', got {arch!r}")
         builder = tvm.mobilenet_v3_large if arch == 'large' else tvm.mobilenet_v3_small
         norm = functools.partial(torch.nn.BatchNorm2d, eps=bn_eps, momentum=0.01)
         super().__init__(builder(dilated=dilated, norm_layer=norm).features, out_indices,
-                         init_cfg)
+                         frozen_blocks, init_cfg)
