@@ -9,8 +9,9 @@ P = sum_l H_l * W_l * A anchors per image, C classes (no background output).
 - loss: per image, ``match`` anchors to gt (positive at IoU >= 0.5, negative
   below 0.4, ignored between; each gt also takes its best anchors), focal loss on
   every positive and negative (anchor, class) entry, box loss on the positives'
-  deltas; each divided by the image's positives, then averaged over the images
-  (torchvision's normalisation).
+  deltas (or, with ``reg_decoded_bbox``, on the boxes decoded from them: v2's GIoU);
+  each divided by the image's positives, then averaged over the images (torchvision's
+  normalisation).
 - predict: sigmoid scores of every (anchor, class) pair -> ``DenseHead.detections``
   (per level the ``nms_pre`` best above ``score_thr``, then NMS per class).
 """
@@ -33,6 +34,7 @@ class RetinaHead(DenseHead):
         feat_channels, stacked_convs: width and depth of each tower.
         norm_cfg: a norm after every tower conv (torchvision's v2: GroupNorm 32).
         loss_cls: loss on the (anchor, class) logits; loss_bbox: loss on the deltas.
+        reg_decoded_bbox: ``loss_bbox`` compares decoded boxes (e.g. ``GIoULoss``).
         test_cfg: ``score_thr`` and ``nms_pre`` apply per level, over (anchor, class)
             pairs (torchvision's ``score_thresh`` and ``topk_candidates``).
         init_cfg: N(0, 0.01) convs; the class conv's bias starts at the prior
@@ -46,7 +48,7 @@ class RetinaHead(DenseHead):
                  assigner: dict = dict(type='MaxIoUAssigner', pos_iou_thr=0.5, neg_iou_thr=0.4,
                                        min_pos_iou=0.0),
                  loss_cls: dict = dict(type='FocalLoss', alpha=0.25, gamma=2.0),
-                 loss_bbox: dict = dict(type='L1Loss'),
+                 loss_bbox: dict = dict(type='L1Loss'), reg_decoded_bbox: bool = False,
                  test_cfg: dict = dict(score_thr=0.05, nms_pre=1000, iou_threshold=0.5,
                                        max_per_img=300),
                  init_cfg=dict(type='Normal', layer='Conv2d', std=0.01,
@@ -55,6 +57,7 @@ class RetinaHead(DenseHead):
         super().__init__(num_classes, anchor_generator, bbox_coder, assigner, test_cfg, init_cfg)
         self.loss_cls = MODELS.build(loss_cls)
         self.loss_bbox = MODELS.build(loss_bbox)
+        self.reg_decoded_bbox = reg_decoded_bbox
         num_anchors = self.prior_generator.num_anchors
         self.cls_convs = conv_tower(in_channels, feat_channels, stacked_convs, norm_cfg)
         self.reg_convs = conv_tower(in_channels, feat_channels, stacked_convs, norm_cfg)
@@ -78,7 +81,11 @@ class RetinaHead(DenseHead):
             onehot[pos, assign.labels[pos]] = 1.0
             valid = assign.gt_inds >= 0  # not ignored
             loss_cls.append(self.loss_cls(logits[i, valid], onehot[valid], pos.numel()))
-            loss_bbox.append(self.loss_bbox(deltas[i, pos], targets, pos.numel()))
+            pred = deltas[i, pos]
+            if self.reg_decoded_bbox:
+                pred = self.bbox_coder.decode(anchors[pos], pred)
+                targets = sample.gt_instances.bboxes[assign.gt_inds[pos] - 1]
+            loss_bbox.append(self.loss_bbox(pred, targets, pos.numel()))
         return dict(loss_cls=torch.stack(loss_cls).mean(),
                     loss_bbox=torch.stack(loss_bbox).mean())
 

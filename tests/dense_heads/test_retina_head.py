@@ -5,11 +5,11 @@ from plugins.dense_heads import RetinaHead
 from tests.conftest import make_sample
 
 
-def build_head(num_classes=3, norm_cfg=None):
+def build_head(num_classes=3, norm_cfg=None, **kw):
     head = RetinaHead(num_classes=num_classes, in_channels=8, feat_channels=8, stacked_convs=2,
                       norm_cfg=norm_cfg,
                       anchor_generator=dict(type='AnchorGenerator', strides=[8, 16],
-                                            ratios=[0.5, 1.0, 2.0], scales=[2, 3]))
+                                            ratios=[0.5, 1.0, 2.0], scales=[2, 3]), **kw)
     head.init_weights()
     return head
 
@@ -39,6 +39,23 @@ def test_loss_with_empty_and_one_box():
     assert x[0].grad.abs().sum() > 0
     empty = head.loss(x, [make_sample([]), make_sample([])])
     assert empty['loss_cls'] > 0 and empty['loss_bbox'] == 0  # every anchor a negative
+
+
+def test_giou_on_decoded_boxes_by_config():
+    """v2's box loss: zero deltas decode to the anchors, so the loss is 1 - GIoU of each
+    positive anchor with its gt box, averaged over the positives."""
+    from torchvision.ops import generalized_box_iou_loss
+    head = build_head(reg_decoded_bbox=True, loss_bbox=dict(type='GIoULoss'))
+    torch.nn.init.zeros_(head.retina_reg.weight)
+    torch.nn.init.zeros_(head.retina_reg.bias)
+    sample = make_sample([[10., 12, 30, 34]], [2])
+    x = feats(n=1)
+    anchors = torch.cat(head.priors(x, [sample]))
+    _, pos, _ = head.match(anchors, sample.gt_instances)
+    expected = generalized_box_iou_loss(anchors[pos], sample.gt_instances.bboxes.expand(
+        len(pos), 4), reduction='mean')
+    assert len(pos) and head.loss(x, [sample])['loss_bbox'].item() == pytest.approx(
+        expected.item(), rel=1e-5)
 
 
 def test_loss_is_focal_loss_per_image_over_its_positives():

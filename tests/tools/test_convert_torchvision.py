@@ -243,12 +243,12 @@ def test_train_losses_match_when_every_sample_is_taken(pair, request):
 
 @pytest.mark.parametrize('pair', ['retina_models', 'retina_v2_models'])
 def test_retinanet_train_losses_match(pair, request):
-    """No sampling: every anchor's focal loss and every positive's box loss, per image."""
+    """No sampling: every anchor's focal loss and every positive's box loss (v1 L1 on
+    deltas, v2 GIoU on the decoded boxes), per image."""
     tv, det, images = request.getfixturevalue(pair)
-    pairs = dict(classification='loss_cls')
-    if tv.head.regression_head._loss_type == 'l1':  # v2's GIoU loss is not detplug's yet
-        pairs['bbox_regression'] = 'loss_bbox'
-    _assert_same_losses(tv, det, images, pairs, frozen_bn=True)
+    assert tv.head.regression_head._loss_type == ('giou' if 'v2' in pair else 'l1')
+    _assert_same_losses(tv, det, images, dict(classification='loss_cls',
+                                              bbox_regression='loss_bbox'), frozen_bn=True)
 
 
 def test_fcos_train_losses_match(fcos_models):
