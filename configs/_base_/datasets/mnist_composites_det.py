@@ -29,3 +29,14 @@ val_dataloader = dict(
 test_dataloader = val_dataloader
 val_evaluator = dict(type='CocoMetric', ann_file=data_root + 'val.json')
 test_evaluator = val_evaluator
+
+# tools/test.py --tta: each image at 3 scales (no flips), merged by per-class NMS with
+# box voting.
+tta_model = dict(type='DetTTAModel', test_cfg=dict(iou_threshold=0.5, max_per_img=200),
+                 box_voting=True)
+tta_pipeline = [
+    dict(type='LoadImage'),
+    dict(type='TestTimeAug', transforms=[
+        [dict(type='Resize', scale_factor=s, keep_ratio=True) for s in (0.8, 1.0, 1.25)],
+        [dict(type='PackDetInputs')]]),
+]
