@@ -62,19 +62,18 @@ class StandardRoIHead(BaseModule):
             self.mask_head = MODELS.build(dict(mask_head, num_classes=num_classes))
 
     def loss(self, feats, proposals: List[InstanceData], data_samples) -> Dict[str, torch.Tensor]:
-        boxes, labels, gt_bboxes, targets = [], [], [], []
+        boxes, targets = [], []
         for props, sample in zip(proposals, data_samples):
             gt, props = sample.gt_instances, props.bboxes
             if self.add_gt_as_proposals:
                 props = torch.cat([gt.bboxes, props])
             t = sample_targets(self.assigner, self.sampler, props, gt, self.bbox_head.num_classes)
             boxes.append(props[t.inds])
-            labels.append(t.labels)
-            gt_bboxes.append(t.gt_bboxes)
             targets.append(t)
         scores, deltas = self.bbox_head(self.roi_extractor(feats, _to_rois(boxes)))
-        losses = self.bbox_head.loss(scores, deltas, torch.cat(boxes), torch.cat(labels),
-                                     torch.cat(gt_bboxes))
+        losses = self.bbox_head.loss(scores, deltas, torch.cat(boxes),
+                                     torch.cat([t.labels for t in targets]),
+                                     torch.cat([t.gt_bboxes for t in targets]))
         if self.mask_head is not None:
             losses.update(self._mask_loss(feats, boxes, targets, data_samples))
         return losses
@@ -101,8 +100,8 @@ class StandardRoIHead(BaseModule):
         results = [self.bbox_head.predict(s, d, b, sample.metainfo['img_shape'])
                    for s, d, b, sample in zip(scores, deltas, boxes, data_samples)]
         if self.mask_head is not None:
-            logits = self.mask_head(self.mask_roi_extractor(feats,
-                                                            _to_rois([r.bboxes for r in results])))
+            rois = _to_rois([r.bboxes for r in results])
+            logits = self.mask_head(self.mask_roi_extractor(feats, rois))
             for r, lg in zip(results, logits.split([len(r) for r in results])):
                 r.mask_probs = self.mask_head.predict(lg, r.labels)
         return results
