@@ -41,10 +41,12 @@ def ground_truth(ann_file: str, masks: bool = False) -> COCO:
         extra = {}
         if masks:
             seg = ann.get('segmentation')
-            extra['segmentation'] = seg = seg if seg is None else checked_segmentation(
-                seg, img, f'{ann_file}: annotation {ann.get("id")}', log=False)
+            if seg is not None:
+                seg = checked_segmentation(seg, img, f'{ann_file}: annotation {ann.get("id")}',
+                                           log=False)
             if seg is None:
                 no_mask.append(ann.get('id'))
+            extra['segmentation'] = seg
         kept.append(dict(ann, bbox=[box[0], box[1], w, h], area=ann.get('area', w * h),
                          iscrowd=ann.get('iscrowd', 0), **extra,
                          id=len(kept) + 1))  # unique ids, as COCOeval matches by them
