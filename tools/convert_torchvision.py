@@ -1,6 +1,7 @@
 """Convert a torchvision detection or segmentation state dict file to a detplug
 checkpoint (the model is recognised by its keys): ``fasterrcnn_resnet50_fpn`` (and
-``_v2``), ``maskrcnn_resnet50_fpn`` (and ``_v2``), ``retinanet_resnet50_fpn`` (and
+``_v2``), ``maskrcnn_resnet50_fpn`` (and ``_v2``), ``keypointrcnn_resnet50_fpn``,
+``retinanet_resnet50_fpn`` (and
 ``_v2``), ``fcos_resnet50_fpn``, ``fasterrcnn_mobilenet_v3_large_fpn`` (and
 ``_320_fpn``), ``ssd300_vgg16``, ``ssdlite320_mobilenet_v3_large``, ``fcn_resnet50`` /
 ``101``, ``deeplabv3_resnet50`` / ``101`` / ``_mobilenet_v3_large`` and
@@ -14,7 +15,8 @@ in detplug's spelling: ``faster_rcnn_r50_fpn.py`` / ``_v2.py``, ``retinanet_r50_
 / ``_v2.py``, ``fcos_r50_fpn.py``, ``ssd300_vgg16.py``, ``fcn_r50_d8.py`` /
 ``fcn_r101_d8.py``, ``deeplabv3_r50_d8.py`` / ``_r101_d8.py`` /
 ``deeplabv3_mobilenet_v3_large.py``, ``lraspp_mobilenet_v3_large.py``,
-``mask_rcnn_r50_fpn.py`` / ``_v2.py``; ``load_from`` or ``tools/test.py``) with
+``mask_rcnn_r50_fpn.py`` / ``_v2.py``, ``keypoint_rcnn_r50_fpn.py``; ``load_from`` or
+``tools/test.py``) with
 ``torch.load(weights_only=True)``. torchvision's detectors have 91 class outputs
 (per prior for SSD), background first, label i = COCO category id i; detplug's
 have background last and no background regression, so the 90 foreground rows
@@ -65,6 +67,13 @@ MASK_RULES = [
     (r'roi_heads\.mask_predictor\.conv5_mask\.(weight|bias)', r'roi_head.mask_head.upsample.\1'),
     (r'roi_heads\.mask_predictor\.mask_fcn_logits\.(weight|bias)',
      r'roi_head.mask_head.conv_logits.\1'),
+]
+# Keypoint R-CNN's branch: torchvision's conv, ReLU, conv, ... Sequential is renamed to
+# blocks (conv 2i -> block i) first
+KEYPOINT_RULES = [
+    (r'roi_heads\.keypoint_head\.(\d)\.0\.(weight|bias)', r'roi_head.keypoint_head.convs.\1.0.\2'),
+    (r'roi_heads\.keypoint_predictor\.kps_score_lowres\.(weight|bias)',
+     r'roi_head.keypoint_head.deconv.\1'),
 ]
 # v2: BatchNorm after every FPN conv, two RPN convs, a box head of 4 conv-BN blocks, one FC
 FASTER_RCNN_V2_RULES = BODY_RULES + RCNN_OUTPUT_RULES + [
@@ -167,12 +176,14 @@ def _keep_classes(w: torch.Tensor, priors: int, keep) -> torch.Tensor:
 def convert_faster_rcnn(tv_state: dict, coco80: bool = False) -> 'OrderedDict[str, torch.Tensor]':
     """Faster or Mask R-CNN (v1 or v2)."""
     v2 = 'roi_heads.box_head.5.weight' in tv_state
-    tv_state = {re.sub(r'mask_head\.mask_fcn([1-4])\.',
-                       lambda m: f'mask_head.{int(m.group(1)) - 1}.0.', k): v
+    tv_state = {re.sub(r'keypoint_head\.(\d+)\.', lambda m: f'keypoint_head.{int(m[1]) // 2}.0.',
+                       re.sub(r'mask_head\.mask_fcn([1-4])\.',
+                              lambda m: f'mask_head.{int(m[1]) - 1}.0.', k)): v
                 for k, v in tv_state.items()}
     mask = 'roi_heads.mask_predictor.mask_fcn_logits.weight' in tv_state
-    out = _rename(tv_state, (FASTER_RCNN_V2_RULES if v2 else FASTER_RCNN_RULES) + MASK_RULES,
-                  f'{"mask" if mask else "faster"}rcnn_resnet50_fpn{"_v2" if v2 else ""}',
+    kind = 'mask' if mask else 'keypoint' if any('keypoint' in k for k in tv_state) else 'faster'
+    out = _rename(tv_state, (FASTER_RCNN_V2_RULES if v2 else FASTER_RCNN_RULES) + MASK_RULES
+                  + KEYPOINT_RULES, f'{kind}rcnn_resnet50_fpn{"_v2" if v2 else ""}',
                   'backbone.body.fc.')
     cls_key = 'roi_head.bbox_head.fc_cls.weight'
     if cls_key not in out:

@@ -8,8 +8,9 @@ image (1, 3, H, W) float32, BGR 0-255 as ``mmcv.imread`` gives it
 D varies per image. Anchors and priors are constants for the exported (H, W),
 so other sizes must be resized (or padded) to it first.
 
-Mask R-CNN is refused: pasting each detection's mask into the image is a Python loop
-over the detections, whose count the tracer would freeze at the example's.
+Mask R-CNN and Keypoint R-CNN are refused: pasting each detection's mask into the
+image (or reading each detection's heatmap peaks) is a Python loop over the detections,
+whose count the tracer would freeze at the example's.
 """
 import warnings
 from typing import Dict, Tuple
@@ -42,11 +43,12 @@ class DetectorForExport(nn.Module):
 
 def export_onnx(detector: nn.Module, size: Tuple[int, int], path: str, opset: int = 17) -> None:
     """Trace ``detector`` (eval mode) at input size (H, W) and write the ONNX graph."""
-    if getattr(getattr(detector, 'roi_head', None), 'mask_head', None) is not None:
-        raise ConfigError('ONNX export of Mask R-CNN is not supported: its masks are pasted '
-                          'into the image one detection at a time, which a traced graph cannot '
-                          'hold; export the same config with its mask branch left out '
-                          '(the boxes, scores and labels are the same)')
+    branches = getattr(getattr(detector, 'roi_head', None), 'branches', [])
+    if branches:
+        raise ConfigError(f'ONNX export of a model with a {branches[0]} branch (Mask or Keypoint '
+                          'R-CNN) is not supported: its outputs are made one detection at a time, '
+                          'which a traced graph cannot hold; export the same config without the '
+                          'branch (the boxes, scores and labels are the same)')
     wrapper = DetectorForExport(detector, size).eval()
     example = torch.zeros(1, 3, *size)
     with torch.no_grad(), warnings.catch_warnings():

@@ -7,10 +7,11 @@ input pixels (from the RPN or a proposal file), feats [(N, C, H_l, W_l)].
   (scores, deltas, RoIs, labels, matched gt boxes).
 - predict: pool every proposal, bbox head -> per image InstanceData in the
   input image's pixels (the detector rescales to the original image).
-With a mask head (Mask R-CNN), also: loss: pool the positive RoIs again (the mask RoI
-extractor, 14 x 14), mask head -> loss_mask against their gt masks cut to the RoIs;
-predict: pool the detections -> ``mask_probs`` (K, M, M), pasted into the original
-image by ``set_predictions``.
+Optional RoI branches, each an extractor and a head: ``mask`` (Mask R-CNN) and
+``keypoint`` (Keypoint R-CNN). loss: the positive RoIs are pooled again by the
+branch's extractor (14 x 14), its head computes its own targets from the gt and its
+loss; predict: the detections are pooled, the head sets its fields on each result
+(``mask_probs``, ``keypoints``), which ``set_predictions`` maps to the original image.
 """
 from typing import Dict, List, Optional
 
@@ -20,7 +21,7 @@ from mmengine.structures import InstanceData
 
 from plugins.errors import ConfigError
 from plugins.registry import MODELS, TASK_UTILS
-from plugins.task_modules.targets import mask_targets, sample_targets
+from plugins.task_modules.targets import sample_targets
 
 
 def _to_rois(boxes: List[torch.Tensor]) -> torch.Tensor:
@@ -38,28 +39,41 @@ class StandardRoIHead(BaseModule):
         add_gt_as_proposals: also train on the gt boxes themselves.
         mask_roi_extractor, mask_head: the optional mask branch (``MaskHead``, its
             num_classes taken from the box head), both or neither.
+        keypoint_roi_extractor, keypoint_head: the optional keypoint branch
+            (``KeypointHead``), both or neither.
     """
 
     def __init__(self, roi_extractor: dict, bbox_head: dict, assigner: dict, sampler: dict,
                  add_gt_as_proposals: bool = True, mask_roi_extractor: Optional[dict] = None,
-                 mask_head: Optional[dict] = None, init_cfg=None):
+                 mask_head: Optional[dict] = None, keypoint_roi_extractor: Optional[dict] = None,
+                 keypoint_head: Optional[dict] = None, init_cfg=None):
         super().__init__(init_cfg)
         self.roi_extractor = MODELS.build(roi_extractor)
         self.bbox_head = MODELS.build(bbox_head)
         self.assigner = TASK_UTILS.build(assigner)
         self.sampler = TASK_UTILS.build(sampler)
         self.add_gt_as_proposals = add_gt_as_proposals
-        if (mask_head is None) != (mask_roi_extractor is None):
-            raise ConfigError('roi_head: mask_head and mask_roi_extractor go together; '
-                              f'got only {"mask_head" if mask_head else "mask_roi_extractor"}')
-        self.mask_head = None
+        num_classes = self.bbox_head.num_classes
         if mask_head is not None:
-            num_classes = self.bbox_head.num_classes
             if mask_head.get('num_classes', num_classes) != num_classes:
                 raise ConfigError(f'roi_head.mask_head.num_classes={mask_head["num_classes"]} '
                                   f'but bbox_head.num_classes={num_classes}; leave it out')
-            self.mask_roi_extractor = MODELS.build(mask_roi_extractor)
-            self.mask_head = MODELS.build(dict(mask_head, num_classes=num_classes))
+            mask_head = dict(mask_head, num_classes=num_classes)
+        self.branches = []  # names of the RoI branches built
+        for name, extractor, head in (('mask', mask_roi_extractor, mask_head),
+                                      ('keypoint', keypoint_roi_extractor, keypoint_head)):
+            if (head is None) != (extractor is None):
+                raise ConfigError(f'roi_head: {name}_head and {name}_roi_extractor go together; '
+                                  f'got only {name}_{"head" if head else "roi_extractor"}')
+            setattr(self, f'{name}_head', None if head is None else MODELS.build(head))
+            if head is not None:
+                setattr(self, f'{name}_roi_extractor', MODELS.build(extractor))
+                self.branches.append(name)
+
+    def _branch(self, name: str, feats, boxes: List[torch.Tensor]) -> torch.Tensor:
+        """The ``name`` branch's head on its extractor's pooling of ``boxes`` (per image)."""
+        rois = getattr(self, f'{name}_roi_extractor')(feats, _to_rois(boxes))
+        return getattr(self, f'{name}_head')(rois)
 
     def loss(self, feats, proposals: List[InstanceData], data_samples) -> Dict[str, torch.Tensor]:
         boxes, targets = [], []
@@ -74,20 +88,13 @@ class StandardRoIHead(BaseModule):
         losses = self.bbox_head.loss(scores, deltas, torch.cat(boxes),
                                      torch.cat([t.labels for t in targets]),
                                      torch.cat([t.gt_bboxes for t in targets]))
-        if self.mask_head is not None:
-            losses.update(self._mask_loss(feats, boxes, targets, data_samples))
-        return losses
-
-    def _mask_loss(self, feats, boxes, targets, data_samples) -> Dict[str, torch.Tensor]:
-        if not all('masks' in s.gt_instances for s in data_samples):
-            raise ConfigError('the mask head needs gt masks: LoadAnnotations(with_mask=True) '
-                              'in the training pipeline')
         pos = [b[:t.num_pos] for b, t in zip(boxes, targets)]
-        logits = self.mask_head(self.mask_roi_extractor(feats, _to_rois(pos)))
-        cut = [mask_targets(s.gt_instances.masks, p, t.pos_gt_inds, logits.shape[-1])
-               for s, p, t in zip(data_samples, pos, targets)]
-        return self.mask_head.loss(logits, torch.cat([t.labels[:t.num_pos] for t in targets]),
-                                   torch.cat(cut))
+        pos_labels = torch.cat([t.labels[:t.num_pos] for t in targets])
+        for name in self.branches:
+            losses.update(getattr(self, f'{name}_head').loss(
+                self._branch(name, feats, pos), pos, pos_labels,
+                [s.gt_instances for s in data_samples], [t.pos_gt_inds for t in targets]))
+        return losses
 
     def predict(self, feats, proposals: List[InstanceData], data_samples) -> List[InstanceData]:
         boxes = [p.bboxes for p in proposals]
@@ -99,9 +106,7 @@ class StandardRoIHead(BaseModule):
             scores, deltas = [scores], [deltas]
         results = [self.bbox_head.predict(s, d, b, sample.metainfo['img_shape'])
                    for s, d, b, sample in zip(scores, deltas, boxes, data_samples)]
-        if self.mask_head is not None:
-            rois = _to_rois([r.bboxes for r in results])
-            logits = self.mask_head(self.mask_roi_extractor(feats, rois))
-            for r, lg in zip(results, logits.split([len(r) for r in results])):
-                r.mask_probs = self.mask_head.predict(lg, r.labels)
+        for name in self.branches:
+            getattr(self, f'{name}_head').predict(
+                self._branch(name, feats, [r.bboxes for r in results]), results)
         return results

@@ -4,7 +4,8 @@ Shapes: P priors (P, 4) (anchors or RoIs), G gt boxes (G, 4) with labels (G,);
 S sampled priors, positives first, S+ of them.
 Used by the RPN (objectness: the first S+ are 1) and the RoI head (class labels,
 background = ``num_classes``). Each head encodes (or decodes) boxes with its own coder.
-``mask_targets``: the mask head's M x M targets of the positives, cut from their gt masks.
+``mask_targets``: the mask head's M x M targets of the positives, cut from their gt masks;
+``keypoint_targets``: the keypoint head's target cell of each (positive, keypoint).
 """
 from typing import NamedTuple
 
@@ -40,3 +41,19 @@ def mask_targets(gt_masks: torch.Tensor, boxes: torch.Tensor, gt_inds: torch.Ten
     (torchvision's rule: no half-pixel offset, adaptive sampling, targets not rounded)."""
     rois = torch.cat([gt_inds[:, None].to(boxes), boxes], 1)
     return roi_align(gt_masks[:, None].to(boxes), rois, (size, size), 1.0)[:, 0]
+
+
+
+def keypoint_targets(keypoints: torch.Tensor, boxes: torch.Tensor, size: int):
+    """Keypoints (P, K, 3) as (x, y, visibility) of the gt matched to each positive box
+    (P, 4) -> (target cell y * size + x in the box's size x size grid (P, K), valid (P, K)):
+    torchvision's rule (floor of the scaled position; a point on the box's right or
+    bottom edge goes to the last cell; valid where visible and inside the box)."""
+    x1, y1, x2, y2 = (boxes[:, i:i + 1] for i in range(4))
+    px, py = keypoints[..., 0], keypoints[..., 1]
+    x = ((px - x1) * (size / (x2 - x1))).floor().long()
+    y = ((py - y1) * (size / (y2 - y1))).floor().long()
+    x[px == x2] = size - 1
+    y[py == y2] = size - 1
+    valid = (x >= 0) & (y >= 0) & (x < size) & (y < size) & (keypoints[..., 2] > 0)
+    return (y * size + x) * valid, valid

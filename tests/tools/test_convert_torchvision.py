@@ -46,29 +46,37 @@ def _images(root, sizes=((800, 800), (1067, 800))):
     return out
 
 
-def _labels(boxes):
-    """Varied COCO labels (detplug's 0-based), the same for both models."""
-    return torch.arange(len(boxes)) % 90
+def _ground_truth(img, boxes, extra=None) -> dict:
+    """Targets for both models (torchvision's labels are these + 1): varied COCO labels
+    (detplug's 0-based); with ``extra='masks'`` a filled ellipse inside each box
+    ((K, H, W) uint8, for Mask R-CNN's loss); with ``'keypoints'`` the one class (person)
+    and 17 points spread over each box ((K, 17, 3), one in four not visible)."""
+    if extra == 'keypoints':
+        grid = torch.linspace(0.05, 0.95, 17)
+        x1, y1, x2, y2 = boxes.T[..., None]
+        points = torch.stack([x1 + (x2 - x1) * grid, y1 + (y2 - y1) * grid.flip(0),
+                              (torch.arange(17) % 4 != 0).float().expand(len(boxes), 17) * 2], -1)
+        return dict(labels=torch.zeros(len(boxes), dtype=torch.long), keypoints=points)
+    gt = dict(labels=torch.arange(len(boxes)) % 90)
+    if extra == 'masks':
+        masks = np.zeros((len(boxes),) + img.shape[:2], np.uint8)
+        for m, (x1, y1, x2, y2) in zip(masks, boxes.round().int().tolist()):
+            cv2.ellipse(m, ((x1 + x2) // 2, (y1 + y2) // 2), (max((x2 - x1) // 2, 1),
+                        max((y2 - y1) // 2, 1)), 0, 0, 360, 1, -1)
+        gt['masks'] = torch.from_numpy(masks)
+    return gt
 
 
-def _masks(img, boxes):
-    """A filled ellipse inside each box: gt masks (K, H, W) uint8 for Mask R-CNN's loss."""
-    out = np.zeros((len(boxes),) + img.shape[:2], np.uint8)
-    for m, (x1, y1, x2, y2) in zip(out, boxes.round().int().tolist()):
-        cv2.ellipse(m, ((x1 + x2) // 2, (y1 + y2) // 2), (max((x2 - x1) // 2, 1),
-                    max((y2 - y1) // 2, 1)), 0, 0, 360, 1, -1)
-    return torch.from_numpy(out)
-
-
-def _detplug_batch(images, masks=False):
+def _detplug_batch(images, extra=None):
     samples = []
     for img, boxes in images:
         shape = img.shape[:2]
         sample = DetDataSample(metainfo=dict(img_shape=shape, ori_shape=shape,
                                              scale_factor=(1.0, 1.0)))
-        sample.gt_instances = InstanceData(bboxes=boxes, labels=_labels(boxes))
-        if masks:
-            sample.gt_instances.masks = _masks(img, boxes).bool()
+        gt = _ground_truth(img, boxes, extra)
+        if 'masks' in gt:
+            gt['masks'] = gt['masks'].bool()
+        sample.gt_instances = InstanceData(bboxes=boxes, **gt)
         samples.append(sample)
     return dict(inputs=[torch.from_numpy(img).permute(2, 0, 1).contiguous() for img, _ in images],
                 data_samples=samples)
@@ -123,6 +131,11 @@ def mask_models(neon_root, tmp_path_factory):
 @pytest.fixture(scope='module')
 def mask_v2_models(neon_root, tmp_path_factory):
     return _pair(neon_root, tmp_path_factory, 'mask_rcnn_r50_fpn_v2')
+
+
+@pytest.fixture(scope='module')
+def keypoint_models(neon_root, tmp_path_factory):
+    return _pair(neon_root, tmp_path_factory, 'keypoint_rcnn_r50_fpn')
 
 
 @pytest.fixture(scope='module')
@@ -204,21 +217,38 @@ def test_mask_head_with_torchvision_old_names_converts_alike(mask_models):
     assert convert(new, coco80=True)['roi_head.mask_head.conv_logits.weight'].shape[0] == 80
 
 
-def _assert_same_losses(tv, det, images, pairs, frozen_bn=False, masks=False):
+def test_keypoint_rcnn_keypoints_match(keypoint_models):
+    """Same detections, and per detection the same 17 keypoints and scores."""
+    tv, det, images = keypoint_models
+    with torch.no_grad():
+        tv_out = tv([to_torchvision_input(img) for img, _ in images])
+        det_out = det.test_step(_detplug_batch(images))
+    for t, d in zip(tv_out, det_out):
+        pred = d.pred_instances
+        assert len(t['boxes']) >= 20 and len(pred) == len(t['boxes'])
+        box_diff = (pred.bboxes - t['boxes']).abs().max().item()
+        kp_diff = (pred.keypoints - t['keypoints']).abs().max().item()
+        score_diff = (pred.keypoint_scores - t['keypoints_scores']).abs().max().item()
+        print(f'{len(pred)} detections: boxes {box_diff:.2e} px, {pred.keypoints.shape[1]} '
+              f'keypoints each: {kp_diff:.2e} px, keypoint scores {score_diff:.2e}')
+        assert box_diff <= 1e-3 and kp_diff <= 1e-2 and score_diff <= 1e-4
+
+
+def _assert_same_losses(tv, det, images, pairs, frozen_bn=False, extra=None):
     """Both models in train mode on the same images and targets; ``pairs`` maps
     torchvision's loss names to detplug's. ``frozen_bn``: every BatchNorm in eval mode, as
-    in torchvision's published R-CNNs (FrozenBatchNorm2d in v1's backbone). ``masks``:
-    gt masks too (``_masks``)."""
+    in torchvision's published R-CNNs (FrozenBatchNorm2d in v1's backbone). ``extra``:
+    gt masks or keypoints too (``_ground_truth``)."""
     det.train()
     tv.train()
     for m in [*tv.modules(), *det.modules()] if frozen_bn else []:
         if isinstance(m, torch.nn.BatchNorm2d):
             m.eval()
-    targets = [dict(boxes=b, labels=_labels(b) + 1, **(dict(masks=_masks(img, b)) if masks else {}))
-               for img, b in images]
+    targets = [dict(gt, boxes=b, labels=gt['labels'] + 1)
+               for img, b in images for gt in [_ground_truth(img, b, extra)]]
     with torch.no_grad():
         tv_losses = tv([to_torchvision_input(img) for img, _ in images], targets)
-        det_losses = det(**det.data_preprocessor(_detplug_batch(images, masks), True),
+        det_losses = det(**det.data_preprocessor(_detplug_batch(images, extra), True),
                          mode='loss')
     for tv_name, det_name in pairs.items():
         a, b = tv_losses[tv_name].item(), det_losses[det_name].item()
@@ -226,19 +256,22 @@ def _assert_same_losses(tv, det, images, pairs, frozen_bn=False, masks=False):
         assert b == pytest.approx(a, rel=1e-5, abs=1e-6)
 
 
-@pytest.mark.parametrize('pair', ['models', 'v2_models', 'mobile_models', 'mask_models',
-                                  'mask_v2_models'])
-def test_train_losses_match_when_every_sample_is_taken(pair, request):
+@pytest.mark.parametrize('pair, extra', [
+    ('models', None), ('v2_models', None), ('mobile_models', None), ('mask_models', 'masks'),
+    ('mask_v2_models', 'masks'), ('keypoint_models', 'keypoints')])
+def test_train_losses_match_when_every_sample_is_taken(pair, extra, request):
     """Samplers take every positive and negative, so no random draw differs."""
     tv, det, images = request.getfixturevalue(pair)
     tv.rpn.fg_bg_sampler.batch_size_per_image = 10**7
     tv.roi_heads.fg_bg_sampler.batch_size_per_image = 10**7
     det.rpn_head.sampler.num = det.roi_head.sampler.num = 10**7
-    masks = pair.startswith('mask')
+    tv.transform.min_size = tv.transform.min_size[-1:]  # Keypoint R-CNN trains at 640-800
+    branch = {'masks': dict(loss_mask='loss_mask'),
+              'keypoints': dict(loss_keypoint='loss_keypoint')}.get(extra, {})
     _assert_same_losses(tv, det, images, dict(
         loss_objectness='loss_rpn_cls', loss_rpn_box_reg='loss_rpn_bbox',
-        loss_classifier='loss_cls', loss_box_reg='loss_bbox',
-        **(dict(loss_mask='loss_mask') if masks else {})), frozen_bn=True, masks=masks)
+        loss_classifier='loss_cls', loss_box_reg='loss_bbox', **branch), frozen_bn=True,
+        extra=extra)
 
 
 @pytest.mark.parametrize('pair', ['retina_models', 'retina_v2_models'])

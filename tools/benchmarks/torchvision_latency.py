@@ -116,7 +116,8 @@ def random_faster_rcnn(images_bgr, seed=0, name='fasterrcnn_resnet50_fpn'):
     whose box head has BatchNorm too, ``fasterrcnn_mobilenet_v3_large_fpn``, ...) with
     random weights that behave like trained ones: BatchNorm calibrated on ``images_bgr``,
     objectness and class logits spread with std 2 and box deltas with std 0.2 (tens of
-    confident detections per image); for ``maskrcnn_*`` mask logits too, with std 2."""
+    confident detections per image); for ``maskrcnn_*`` mask logits too, for
+    ``keypointrcnn_*`` keypoint logits, with std 2."""
     import torchvision.models.detection as tvdet
 
     def spreads(model):
@@ -124,6 +125,8 @@ def random_faster_rcnn(images_bgr, seed=0, name='fasterrcnn_resnet50_fpn'):
         out = {rpn.cls_logits: 2.0, rpn.bbox_pred: 0.2, box.cls_score: 2.0, box.bbox_pred: 0.2}
         if model.roi_heads.has_mask():  # Mask R-CNN: mask logits of std 2, not all ~0.5
             out[model.roi_heads.mask_predictor.mask_fcn_logits] = 2.0
+        if model.roi_heads.has_keypoint():  # Keypoint R-CNN: peaked heatmaps
+            out[model.roi_heads.keypoint_predictor.kps_score_lowres] = 2.0
         return out
     return _like_trained(getattr(tvdet, name), images_bgr, seed, spreads,
                          heads_too=name.endswith('_v2'))
@@ -221,7 +224,9 @@ TORCHVISION_MODELS = dict(
     mask_rcnn_r50_fpn=(
         lambda images: random_faster_rcnn(images, name='maskrcnn_resnet50_fpn'), 800),
     mask_rcnn_r50_fpn_v2=(
-        lambda images: random_faster_rcnn(images, name='maskrcnn_resnet50_fpn_v2'), 800))
+        lambda images: random_faster_rcnn(images, name='maskrcnn_resnet50_fpn_v2'), 800),
+    keypoint_rcnn_r50_fpn=(
+        lambda images: random_faster_rcnn(images, name='keypointrcnn_resnet50_fpn'), 800))
 
 
 def detplug_model(name, tv_state, fuse=False):

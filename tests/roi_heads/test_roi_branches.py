@@ -1,4 +1,4 @@
-"""The mask head and the RoI head's mask branch on tiny tensors."""
+"""The RoI head's branches on tiny tensors: the mask head, the keypoint head, their targets."""
 import pytest
 import torch
 from mmengine.structures import InstanceData
@@ -14,13 +14,19 @@ def test_shapes_loss_and_predict(norm_cfg):
     logits = head(torch.randn(5, 4, 7, 7))
     assert logits.shape == (5, 3, 14, 14) and logits.dtype == torch.float32
     labels = torch.tensor([0, 2, 1, 1, 0])
-    loss = head.loss(logits, labels, torch.rand(5, 14, 14))['loss_mask']
+    boxes = torch.tensor([[0., 0, 8, 8], [4, 4, 20, 20], [0, 0, 16, 16], [8, 8, 24, 24],
+                          [2, 2, 30, 30]])
+    gt = InstanceData(masks=torch.rand(2, 32, 32) > 0.5)
+    loss = head.loss(logits, [boxes], labels, [gt], [torch.tensor([0, 1, 0, 1, 1])])['loss_mask']
     loss.backward()
     assert loss > 0 and head.conv_logits.weight.grad.abs().sum() > 0
-    probs = head.predict(logits.detach(), labels)
-    assert probs.shape == (5, 14, 14)
-    assert torch.allclose(probs[1], logits[1, 2].detach().sigmoid())  # its own class
-    assert head.loss(logits[:0], labels[:0], torch.rand(0, 14, 14))['loss_mask'] == 0
+    results = [InstanceData(bboxes=boxes[:2], labels=labels[:2]),
+               InstanceData(bboxes=boxes[2:], labels=labels[2:])]
+    head.predict(logits.detach(), results)
+    assert results[0].mask_probs.shape == (2, 14, 14) and results[1].mask_probs.shape == (3, 14, 14)
+    assert torch.allclose(results[0].mask_probs[1], logits[1, 2].detach().sigmoid())  # own class
+    empty = head.loss(logits[:0], [boxes[:0]], labels[:0], [gt], [labels[:0]])
+    assert empty['loss_mask'] == 0
 
 
 def test_targets_are_the_gt_mask_cut_to_each_box():
@@ -90,3 +96,29 @@ def test_training_without_gt_masks_names_the_pipeline_option():
         _roi_head(**MASK_BRANCH).loss([torch.randn(1, 4, 8, 8)],
                                       [InstanceData(bboxes=torch.tensor([[8., 8., 42., 31.]]))],
                                       [sample])
+
+
+def test_keypoint_head_shapes_loss_and_peaks():
+    from plugins.roi_heads import KeypointHead
+    from plugins.task_modules.targets import keypoint_targets
+    head = KeypointHead(num_keypoints=3, in_channels=4, conv_channels=8, num_convs=2)
+    logits = head(torch.randn(2, 4, 7, 7))
+    assert logits.shape == (2, 3, 28, 28)
+    boxes = torch.tensor([[0., 0., 28., 28.], [10., 10., 38., 24.]])
+    kps = torch.tensor([[[0.5, 0.5, 2], [27.9, 5.0, 1], [28.0, 28.0, 2]],   # last: on the edge
+                        [[5.0, 5.0, 2], [20.0, 20.0, 0], [12.0, 11.0, 2]]])  # outside, hidden
+    cells, valid = keypoint_targets(kps, boxes, 28)
+    assert valid.tolist() == [[True, True, True], [False, False, True]]
+    assert cells[0].tolist() == [0, 5 * 28 + 27, 27 * 28 + 27] and cells[1, 2] == 2 * 28 + 2
+    gt = InstanceData(keypoints=kps)
+    loss = head.loss(logits, [boxes], torch.zeros(2, dtype=torch.long), [gt],
+                     [torch.tensor([0, 1])])['loss_keypoint']
+    loss.backward()
+    assert loss > 0 and head.deconv.weight.grad.abs().sum() > 0
+    peaked = torch.full((1, 3, 28, 28), -10.)
+    peaked[0, :, 14, 7] = 10.  # the same cell for every keypoint
+    result = [InstanceData(bboxes=boxes[:1], labels=torch.zeros(1, dtype=torch.long))]
+    head.predict(peaked, result)
+    # cell (x 7, y 14) of a 28 px box at 28 px: centre (7.5, 14.5)
+    assert torch.allclose(result[0].keypoints[0, :, :2], torch.tensor([[7.5, 14.5]] * 3))
+    assert (result[0].keypoint_scores > 5).all()
