@@ -122,3 +122,8 @@ def test_keypoint_head_shapes_loss_and_peaks():
     # cell (x 7, y 14) of a 28 px box at 28 px: centre (7.5, 14.5)
     assert torch.allclose(result[0].keypoints[0, :, :2], torch.tensor([[7.5, 14.5]] * 3))
     assert (result[0].keypoint_scores > 5).all()
+    from plugins.structures import DetDataSample, set_predictions
+    sample = DetDataSample(metainfo=dict(img_shape=(28, 28), ori_shape=(14, 14),
+                                         scale_factor=(2.0, 2.0)))
+    pred = set_predictions([sample], result)[0].pred_instances
+    assert torch.allclose(pred.keypoints[0, 0], torch.tensor([3.75, 7.25, 1.0]))  # halved
