@@ -11,7 +11,9 @@ Policy for bad annotations (each case is logged with the file and annotation id)
 - with a ``proposal_file``, an image it has no proposals for: error;
 - a ``segmentation`` (kept as the instance's ``mask`` for
   ``LoadAnnotations(with_mask=True)``): polygons of fewer than 3 points dropped
-  (logged), an RLE of another size than the image: error.
+  (logged), an RLE of another size than the image: error;
+- ``keypoints`` (kept for ``LoadAnnotations(with_keypoints=True)``): not a flat list of
+  x, y, visibility triples: error.
 The file's structure is checked by ``coco_json.read_coco``; the box and mask rules
 (``coco_json.checked_box``, ``checked_segmentation``) are also what ``CocoMetric``
 scores against.
@@ -25,7 +27,8 @@ import numpy as np
 from mmengine.dataset import BaseDataset
 from mmengine.logging import print_log
 
-from plugins.datasets.coco_json import checked_box, checked_segmentation, read_coco
+from plugins.datasets.coco_json import (checked_box, checked_keypoints, checked_segmentation,
+                                        read_coco)
 from plugins.errors import ConfigError, DataError
 from plugins.registry import DATASETS
 
@@ -156,6 +159,8 @@ class CocoDetDataset(BaseDataset):
             mask = checked_segmentation(ann['segmentation'], img, where)
             if mask is not None:
                 inst['mask'] = mask
+        if ann.get('keypoints') is not None:
+            inst['keypoints'] = checked_keypoints(ann['keypoints'], where)
         return inst
 
     def filter_data(self) -> List[dict]:

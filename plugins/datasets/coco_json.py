@@ -13,7 +13,8 @@ tests on) and by ``CocoMetric`` (what it scores against): non-finite, zero or ne
 size, or wholly outside the image: skipped; partly outside: clipped.
 ``checked_segmentation`` is the one rule for a mask: a polygon of fewer than 3 points
 is dropped (logged; with none left the annotation has no mask), an RLE must be the
-image's size, anything else is an error.
+image's size, anything else is an error. ``checked_keypoints``: a flat list of
+(x, y, visibility) numbers, or an error.
 """
 import json
 import math
@@ -108,6 +109,15 @@ def checked_box(ann: dict, img: dict, where: str, log: bool = True) -> Optional[
     if (x1, y1, x2, y2) != (x, y, x + w, y + h):
         say(f'clipped box {ann["bbox"]} to the image')
     return [x1, y1, x2, y2]
+
+
+def checked_keypoints(kps, where: str) -> List[float]:
+    """``ann['keypoints']`` as a flat list of x, y, visibility triples."""
+    if not isinstance(kps, list) or len(kps) % 3 or not all(
+            isinstance(v, (int, float)) and math.isfinite(v) for v in kps):
+        raise DataError(f'{where}: "keypoints" must be a flat list of x, y, visibility numbers '
+                        f'(a multiple of 3), got {json.dumps(kps)[:60]}')
+    return [float(v) for v in kps]
 
 
 def checked_segmentation(seg, img: dict, where: str, log: bool = True):

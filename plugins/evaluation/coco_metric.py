@@ -1,5 +1,6 @@
 """COCO box AP with pycocotools: AP, AP50, AP75, AP_s/m/l, AR@100 and per-class AP;
-with ``iou_types=('bbox', 'segm')`` the same figures for the masks too (``segm_AP``, ...);
+with ``iou_types=('bbox', 'segm')`` the same figures for the masks too (``segm_AP``, ...),
+with ``'keypoints'`` COCO's OKS figures of the keypoints (``keypoints_AP``, ...);
 or, for proposals, class-agnostic average recall AR@n (IoU 0.5:0.95) for each n."""
 import contextlib
 import io
@@ -9,58 +10,19 @@ from typing import List, Optional, Sequence
 import numpy as np
 from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
-from pycocotools.coco import COCO
 from pycocotools.cocoeval import COCOeval
 
-from plugins.datasets.coco_json import checked_box, checked_segmentation, read_coco
-from plugins.errors import ConfigError, DataError
+from plugins.errors import ConfigError
+from plugins.evaluation.coco_ground_truth import ground_truth
 from plugins.registry import METRICS
 from plugins.structures.masks import encode_rle
 from plugins.utils.fileio import atomic_write
 
 STAT_NAMES = ('AP', 'AP50', 'AP75', 'AP_small', 'AP_medium', 'AP_large',
               'AR_1', 'AR_10', 'AR_100', 'AR_small', 'AR_medium', 'AR_large')
-
-
-def ground_truth(ann_file: str, masks: bool = False) -> COCO:
-    """pycocotools' COCO of ``ann_file`` holding the boxes the dataset keeps (same
-    structure checks and box rule: ``plugins.datasets.coco_json``): skipped boxes are
-    not ground truth, clipped ones are scored clipped, a missing ``area`` is the box's
-    and a missing ``iscrowd`` 0. With ``masks``, each kept box needs a valid
-    segmentation (the dataset's rule)."""
-    data = read_coco(ann_file)
-    images = {img['id']: img for img in data['images']}
-    kept, dropped, no_mask = [], 0, []
-    for ann in data['annotations']:
-        img = images[ann['image_id']]
-        box = checked_box(ann, img, ann_file, log=False)
-        if box is None:
-            dropped += 1
-            continue
-        w, h = box[2] - box[0], box[3] - box[1]
-        extra = {}
-        if masks:
-            seg = ann.get('segmentation')
-            if seg is not None:
-                seg = checked_segmentation(seg, img, f'{ann_file}: annotation {ann.get("id")}',
-                                           log=False)
-            if seg is None:
-                no_mask.append(ann.get('id'))
-            extra['segmentation'] = seg
-        kept.append(dict(ann, bbox=[box[0], box[1], w, h], area=ann.get('area', w * h),
-                         iscrowd=ann.get('iscrowd', 0), **extra,
-                         id=len(kept) + 1))  # unique ids, as COCOeval matches by them
-    if no_mask:
-        raise DataError(f'{ann_file}: {len(no_mask)} annotations have no valid segmentation '
-                        f'(ids {no_mask[:5]}): segm AP needs one for every box')
-    if dropped:
-        MMLogger.get_current_instance().warning(
-            f'{ann_file}: {dropped} invalid boxes are not ground truth (the dataset skips them)')
-    coco = COCO()
-    coco.dataset = dict(data, annotations=kept)
-    with contextlib.redirect_stdout(io.StringIO()):
-        coco.createIndex()
-    return coco
+KEYPOINT_STAT_NAMES = ('AP', 'AP50', 'AP75', 'AP_medium', 'AP_large',  # 20 detections
+                       'AR', 'AR50', 'AR75', 'AR_medium', 'AR_large')
+IOU_TYPES = ('bbox', 'segm', 'keypoints')
 
 
 @METRICS.register_module()
@@ -73,7 +35,8 @@ class CocoMetric(BaseMetric):
             (for an RPN: a proposal file, a dataset's ``proposal_file``).
         proposal_nums: evaluate proposals instead: AR@n for each n, classes ignored.
         iou_types: ``('bbox',)``, or ``('bbox', 'segm')`` for a model that predicts
-            masks (their figures are named ``segm_AP``, ...; the outfile holds RLE).
+            masks (their figures are named ``segm_AP``, ...; the outfile holds RLE),
+            ``('bbox', 'keypoints')`` for keypoints (``keypoints_AP``, ...; OKS).
     """
     default_prefix = 'coco'
 
@@ -82,11 +45,12 @@ class CocoMetric(BaseMetric):
                  iou_types: Sequence[str] = ('bbox',), collect_device: str = 'cpu',
                  prefix: Optional[str] = None):
         super().__init__(collect_device=collect_device, prefix=prefix)
-        if not iou_types or any(t not in ('bbox', 'segm') for t in iou_types):
-            raise ConfigError(f"CocoMetric iou_types must be among 'bbox', 'segm'; got "
+        if not iou_types or any(t not in IOU_TYPES for t in iou_types):
+            raise ConfigError(f'CocoMetric iou_types must be among {IOU_TYPES}; got '
                               f'{tuple(iou_types)}')
         self.iou_types = tuple(iou_types)
-        self.coco = ground_truth(ann_file, masks='segm' in self.iou_types)
+        self.coco = ground_truth(ann_file, masks='segm' in self.iou_types,
+                                 keypoints='keypoints' in self.iou_types)
         self.cat_ids = sorted(self.coco.getCatIds())
         self.classwise, self.max_dets, self.outfile = classwise, max_dets, outfile
         self.proposal_nums = list(proposal_nums) if proposal_nums else None
@@ -97,11 +61,14 @@ class CocoMetric(BaseMetric):
             pred = sample['pred_instances']
             result = dict(img_id=sample['img_id'], bboxes=pred['bboxes'].cpu().numpy(),
                           scores=pred['scores'].cpu().numpy(), labels=pred['labels'].cpu().numpy())
+            for iou_type, key in (('segm', 'masks'), ('keypoints', 'keypoints')):
+                if iou_type in self.iou_types and key not in pred:
+                    raise ConfigError(f"CocoMetric iou_types has '{iou_type}' but the model "
+                                      f'predicts no {key}')
             if 'segm' in self.iou_types:
-                if 'masks' not in pred:
-                    raise ConfigError("CocoMetric iou_types has 'segm' but the model predicts "
-                                      'no masks')
                 result['masks'] = encode_rle(pred['masks'])  # compact from here on
+            if 'keypoints' in self.iou_types:
+                result['keypoints'] = pred['keypoints'].cpu().numpy()
             self.results.append(result)
 
     def label_cat_ids(self) -> List[int]:
@@ -119,7 +86,9 @@ class CocoMetric(BaseMetric):
         cat_ids = self.label_cat_ids()
         dets = [dict(image_id=r['img_id'], category_id=cat_ids[lab],
                      bbox=[x1, y1, x2 - x1, y2 - y1], score=score,
-                     **(dict(segmentation=r['masks'][i]) if 'masks' in r else {}))
+                     **(dict(segmentation=r['masks'][i]) if 'masks' in r else {}),
+                     **(dict(keypoints=r['keypoints'][i].reshape(-1).tolist())
+                        if 'keypoints' in r else {}))
                 for r in results
                 for i, ((x1, y1, x2, y2), score, lab) in enumerate(zip(
                     r['bboxes'].tolist(), r['scores'].tolist(), r['labels'].tolist()))]
@@ -138,14 +107,15 @@ class CocoMetric(BaseMetric):
                                          names)
         metrics = {}
         for iou_type in self.iou_types:
-            evaluator = self._evaluate(dets, img_ids, [1, 10, self.max_dets], True, cat_ids,
-                                       iou_type)
+            kps = iou_type == 'keypoints'
+            evaluator = self._evaluate(dets, img_ids, [20] if kps else [1, 10, self.max_dets],
+                                       True, cat_ids, iou_type)
             with contextlib.redirect_stdout(io.StringIO()) as out:
                 evaluator.summarize()
             logger.info(f'{iou_type}:\n' + out.getvalue())
             start = '' if iou_type == 'bbox' else f'{iou_type}_'
-            metrics.update({start + name: round(float(v), 4)
-                            for name, v in zip(STAT_NAMES, evaluator.stats)})
+            metrics.update({start + name: round(float(v), 4) for name, v in zip(
+                KEYPOINT_STAT_NAMES if kps else STAT_NAMES, evaluator.stats)})
             if self.classwise:
                 logger.info('\n' + self._class_table(evaluator))
         return metrics

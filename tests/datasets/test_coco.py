@@ -98,3 +98,25 @@ def test_bad_proposal_files_are_named(tmp_path, one_image, content, match):
         (tmp_path / 'props.json').write_text(content)
     with pytest.raises(DataError, match=match):
         CocoDetDataset(ann_file=ann, data_root=str(tmp_path), proposal_file='props.json')
+
+
+def test_keypoints_are_checked_and_loaded(tmp_path, one_image):
+    from mmcv.transforms import Compose
+    points = [v for i in range(17) for v in (10 + i, 20 + i, 2)]
+    anns = [dict(id=1, image_id=1, category_id=1, bbox=[10, 10, 20, 20], keypoints=points),
+            dict(id=2, image_id=1, category_id=1, bbox=[50, 50, 20, 20])]
+    pipeline = Compose([dict(type='LoadImage'), dict(type='LoadAnnotations', with_keypoints=True),
+                        dict(type='PackDetInputs')])
+    ds = CocoDetDataset(ann_file=_write(tmp_path, [one_image], anns[:1]),
+                        data_prefix=dict(img=str(tmp_path)))
+    gt = pipeline(ds[0])['data_samples'].gt_instances
+    assert gt.keypoints.shape == (1, 17, 3) and gt.keypoints[0, 3].tolist() == [13, 23, 2]
+    ds = CocoDetDataset(ann_file=_write(tmp_path, [one_image], anns),
+                        data_prefix=dict(img=str(tmp_path)))
+    with pytest.raises(DataError, match=r'a\.png: annotations \[2\] have no keypoints'):
+        pipeline(ds[0])
+    bad = [dict(anns[0], keypoints=points[:-1])]
+    with pytest.raises(DataError, match=r'annotation 1 of .*"keypoints" must be a flat list of x, '
+                                        r'y, visibility numbers \(a multiple of 3\)'):
+        CocoDetDataset(ann_file=_write(tmp_path, [one_image], bad),
+                       data_prefix=dict(img=str(tmp_path)))

@@ -144,5 +144,34 @@ def test_mask_ap_needs_masks_on_both_sides(mask_ann_file, ann_file):
     metric = CocoMetric(mask_ann_file, iou_types=('bbox', 'segm'))
     with pytest.raises(ConfigError, match='predicts no masks'):
         metric.process({}, [_pred(1, [[10, 10, 30, 30]], [0.9])])
-    with pytest.raises(ConfigError, match="iou_types must be among 'bbox', 'segm'"):
+    with pytest.raises(ConfigError, match=r"iou_types must be among \('bbox', 'segm'"):
         CocoMetric(mask_ann_file, iou_types=('mask',))
+
+
+def test_keypoint_ap_by_oks(tmp_path):
+    """Two people with 17 keypoints each: exact predictions score AP 1; moving one
+    person's points by half its box leaves OKS AP at 0.5 at the most."""
+    points = [[10 + i, 10 + i, 2] for i in range(17)]
+    path = tmp_path / 'people.json'
+    path.write_text(json.dumps(dict(
+        images=[dict(id=1, file_name='a.png', width=100, height=100),
+                dict(id=2, file_name='b.png', width=100, height=100)],
+        annotations=[dict(id=k + 1, image_id=k + 1, category_id=1, bbox=[10, 10, 16, 16],
+                          area=256, keypoints=[v for p in points for v in p]) for k in range(2)],
+        categories=[dict(id=1, name='person')])))
+
+    def pred(img_id, shift):
+        out = _pred(img_id, [[10, 10, 26, 26]], [0.9])
+        kps = torch.tensor(points, dtype=torch.float32)[None].clone()
+        kps[..., :2] += shift
+        kps[..., 2] = 1
+        out['pred_instances']['keypoints'] = kps
+        return out
+    metric = CocoMetric(str(path), iou_types=('bbox', 'keypoints'))
+    metric.process({}, [pred(1, 0.0), pred(2, 0.0)])
+    exact = metric.evaluate(size=2)
+    assert exact['coco/keypoints_AP'] == pytest.approx(1.0)
+    assert exact['coco/AP'] == pytest.approx(1.0)
+    metric = CocoMetric(str(path), iou_types=('bbox', 'keypoints'))
+    metric.process({}, [pred(1, 0.0), pred(2, 8.0)])
+    assert metric.evaluate(size=2)['coco/keypoints_AP'] <= 0.55

@@ -25,6 +25,7 @@ BUILDERS = {  # config -> torchvision builder
         'fasterrcnn_mobilenet_v3_large_320_fpn',
     'mask_rcnn/mask_rcnn_r50_fpn_coco.py': 'maskrcnn_resnet50_fpn',
     'mask_rcnn/mask_rcnn_r50_fpn_v2_coco.py': 'maskrcnn_resnet50_fpn_v2',
+    'keypoint_rcnn/keypoint_rcnn_r50_fpn_coco.py': 'keypointrcnn_resnet50_fpn',
     'retinanet/retinanet_r50_fpn_coco.py': 'retinanet_resnet50_fpn',
     'retinanet/retinanet_r50_fpn_v2_coco.py': 'retinanet_resnet50_fpn_v2',
     'fcos/fcos_r50_fpn_coco.py': 'fcos_resnet50_fpn',
@@ -52,7 +53,8 @@ def test_every_coco_and_voc_config_is_covered():
 @pytest.fixture(scope='module')
 def coco_folder(tmp_path_factory, neon_root):
     """A working folder with data/coco/: two real images (one not square), NEON's boxes
-    labelled with COCO categories, each with its box as a polygon mask."""
+    labelled with COCO categories, each with its box as a polygon mask; and as
+    person_keypoints_val2017.json, every box a person with 17 keypoints on its diagonal."""
     root = tmp_path_factory.mktemp('coco_user')
     (root / 'data' / 'coco' / 'val2017').mkdir(parents=True)
     (root / 'data' / 'coco' / 'annotations').mkdir()
@@ -73,6 +75,12 @@ def coco_folder(tmp_path_factory, neon_root):
                              segmentation=[[x, y, x + w, y, x + w, y + h, x, y + h]]))
     json.dump(dict(images=images, annotations=anns, categories=cats),
               open(root / 'data' / 'coco' / 'annotations' / 'instances_val2017.json', 'w'))
+    people = [dict(a, category_id=1, num_keypoints=17, keypoints=[
+        v for i in range(17) for v in (a['bbox'][0] + a['bbox'][2] * (i + 0.5) / 17,
+                                       a['bbox'][1] + a['bbox'][3] * (i + 0.5) / 17, 2)])
+        for a in anns]
+    json.dump(dict(images=images, annotations=people, categories=[cats[0]]),
+              open(root / 'data' / 'coco' / 'annotations' / 'person_keypoints_val2017.json', 'w'))
     return root
 
 
@@ -96,9 +104,12 @@ def _convert_then_test(tv, config, folder, tmp_path, num_classes, *convert_args)
 def test_converted_weights_test_with_no_edits(config, coco_folder, tmp_path):
     torch.manual_seed(0)
     tv = getattr(tvdet, BUILDERS[config])(weights=None, weights_backbone=None)
-    metrics = _convert_then_test(tv, config, coco_folder, tmp_path, 80, '--coco80')
+    person = config.startswith('keypoint_rcnn')  # one class: no --coco80
+    metrics = _convert_then_test(tv, config, coco_folder, tmp_path, 1 if person else 80,
+                                 *([] if person else ['--coco80']))
     assert metrics.startswith('coco/AP=') and 'coco/AP50=' in metrics
     assert ('coco/segm_AP=' in metrics) == config.startswith('mask_rcnn')
+    assert ('coco/keypoints_AP=' in metrics) == person
 
 
 @pytest.fixture(scope='module')

@@ -1,5 +1,6 @@
 """mmcv's LoadAnnotations, Resize, RandomFlip and Pad (same names and arguments) with
 instance masks: ``gt_masks`` (K, H, W) uint8, one bitmap per gt box, in box order.
+(Keypoints, ``gt_keypoints`` (K, P, 3), are mmcv's; flips do not swap left and right.)
 
 Every transform in detplug that moves pixels keeps them aligned: these, ``RandomRot90``,
 ``Expand`` and ``MinIoURandomCrop``; ``PackDetInputs`` stops with the image named if a
@@ -31,6 +32,17 @@ class LoadAnnotations(MMCVLoadAnnotations):
                          with_keypoints=with_keypoints, imdecode_backend=imdecode_backend,
                          backend_args=backend_args)
         self.with_mask = with_mask
+
+    def _load_kps(self, results: dict) -> None:
+        instances = results.get('instances', [])
+        lacking = [inst.get('ann_id') for inst in instances if 'keypoints' not in inst]
+        if lacking:
+            raise DataError(f'{results.get("img_path")}: annotations {lacking[:5]} have no '
+                            'keypoints; LoadAnnotations(with_keypoints=True) needs them for '
+                            'every box')
+        kps = [inst['keypoints'] for inst in instances]
+        results['gt_keypoints'] = np.array(kps, np.float32).reshape(
+            len(kps), len(kps[0]) // 3 if kps else 0, 3)
 
     def transform(self, results: dict) -> dict:
         results = super().transform(results)

@@ -35,6 +35,8 @@ class PackDetInputs(BaseTransform):
                                 'masks (Resize, RandomFlip, Pad, RandomRot90, Expand and '
                                 'MinIoURandomCrop keep them aligned)')
             gt.masks = torch.from_numpy(masks).bool()
+        if 'gt_keypoints' in results:  # (K, P, 3): x, y, visibility
+            gt.keypoints = torch.as_tensor(np.asarray(results['gt_keypoints'], np.float32))
         sample.gt_instances = gt
         if 'proposals' in results:
             if tuple(results.get('scale_factor', (1.0, 1.0))) != (1.0, 1.0) or results.get('flip'):
