@@ -128,3 +128,21 @@ def test_export_onnx_tool_checks_its_output(tiny_run, neon_root, tmp_path):
     result = dict(kv.split('=') for kv in out.stdout.splitlines()[-1].split())
     assert result['torch_dets'] == result['onnx_dets']
     assert osp.getsize(tmp_path / 'm.onnx') > 100_000
+
+
+def test_ap_by_size_ranks_by_box_side(tmp_path):
+    """A thin 10 x 100 box (side 31.6) and a 60 x 60 one; only the first is found."""
+    gt = dict(images=[dict(id=1, file_name='a.png', width=200, height=200)],
+              annotations=[dict(id=1, image_id=1, category_id=1, bbox=[5, 5, 10, 100], area=50),
+                           dict(id=2, image_id=1, category_id=1, bbox=[100, 100, 60, 60],
+                                area=50)],  # areas as a mask's pixel count would give
+              categories=[dict(id=1, name='x')])
+    (tmp_path / 'gt.json').write_text(json.dumps(gt))
+    (tmp_path / 'dets.json').write_text(json.dumps(
+        [dict(image_id=1, category_id=1, bbox=[5, 5, 10, 100], score=0.9)]))
+    out = run_tool('analysis/ap_by_size.py', str(tmp_path / 'dets.json'),
+                   str(tmp_path / 'gt.json'), '--sides', '48')
+    assert out.returncode == 0, out.stderr[-1500:]
+    rows = {line.split()[0]: line.split()[1:] for line in out.stdout.splitlines()[1:]}
+    assert rows['0-48'] == ['px', '1', '1.000', '1.000']
+    assert rows['48-inf'] == ['px', '1', '0.000', '0.000'] and rows['all'][0] == '2'

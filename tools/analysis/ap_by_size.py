@@ -1,0 +1,67 @@
+"""Box AP by object size, sizes taken as the gt box's side (sqrt of its area in px), not
+COCO's ``area`` field (for masks that is the mask's pixel count, which for thin shapes
+such as digits says little about their extent).
+
+    python tools/analysis/ap_by_size.py DETS.json ANN.json [--sides 32 64 128]
+
+DETS.json is ``tools/test.py CONFIG CKPT --out DETS.json``; ANN.json the ground truth.
+Prints AP and AP50 (pycocotools, 100 detections) over all boxes and in each side range,
+with the number of gt boxes there.
+"""
+import argparse
+import contextlib
+import io
+import json
+import math
+import os.path as osp
+import sys
+
+from pycocotools.cocoeval import COCOeval
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+from plugins.evaluation.coco_ground_truth import ground_truth  # noqa: E402
+
+
+def ap_by_size(dets: list, ann_file: str, sides) -> list:
+    """[(range name, gt boxes in it, AP, AP50)] for all boxes and each side range."""
+    coco = ground_truth(ann_file)
+    for ann in coco.dataset['annotations']:
+        ann['area'] = ann['bbox'][2] * ann['bbox'][3]  # box area: the ranges are box sides
+    with contextlib.redirect_stdout(io.StringIO()):
+        coco.createIndex()
+        evaluator = COCOeval(coco, coco.loadRes(dets), 'bbox')
+        edges = [0] + list(sides) + [math.inf]
+        evaluator.params.areaRng = [[0, 1e10]] + [[lo ** 2, min(hi ** 2, 1e10)]
+                                                  for lo, hi in zip(edges[:-1], edges[1:])]
+        evaluator.params.areaRngLbl = ['all'] + [f'{lo:g}-{hi:g} px' for lo, hi in
+                                                 zip(edges[:-1], edges[1:])]
+        evaluator.evaluate()
+        evaluator.accumulate()
+    rows = []
+    for k, (name, (lo, hi)) in enumerate(zip(evaluator.params.areaRngLbl,
+                                             evaluator.params.areaRng)):
+        count = sum(lo <= a['area'] < hi for a in coco.dataset['annotations'])
+        p = evaluator.eval['precision'][:, :, :, k, -1]  # (IoUs, recall points, classes)
+
+        def mean(x):
+            return float(x[x > -1].mean()) if (x > -1).any() else float('nan')
+        rows.append((name, count, mean(p), mean(p[0])))
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('dets', help='COCO results json (tools/test.py --out)')
+    parser.add_argument('ann_file', help='ground-truth COCO json')
+    parser.add_argument('--sides', type=float, nargs='+', default=[32, 64, 128],
+                        help='edges of the box-side ranges, px')
+    args = parser.parse_args()
+    with open(args.dets, encoding='utf-8') as f:
+        dets = json.load(f)
+    print(f'{"box side":<14}{"gt boxes":>9}{"AP":>8}{"AP50":>8}')
+    for name, count, ap, ap50 in ap_by_size(dets, args.ann_file, args.sides):
+        print(f'{name:<14}{count:>9}{ap:>8.3f}{ap50:>8.3f}')
+
+
+if __name__ == '__main__':
+    main()
