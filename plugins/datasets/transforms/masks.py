@@ -1,6 +1,7 @@
 """mmcv's LoadAnnotations, Resize, RandomFlip and Pad (same names and arguments) with
 instance masks: ``gt_masks`` (K, H, W) uint8, one bitmap per gt box, in box order.
-(Keypoints, ``gt_keypoints`` (K, P, 3), are mmcv's; flips do not swap left and right.)
+(Keypoints, ``gt_keypoints`` (K, P, 3), are mmcv's and for testing only: Resize moves
+them; flips do not swap left and right, and detplug's own transforms do not move them.)
 
 Every transform in detplug that moves pixels keeps them aligned: these, ``RandomRot90``,
 ``Expand`` and ``MinIoURandomCrop``; ``PackDetInputs`` stops with the image named if a
@@ -23,6 +24,7 @@ class LoadAnnotations(MMCVLoadAnnotations):
     """Args (beside mmcv's):
         with_mask: decode each instance's segmentation (polygons or RLE, checked by
             the dataset) to ``gt_masks``; an instance without one is an error.
+        with_keypoints: mmcv's, with an error for an instance without keypoints.
     """
 
     def __init__(self, with_bbox: bool = True, with_label: bool = True, with_mask: bool = False,
