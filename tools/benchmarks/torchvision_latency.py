@@ -21,6 +21,7 @@ fastest plain recipe for it), and prints detplug's per-stage time for each preci
 """
 import argparse
 import contextlib
+import functools
 import glob
 import os.path as osp
 import statistics
@@ -208,25 +209,23 @@ def random_ssdlite(images_bgr, seed=0):
     return model
 
 
+def _rcnn(name):
+    """``random_faster_rcnn`` for torchvision's R-CNN builder ``name``."""
+    return functools.partial(random_faster_rcnn, name=name)
+
+
 TORCHVISION_MODELS = dict(
     faster_rcnn_r50_fpn=(random_faster_rcnn, 800), ssd300_vgg16=(random_ssd, 300),
     ssdlite320_mobilenet_v3_large=(random_ssdlite, 320),
-    faster_rcnn_r50_fpn_v2=(
-        lambda images: random_faster_rcnn(images, name='fasterrcnn_resnet50_fpn_v2'), 800),
-    faster_rcnn_mobilenet_v3_large_fpn=(
-        lambda images: random_faster_rcnn(images, name='fasterrcnn_mobilenet_v3_large_fpn'), 800),
-    faster_rcnn_mobilenet_v3_large_320_fpn=(
-        lambda images: random_faster_rcnn(images, name='fasterrcnn_mobilenet_v3_large_320_fpn'),
-        320),
+    faster_rcnn_r50_fpn_v2=(_rcnn('fasterrcnn_resnet50_fpn_v2'), 800),
+    faster_rcnn_mobilenet_v3_large_fpn=(_rcnn('fasterrcnn_mobilenet_v3_large_fpn'), 800),
+    faster_rcnn_mobilenet_v3_large_320_fpn=(_rcnn('fasterrcnn_mobilenet_v3_large_320_fpn'), 320),
     retinanet_r50_fpn=(random_retinanet, 800),
-    retinanet_r50_fpn_v2=(lambda images: random_retinanet(images, v2=True), 800),
+    retinanet_r50_fpn_v2=(functools.partial(random_retinanet, v2=True), 800),
     fcos_r50_fpn=(random_fcos, 800),
-    mask_rcnn_r50_fpn=(
-        lambda images: random_faster_rcnn(images, name='maskrcnn_resnet50_fpn'), 800),
-    mask_rcnn_r50_fpn_v2=(
-        lambda images: random_faster_rcnn(images, name='maskrcnn_resnet50_fpn_v2'), 800),
-    keypoint_rcnn_r50_fpn=(
-        lambda images: random_faster_rcnn(images, name='keypointrcnn_resnet50_fpn'), 800))
+    mask_rcnn_r50_fpn=(_rcnn('maskrcnn_resnet50_fpn'), 800),
+    mask_rcnn_r50_fpn_v2=(_rcnn('maskrcnn_resnet50_fpn_v2'), 800),
+    keypoint_rcnn_r50_fpn=(_rcnn('keypointrcnn_resnet50_fpn'), 800))
 
 
 def detplug_model(name, tv_state, fuse=False):
