@@ -29,6 +29,17 @@ def test_color_jitter_keeps_shape_and_type():
     assert out['img'].shape == img.shape and out['img'].dtype == np.uint8
 
 
+def test_color_jitter_gray_prob_makes_the_channels_equal():
+    img = np.random.randint(0, 255, (8, 8, 3), np.uint8)
+
+    def jitter(gray_prob):
+        return ColorJitter(contrast=0, brightness=0, gray_prob=gray_prob).transform(
+            dict(img=img.copy()))['img'].astype(int)
+    gray, colour = jitter(1.0), jitter(0.0)
+    assert (np.abs(gray - gray[..., :1]) <= 1).all()
+    assert (np.abs(colour - colour[..., :1]) > 1).any()
+
+
 def test_load_image_errors_name_the_file(tmp_path, neon_root):
     bad = tmp_path / 'corrupt.png'
     bad.write_bytes(open(osp.join(neon_root, 'val', 'OSBS_029.png'), 'rb').read()[:100])

@@ -75,16 +75,22 @@ class ColorJitter(BaseTransform):
         brightness: max additive shift as a fraction of 255.
         contrast: factor drawn from [1 - contrast, 1 + contrast].
         saturation: factor drawn from [1 - saturation, 1 + saturation].
+        gray_prob: probability of turning the image gray (saturation 0) instead.
     """
 
-    def __init__(self, brightness: float = 0.15, contrast: float = 0.3, saturation: float = 0.3):
+    def __init__(self, brightness: float = 0.15, contrast: float = 0.3, saturation: float = 0.3,
+                 gray_prob: float = 0.0):
         self.brightness, self.contrast, self.saturation = brightness, contrast, saturation
+        self.gray_prob = gray_prob
 
     @cache_randomness
     def _factors(self):
         u = np.random.uniform
+        saturation = u(1 - self.saturation, 1 + self.saturation)
+        if self.gray_prob and np.random.rand() < self.gray_prob:
+            saturation = 0.0
         return (u(-self.brightness, self.brightness) * 255, u(1 - self.contrast, 1 + self.contrast),
-                u(1 - self.saturation, 1 + self.saturation))
+                saturation)
 
     def transform(self, results: dict) -> dict:
         shift, contrast, saturation = self._factors()
