@@ -97,13 +97,15 @@ class SSDHead(DenseHead):
         priors = torch.cat(self.priors(feats, data_samples))
         probs = flatten_levels(cls_maps, self.num_classes + 1).softmax(-1)
         deltas = flatten_levels(reg_maps, 4)
-        labels = torch.arange(self.num_classes, device=priors.device).repeat(len(priors))
         results = []
         for i, sample in enumerate(data_samples):
             boxes = self.bbox_coder.decode(priors, deltas[i], sample.metainfo['img_shape'])
-            boxes = boxes.repeat_interleave(self.num_classes, dim=0)  # (P * C, 4)
-            scores = probs[i, :, :-1].reshape(-1)
-            keep = multiclass_nms(boxes, scores, labels, self.test_cfg)
+            # (prior, class) pairs above the threshold, prior-major: the candidates of P * C
+            # without copying each box C times (for SSD300's 90 classes, 786k rows)
+            scores = probs[i, :, :-1]
+            prior, labels = torch.nonzero(scores > self.test_cfg['score_thr']).unbind(1)
+            boxes, scores = boxes[prior], scores[prior, labels]
+            keep = multiclass_nms(boxes, scores, labels, self.test_cfg, self.num_classes)
             results.append(InstanceData(bboxes=boxes[keep], scores=scores[keep],
                                         labels=labels[keep]))
         return results

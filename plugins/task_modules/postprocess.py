@@ -14,9 +14,11 @@ Every head's test config and the TTA merge use one schema (``NMS_DEFAULTS``):
 from typing import Optional
 
 import torch
-from torchvision.ops import batched_nms, remove_small_boxes
+from torchvision.ops import batched_nms as torchvision_batched_nms
+from torchvision.ops import nms, remove_small_boxes
 
 from plugins.errors import ConfigError
+from plugins.utils.threads import in_threads
 
 NMS_DEFAULTS = dict(score_thr=0.0, nms_pre=None, iou_threshold=0.5, max_per_img=100,
                     min_size=0.0)
@@ -49,13 +51,37 @@ def _best_per_group(scores: torch.Tensor, groups: torch.Tensor, k: int,
     return torch.cat(keep)
 
 
+def batched_nms(boxes: torch.Tensor, scores: torch.Tensor, groups: torch.Tensor,
+                iou_threshold: float) -> torch.Tensor:
+    """torchvision's ``batched_nms`` (the same indices in the same order); on a CPU with
+    several torch threads the groups are NMS'd in parallel threads, since torchvision's
+    CPU kernel runs on one (for SSD's 90 classes, a quarter of a bf16 pass). Where
+    torchvision itself would NMS all groups at once (few boxes), or on another device,
+    or while tracing, it is torchvision's."""
+    if boxes.device.type != 'cpu' or boxes.numel() <= 4000 or torch.get_num_threads() < 2 \
+            or torch.jit.is_tracing():
+        return torchvision_batched_nms(boxes, scores, groups, iou_threshold)
+    members = groups.argsort(stable=True).split(torch.bincount(groups).tolist())
+    members = [m for m in members if len(m)]
+    threads = min(torch.get_num_threads(), len(members))
+
+    def kept(share):  # every threads-th group, so that each thread gets a mix of sizes
+        return [m[nms(boxes[m], scores[m], iou_threshold)] for m in share]
+    keep = torch.cat([k for share in in_threads(kept, [members[i::threads]
+                                                       for i in range(threads)])
+                      for k in share]).sort().values  # ascending, as torchvision's mask
+    return keep[scores[keep].sort(descending=True)[1]]
+
+
 def multiclass_nms(boxes: torch.Tensor, scores: torch.Tensor, groups: torch.Tensor,
-                   cfg: dict) -> torch.Tensor:
+                   cfg: dict, num_groups: Optional[int] = None) -> torch.Tensor:
     """Indices of the kept candidates, best first (``cfg`` from ``nms_config``): score
     threshold, top ``nms_pre`` per group, minimum size, NMS per group, ``max_per_img``.
-    The groups are counted before the threshold, on candidates whose groups are fixed
-    (every class or level), so an ONNX trace keeps one loop step per group."""
-    num_groups = int(groups.max()) + 1 if groups.numel() else 0
+    ``num_groups`` (default: counted before the threshold, on candidates whose groups
+    are fixed, every class or level) is fixed, so an ONNX trace keeps one loop step per
+    group."""
+    if num_groups is None:
+        num_groups = int(groups.max()) + 1 if groups.numel() else 0
     keep = torch.arange(scores.numel(), device=scores.device)
     if cfg['score_thr'] > 0:
         keep = keep[scores > cfg['score_thr']]

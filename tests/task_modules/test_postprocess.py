@@ -45,3 +45,23 @@ def test_config_schema():
     assert nms_config(None, 't') == NMS_DEFAULTS
     with pytest.raises(ConfigError, match='RPNHead test_proposals: unknown key "nms_pree"'):
         nms_config(dict(nms_pree=10), 'RPNHead test_proposals')
+
+
+def test_threaded_batched_nms_equals_torchvisions():
+    """Many boxes in 90 groups (SSD's case) on several threads: the same indices in the
+    same order, ties of score included."""
+    from torchvision.ops import batched_nms as torchvision_batched_nms
+
+    from plugins.task_modules.postprocess import batched_nms
+    torch.manual_seed(0)
+    xy = torch.rand(6000, 2) * 200
+    boxes = torch.cat([xy, xy + torch.rand(6000, 2) * 40 + 1], 1)
+    scores = (torch.rand(6000) * 20).round() / 20  # many equal scores
+    groups = torch.randint(0, 90, (6000,))
+    threads = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        keep = batched_nms(boxes, scores, groups, 0.45)
+    finally:
+        torch.set_num_threads(threads)
+    assert torch.equal(keep, torchvision_batched_nms(boxes, scores, groups, 0.45))

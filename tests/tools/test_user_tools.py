@@ -120,6 +120,16 @@ def test_benchmark_prints_train_and_inference_speed(neon_root):
     assert 's/iter at batch 2' in text and 's/image' in text and 'peak RSS' in text
 
 
+def test_benchmark_agreement_of_precisions_on_a_checkpoint(tiny_run, neon_root):
+    """fp32 twice on the same weights: every box is found again with its score."""
+    out = run_tool('analysis/benchmark.py', _config(tiny_run), '--checkpoint',
+                   str(tiny_run / 'iter_4.pth'), '--skip-train', '--iters', '2', '--warmup', '1',
+                   '--precision', 'fp32', 'fp32', '--cfg-options', *data_args(neon_root))
+    assert out.returncode == 0, out.stderr[-2000:]
+    line = next(t for t in out.stdout.splitlines() if 'agreement with fp32' in t)
+    assert line.split(': ', 1)[1].startswith('100.0% of ') and 'max score diff 0.00e+00' in line
+
+
 def test_export_onnx_tool_checks_its_output(tiny_run, neon_root, tmp_path):
     out = run_tool('deployment/export_onnx.py', _config(tiny_run), str(tiny_run / 'iter_4.pth'),
                    '--out', str(tmp_path / 'm.onnx'), '--shape', '192', '192',

@@ -7,8 +7,10 @@ Training: ``train_step`` (forward, loss, backward, optimizer step) on batches of
 the config's train dataloader (``--train-wrapper`` swaps the optim wrapper's type, e.g.
 for bf16 training). Inference: ``test_step`` on images of its test dataloader (batch
 1), for each ``--precision``, with the seconds per image of each stage
-(``plugins.apis.stage_profile``). Prints the median seconds per iteration / image
-(data loading excluded), images per second and the peak resident memory.
+(``plugins.apis.stage_profile``) and, with ``--checkpoint``, how closely each
+precision's outputs agree with the first one's (``agreement``). Prints the median
+seconds per iteration / image (data loading excluded), images per second and the
+peak resident memory.
 """
 import argparse
 import os.path as osp
@@ -26,6 +28,7 @@ from mmengine.runner import Runner  # noqa: E402
 from plugins.apis import init_model  # noqa: E402
 from plugins.apis.stage_profile import StageProfile  # noqa: E402
 from plugins.engine.precision import PRECISIONS  # noqa: E402
+from plugins.evaluation.agreement import matched_boxes  # noqa: E402
 from plugins.cli import run  # noqa: E402
 
 
@@ -38,6 +41,24 @@ def timed(step, batches, warmup: int):
         if i >= warmup:
             times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def agreement(reference, outputs) -> str:
+    """Segmentation: the share of pixels with the same argmax. Detection: the share of
+    the reference's boxes matched at IoU >= 0.9 with the same label (all of them, and
+    those scoring >= 0.5), and the largest score difference of the matched pairs."""
+    if 'pred_sem_seg' in reference[0]:
+        same = sum(int((r.pred_sem_seg.data == o.pred_sem_seg.data).sum())
+                   for r, o in zip(reference, outputs))
+        return f'{same / sum(r.pred_sem_seg.data.numel() for r in reference):.2%} of the pixels'
+    text = []
+    for name, min_score in (('boxes', 0.0), ('boxes scoring >= 0.5', 0.5)):
+        found = [matched_boxes(r.pred_instances[r.pred_instances.scores >= min_score],
+                               o.pred_instances) for r, o in zip(reference, outputs)]
+        hits, total = sum(f[0] for f in found), sum(f[1] for f in found)
+        text.append(f'{hits / max(total, 1):.1%} of {total} {name} '
+                    f'(max score diff {max(f[2] for f in found):.2e})')
+    return ', '.join(text)
 
 
 def take(loader, n: int):
@@ -81,16 +102,22 @@ def main():
     loader = Runner.build_dataloader(dict(cfg.test_dataloader, batch_size=1, num_workers=0,
                                           persistent_workers=False))
     batches = [] if args.skip_inference else take(loader, n)
+    reference = None
     for precision in [] if args.skip_inference else args.precision:
         model = init_model(cfg, args.checkpoint, precision=precision)
         with torch.no_grad():
             seconds = timed(model.test_step, batches, args.warmup)
             with StageProfile(model) as prof:
-                for batch in batches[args.warmup:]:
-                    model.test_step(batch)
+                outputs = [model.test_step(batch)[0] for batch in batches[args.warmup:]]
         stages = '  '.join(f'{k} {v:.4f}' for k, v in prof.report(args.iters).items())
         print(f'inference {precision}: {seconds:.3f} s/image ({1 / seconds:.2f} images/s)\n'
               f'  stages (s/image): {stages}')
+        if reference is None:
+            reference = (precision, outputs)
+        elif args.checkpoint:  # (random weights differ from one precision's model to the next)
+            unique = len(loader.dataset)  # a small test set is cycled through: count it once
+            print(f'  agreement with {reference[0]}: '
+                  f'{agreement(reference[1][:unique], outputs[:unique])}')
     print(f'peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB')
 
 

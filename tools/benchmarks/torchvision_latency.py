@@ -34,6 +34,9 @@ import torch
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 sys.path.insert(0, ROOT)
 sys.path.insert(0, osp.join(ROOT, 'tools'))
+from mmengine.structures import InstanceData  # noqa: E402
+
+from plugins.evaluation.agreement import matched_boxes  # noqa: E402
 
 
 def model_cfg(name: str) -> str:
@@ -317,15 +320,8 @@ def main():
 def match(tv_out, pred):
     """(matched, total, max score diff): torchvision's boxes with a detplug box of the
     same label at IoU >= 0.9 (labels: torchvision's minus one)."""
-    from torchvision.ops import box_iou
-    boxes, labels, scores = tv_out['boxes'], tv_out['labels'] - 1, tv_out['scores']
-    if not len(boxes) or not len(pred):
-        return 0, len(boxes), 0.0
-    iou = box_iou(boxes, pred.bboxes) * (labels[:, None] == pred.labels[None])
-    best, idx = iou.max(1)
-    hit = best >= 0.9
-    diff = (scores[hit] - pred.scores[idx[hit]]).abs().max().item() if hit.any() else 0.0
-    return int(hit.sum()), len(boxes), diff
+    return matched_boxes(InstanceData(bboxes=tv_out['boxes'], labels=tv_out['labels'] - 1,
+                                      scores=tv_out['scores']), pred)
 
 
 def low_precision(args, tv, det, images, tv_fp32):
