@@ -1,10 +1,10 @@
 """Training in fp32 against bf16: the same config, seed and iterations, one after the other.
 
-    python tools/benchmarks/train_precision.py [CONFIG ...] [--iters 300] [--work-dir DIR]
+    python tools/benchmarks/train_precision.py [CONFIG ...] [--iters 300] [--seed 0] [--work-dir D]
 
 Each config is trained twice with ``tools/train.py`` (``optim_wrapper.type``
 FiniteLossOptimWrapper, then BF16OptimWrapper; the same arguments otherwise,
-``randomness.seed=0``), validated once at the end. Prints per run the median
+``randomness.seed`` from ``--seed``), validated once at the end. Prints per run the median
 s/iter from MMEngine's log (data loading included, as in a real run), the peak
 resident memory of the training process, and the final AP / AP50 (detection) or
 mIoU (segmentation); then bf16's speed-up.
@@ -25,11 +25,11 @@ WRAPPERS = dict(fp32='FiniteLossOptimWrapper', bf16='BF16OptimWrapper')
 METRICS = ('coco/AP', 'coco/AP50', 'seg/mIoU')
 
 
-def train(config: str, wrapper: str, iters: int, work_dir: str) -> dict:
+def train(config: str, wrapper: str, iters: int, seed: int, work_dir: str) -> dict:
     """Run tools/train.py; its s/iter, peak RSS (MB) and final metrics."""
     cmd = [sys.executable, osp.join(ROOT, 'tools', 'train.py'), config, '--work-dir', work_dir,
            '--cfg-options', f'train_cfg.max_iters={iters}', f'train_cfg.val_interval={iters}',
-           f'optim_wrapper.type={wrapper}', 'randomness.seed=0']
+           f'optim_wrapper.type={wrapper}', f'randomness.seed={seed}']
     with open(work_dir + '.log', 'w') as log:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(proc.pid, 0)
@@ -49,18 +49,19 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('configs', nargs='*', default=CONFIGS)
     parser.add_argument('--iters', type=int, default=300)
+    parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--work-dir', default=osp.join(ROOT, 'work_dirs', 'train_precision'))
     args = parser.parse_args()
     for config in args.configs:
         if not osp.isfile(osp.join(ROOT, config)):
             sys.exit(f'error: {config}: config file not found')
-    print(f'{args.iters} iterations each, seed 0')
+    print(f'{args.iters} iterations each, seed {args.seed}')
     for config in args.configs:
         runs = {}
         for precision, wrapper in WRAPPERS.items():
             work_dir = osp.join(args.work_dir, osp.splitext(osp.basename(config))[0], precision)
             os.makedirs(work_dir, exist_ok=True)
-            runs[precision] = r = train(config, wrapper, args.iters, work_dir)
+            runs[precision] = r = train(config, wrapper, args.iters, args.seed, work_dir)
             metrics = '  '.join(f'{m} {r[m]:.4f}' for m in METRICS if m in r)
             print(f'{config} {precision}: {r["s_iter"]:.3f} s/iter  peak RSS {r["rss"]:.0f} MB  '
                   f'{metrics}', flush=True)
