@@ -1,16 +1,13 @@
 """What ``tools/train.py`` and ``tools/test.py`` share: config loading and one-line errors."""
 import argparse
-import ast
-import os.path as osp
 import sys
 
 import torch
 from mmengine.config import Config, DictAction
 
-from plugins.engine.config_rules import apply_config_rules
+from plugins import config
 from plugins.engine.distributed import init_cpu_process_group, leave_process_group
 from plugins.errors import ConfigError, DataError, ERRORS
-from plugins.registry import check_config
 
 
 def add_common_args(parser: argparse.ArgumentParser) -> None:
@@ -23,31 +20,12 @@ def add_common_args(parser: argparse.ArgumentParser) -> None:
                         help='distributed launch (tools/dist_train.sh sets pytorch)')
 
 
-def syntax_error(path: str, error: SyntaxError) -> str:
-    """'FILE, line N: what' for a config file that does not parse (or one of its bases)."""
-    try:
-        ast.parse(open(path).read(), path)
-    except SyntaxError as own:
-        return f'{path}, line {own.lineno}: syntax error: {own.msg}'
-    return f'a base config of {path}, line {error.lineno}: syntax error: {error.msg}'
-
-
 def load_config(args) -> Config:
-    """The config with its overrides and ``config_rules`` applied, every ``type=`` entry
-    checked (``check_config``)."""
-    if not osp.isfile(args.config):
-        raise FileNotFoundError(f'{args.config}: config file not found')
-    try:
-        cfg = Config.fromfile(args.config)
-    except SyntaxError as e:  # MMEngine's carries no file name
-        raise ConfigError(syntax_error(args.config, e)) from None
-    apply_config_rules(cfg, args.cfg_options)  # merges the options
-    check_config(cfg._cfg_dict.to_dict())
+    """``plugins.config.load_config`` on the parsed arguments, then the launcher."""
+    cfg = config.load_config(args.config, args.cfg_options, args.work_dir)
     cfg.launcher = args.launcher
     if args.launcher == 'pytorch' and not torch.cuda.is_available():
         init_cpu_process_group(cfg)
-    cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(
-        'work_dirs', osp.splitext(osp.basename(args.config))[0])
     return cfg
 
 

@@ -80,14 +80,11 @@ def make_sample(boxes, labels=None, shape=(64, 64)):
     return sample
 
 
-def data_options(root: str, coco: bool = True) -> dict:
-    """Config overrides that point every dataloader (and COCO evaluator) at ``root``."""
-    options = {f'{name}.dataset.data_root': root
-               for name in ('train_dataloader', 'val_dataloader', 'test_dataloader')}
-    if coco:
-        options.update({f'{name}.ann_file': osp.join(root, 'val.json')
-                        for name in ('val_evaluator', 'test_evaluator')})
-    return options
+def data_options(root: str) -> dict:
+    """Config overrides that point every dataloader at ``root`` (a COCO evaluator scores
+    its dataset's json)."""
+    return {f'{name}.dataset.data_root': root
+            for name in ('train_dataloader', 'val_dataloader', 'test_dataloader')}
 
 
 @pytest.fixture(scope='session')
@@ -100,9 +97,15 @@ def composites_root(tmp_path_factory):
     return str(out)
 
 
-def use_data(cfg, root: str, num_images: int = 2):
-    """Point a config at ``root`` and shrink its dataloaders."""
-    cfg.merge_from_dict(data_options(root, cfg.val_evaluator.type == 'CocoMetric'))
+def use_data(path: str, request, num_images: int = 2):
+    """The tests' way to load a config: ``load_config(path)`` pointed at the test copy of
+    the data its base names (NEON, or the digit composites), its dataloaders shrunk."""
+    from mmengine.config import Config
+
+    from plugins.config import load_config
+    composites = 'mnist_composites' in Config.fromfile(path).get('data_root', '')
+    root = request.getfixturevalue('composites_root' if composites else 'neon_root')
+    cfg = load_config(path, data_options(root))
     for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         loader = cfg[name]
         loader.dataset.indices = num_images

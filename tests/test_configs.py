@@ -4,7 +4,6 @@ import os.path as osp
 
 import pytest
 import torch
-from mmengine.config import Config
 from mmengine.runner import Runner
 
 from tests.conftest import ROOT, shrink_schedule, use_data
@@ -17,9 +16,7 @@ CONFIGS = sorted(p for p in glob.glob(osp.join(ROOT, 'configs', '**', '*.py'), r
 
 @pytest.mark.parametrize('path', CONFIGS, ids=[osp.relpath(p, ROOT) for p in CONFIGS])
 def test_one_train_and_test_iteration(path, request, tmp_path):
-    cfg = Config.fromfile(path)
-    composites = 'mnist_composites' in cfg.train_dataloader.dataset.data_root
-    cfg = use_data(cfg, request.getfixturevalue('composites_root' if composites else 'neon_root'))
+    cfg = use_data(path, request)
     cfg.work_dir = str(tmp_path)
     cfg.experiment_name = osp.basename(path) + str(tmp_path.name)
     shrink_schedule(cfg, 2)

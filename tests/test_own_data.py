@@ -5,7 +5,6 @@ import json
 import os.path as osp
 
 import pytest
-from mmengine.config import Config
 from pycocotools.coco import COCO
 
 from plugins.engine.data_consistency_hook import check_evaluator_images
@@ -44,7 +43,6 @@ def test_own_data_in_four_lines_trains_and_scores_its_own_images(composites_root
     log = out.stdout + out.stderr
     assert out.returncode == 0, log[-2000:]
     assert 'LinearLR: begin/end (0, 100) clamped to (0, 2) for max_iters=4' in log
-    assert f'val_evaluator.ann_file follows val_dataloader: {composites_root}/val.json' in log
     assert 'coco/AP50' in log
     n_val = len(json.load(open(osp.join(composites_root, 'val.json')))['images'])
     assert f'[{n_val}/{n_val}]' in log  # the composites' own validation images were scored
@@ -82,6 +80,7 @@ def test_an_evaluator_scoring_other_images_is_named(composites_root, neon_root):
                                   ann_file='val.json', test_mode=True))
 
     class Metric:
+        ann_file = 'named in the config'
         coco = COCO(osp.join(neon_root, 'val.json'))
     with pytest.raises(ConfigError, match=r'the evaluator of val_dataloader scores other images '
                                           r'than its dataset .*image id 0 is 000000.png 128x128 '
@@ -89,36 +88,3 @@ def test_an_evaluator_scoring_other_images_is_named(composites_root, neon_root):
         check_evaluator_images(Metric, dataset, 'val_dataloader')
     Metric.coco = COCO(osp.join(composites_root, 'val.json'))
     check_evaluator_images(Metric, dataset, 'val_dataloader')
-
-
-def test_leaf_config_rules_move_every_path(composites_root):
-    from plugins.engine.config_rules import apply_config_rules
-    cfg = Config.fromfile(f'{ROOT}/configs/faster_rcnn/faster_rcnn_r18_neon.py')
-    cfg.data_root = composites_root + '/'
-    apply_config_rules(cfg)
-    for split in ('train', 'val', 'test'):
-        assert cfg[f'{split}_dataloader'].dataset.data_root == composites_root + '/'
-    assert cfg.val_evaluator.ann_file == f'{composites_root}/val.json'
-    assert cfg.test_evaluator.ann_file == f'{composites_root}/val.json'
-
-
-def test_one_scale_factor_for_training_and_testing():
-    from plugins.engine.config_rules import apply_config_rules
-    cfg = Config.fromfile(f'{ROOT}/configs/faster_rcnn/faster_rcnn_r18_neon.py')
-    cfg.scale_factor = 2.0
-    apply_config_rules(cfg)
-    steps = [s for split in ('train', 'val', 'test')
-             for s in cfg[f'{split}_dataloader'].dataset.pipeline if 'scale_factor' in s]
-    assert {s['type'] for s in steps} == {'RandomRescale', 'Resize'}
-    assert all(s['scale_factor'] == 2.0 for s in steps)
-
-
-def test_an_option_for_one_dataloader_wins_over_the_top_level_data_root(composites_root):
-    from plugins.engine.config_rules import apply_config_rules
-    cfg = Config.fromfile(f'{ROOT}/configs/faster_rcnn/faster_rcnn_r18_neon.py')
-    apply_config_rules(cfg, {'val_dataloader.dataset.data_root': composites_root + '/'})
-    assert cfg.val_dataloader.dataset.data_root == composites_root + '/'
-    assert cfg.train_dataloader.dataset.data_root == 'data/neon_trees/'
-    assert cfg.val_evaluator.ann_file == f'{composites_root}/val.json'
-    apply_config_rules(cfg, {'data_root': composites_root + '/'})  # a top-level one moves all
-    assert cfg.train_dataloader.dataset.data_root == composites_root + '/'

@@ -7,5 +7,5 @@ _base_ = ['../_base_/models/keypoint_rcnn_r50_fpn.py', '../_base_/datasets/coco_
 ann_file = 'annotations/person_keypoints_val2017.json'
 val_dataloader = dict(dataset=dict(ann_file=ann_file))
 test_dataloader = val_dataloader
-val_evaluator = dict(ann_file='data/coco/' + ann_file, iou_types=('bbox', 'keypoints'))
+val_evaluator = dict(iou_types=('bbox', 'keypoints'))
 test_evaluator = val_evaluator

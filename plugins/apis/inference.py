@@ -22,6 +22,7 @@ from mmengine.logging import MMLogger
 from mmengine.registry import init_default_scope
 from mmengine.runner.checkpoint import _load_checkpoint, _load_checkpoint_to_model
 
+from plugins.config import load_config
 from plugins.engine.checkpoint import fit_state_dict
 from plugins.engine.precision import calibration_inputs, set_precision
 from plugins.registry import DATASETS, MODELS, TRANSFORMS
@@ -35,9 +36,7 @@ def init_model(config: Union[str, Config], checkpoint: Optional[str] = None,
     (class names, palette) set; random weights when ``checkpoint`` is None.
     ``precision``: 'fp32', 'bf16' or 'int8' (``plugins.engine.precision``; int8 is
     calibrated on the first 8 training images of the config)."""
-    cfg = Config.fromfile(config) if isinstance(config, str) else config
-    if cfg_options:
-        cfg.merge_from_dict(cfg_options)
+    cfg = load_config(config, cfg_options)  # the same config tools/test.py runs
     init_default_scope(cfg.get('default_scope', 'plugins'))
     model = MODELS.build(cfg.model)
     meta = {}

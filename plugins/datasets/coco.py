@@ -123,6 +123,7 @@ class CocoDetDataset(BaseDataset):
                                     f'({path})')
                 info['proposals'], info['proposal_scores'] = proposals[img['id']]
             data_list.append(info)
+        self._metainfo['ann_file'] = self.ann_file  # the ground truth a CocoMetric scores against
         if self._left_out:
             print_log(f'{self.ann_file}: {self._left_out} annotations of categories not in '
                       f'the classes {self.metainfo["classes"]} are left out', 'current', 30)

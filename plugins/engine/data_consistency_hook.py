@@ -35,9 +35,9 @@ def check_num_classes(model, dataset, where: str) -> None:
 
 
 def check_evaluator_images(metric, dataset, where: str) -> None:
-    coco = getattr(metric, 'coco', None)
-    if coco is None or not hasattr(dataset, 'get_data_info'):
-        return
+    if getattr(metric, 'ann_file', None) is None or not hasattr(dataset, 'get_data_info'):
+        return  # no json of its own: it scores its dataset's
+    coco = metric.coco
     for info in map(dataset.get_data_info, range(len(dataset))):
         img = coco.imgs.get(info['img_id'])
         ours = (osp.basename(info['img_path']), info['width'], info['height'])

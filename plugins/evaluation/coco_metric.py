@@ -28,7 +28,9 @@ IOU_TYPES = ('bbox', 'segm', 'keypoints')
 @METRICS.register_module()
 class CocoMetric(BaseMetric):
     """Args:
-        ann_file: the COCO json holding the ground truth of the evaluated images.
+        ann_file: the COCO json holding the ground truth of the evaluated images; None
+            (the default): the json of the dataset it scores (``dataset_meta['ann_file']``,
+            set by ``CocoDetDataset``), so a config never names the data twice.
         classwise: also log a per-class AP table.
         max_dets: detections per image counted (COCO's 100 by default).
         outfile: if set, the raw detections are written there as COCO results json
@@ -40,7 +42,7 @@ class CocoMetric(BaseMetric):
     """
     default_prefix = 'coco'
 
-    def __init__(self, ann_file: str, classwise: bool = True, max_dets: int = 100,
+    def __init__(self, ann_file: Optional[str] = None, classwise: bool = True, max_dets: int = 100,
                  outfile: Optional[str] = None, proposal_nums: Optional[Sequence[int]] = None,
                  iou_types: Sequence[str] = ('bbox',), collect_device: str = 'cpu',
                  prefix: Optional[str] = None):
@@ -49,11 +51,30 @@ class CocoMetric(BaseMetric):
             raise ConfigError(f'CocoMetric iou_types must be among {IOU_TYPES}; got '
                               f'{tuple(iou_types)}')
         self.iou_types = tuple(iou_types)
-        self.coco = ground_truth(ann_file, masks='segm' in self.iou_types,
-                                 keypoints='keypoints' in self.iou_types)
-        self.cat_ids = sorted(self.coco.getCatIds())
+        self.ann_file, self._coco = ann_file, None
+        if ann_file is not None:  # a bad file is an error when the metric is built
+            self._coco = self._ground_truth(ann_file)
         self.classwise, self.max_dets, self.outfile = classwise, max_dets, outfile
         self.proposal_nums = list(proposal_nums) if proposal_nums else None
+
+    def _ground_truth(self, ann_file: str):
+        return ground_truth(ann_file, masks='segm' in self.iou_types,
+                            keypoints='keypoints' in self.iou_types)
+
+    @property
+    def coco(self):
+        """pycocotools' COCO of the ground truth (the dataset's json unless ``ann_file``)."""
+        if self._coco is None:
+            ann_file = (self.dataset_meta or {}).get('ann_file')
+            if ann_file is None:
+                raise ConfigError('CocoMetric has no ann_file and its dataset names no json '
+                                  "(dataset_meta['ann_file']): set the evaluator's ann_file")
+            self._coco = self._ground_truth(ann_file)
+        return self._coco
+
+    @property
+    def cat_ids(self) -> List[int]:
+        return sorted(self.coco.getCatIds())
 
     def process(self, data_batch, data_samples: Sequence) -> None:
         # exactly one entry per image: MMEngine keeps the first len(dataset) entries

@@ -4,7 +4,6 @@ import os.path as osp
 
 import pytest
 import torch
-from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 
 from plugins.apis import init_model
@@ -19,9 +18,7 @@ pytestmark = pytest.mark.usefixtures('bf16_even_if_emulated')
 @pytest.mark.parametrize('precision', PRECISIONS)
 @pytest.mark.parametrize('path', CONFIGS, ids=[osp.relpath(p, ROOT) for p in CONFIGS])
 def test_every_config_predicts_at_every_precision(path, precision, request):
-    cfg = Config.fromfile(path)
-    composites = 'mnist_composites' in cfg.train_dataloader.dataset.data_root
-    cfg = use_data(cfg, request.getfixturevalue('composites_root' if composites else 'neon_root'))
+    cfg = use_data(path, request)
     model = init_model(cfg)  # init_model(cfg, precision=...) calibrates on 8 images, here 1
     set_precision(model, precision,
                   calibration_inputs(model, cfg, 1) if precision == 'int8' else None)

@@ -3,16 +3,14 @@ images drawn to the vis backends, and the test progress bar."""
 import glob
 import os.path as osp
 
-from mmengine.config import Config
 from mmengine.runner import Runner
 
 from tests.conftest import ROOT, shrink_schedule, use_data
 
 
-def test_tensorboard_events_and_validation_images(neon_root, tmp_path, capsys):
-    cfg = Config.fromfile(osp.join(ROOT, 'configs', 'faster_rcnn',
-                                   'faster_rcnn_r18_neon_tensorboard.py'))
-    cfg = use_data(cfg, neon_root)
+def test_tensorboard_events_and_validation_images(request, tmp_path, capsys):
+    cfg = use_data(osp.join(ROOT, 'configs', 'faster_rcnn', 'faster_rcnn_r18_neon_tensorboard.py'),
+                   request)
     cfg.work_dir = str(tmp_path)
     shrink_schedule(cfg, 2)
     cfg.train_cfg.val_interval = 2

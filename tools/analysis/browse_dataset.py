@@ -10,12 +10,13 @@ import os.path as osp
 import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-from mmengine.config import Config, DictAction  # noqa: E402
+from mmengine.config import DictAction  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
 from mmengine.structures import PixelData  # noqa: E402
 from mmengine.utils import ProgressBar  # noqa: E402
 
 from plugins.cli import run  # noqa: E402
+from plugins.config import load_config  # noqa: E402
 from plugins.registry import DATASETS  # noqa: E402
 from plugins.visualization import DetLocalVisualizer  # noqa: E402
 
@@ -28,10 +29,7 @@ def main():
     parser.add_argument('--num', type=int, default=20, help='how many images')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, default={})
     args = parser.parse_args()
-    if not osp.isfile(args.config):
-        raise FileNotFoundError(f'{args.config}: config file not found')
-    cfg = Config.fromfile(args.config)
-    cfg.merge_from_dict(args.cfg_options)
+    cfg = load_config(args.config, args.cfg_options)
     init_default_scope(cfg.get('default_scope', 'plugins'))
     dataset = DATASETS.build(cfg[f'{args.split}_dataloader'].dataset)
     visualizer = DetLocalVisualizer(name='browse')

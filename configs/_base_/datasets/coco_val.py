@@ -18,7 +18,7 @@ val_dataloader = dict(
     dataset=dict(type=dataset_type, data_root=data_root, ann_file=ann_file,
                  data_prefix=dict(img='val2017/'), test_mode=True, pipeline=test_pipeline))
 test_dataloader = val_dataloader
-val_evaluator = dict(type='CocoMetric', ann_file=data_root + ann_file)
+val_evaluator = dict(type='CocoMetric')  # scores its dataset's json
 test_evaluator = val_evaluator
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')

@@ -7,5 +7,3 @@ data_root = 'data/mnist_composites_wide/'
 train_dataloader = dict(dataset=dict(data_root=data_root))
 val_dataloader = dict(dataset=dict(data_root=data_root))
 test_dataloader = val_dataloader
-val_evaluator = dict(ann_file=data_root + 'val.json')
-test_evaluator = val_evaluator

@@ -34,7 +34,7 @@ val_dataloader = dict(
     dataset=dict(type=dataset_type, data_root=data_root, ann_file='val.json',
                  data_prefix=dict(img=''), test_mode=True, pipeline=test_pipeline))
 test_dataloader = val_dataloader
-val_evaluator = dict(type='CocoMetric', ann_file=data_root + 'val.json')
+val_evaluator = dict(type='CocoMetric')  # scores its dataset's json
 test_evaluator = val_evaluator
 
 # tools/test.py --tta: each image at 3 scales, unflipped and flipped, merged by NMS

@@ -18,7 +18,7 @@ class RandomRescale(BaseTransform):
     Args:
         ratio_range: (low, high) of the random ratio.
         scale_factor: the scale both pipelines share (a config's top-level
-            ``scale_factor`` sets it everywhere, see ``engine/config_rules.py``).
+            ``scale_factor`` sets it everywhere, see ``plugins/config.py``).
     """
 
     def __init__(self, ratio_range=(0.8, 1.25), scale_factor: float = 1.0):

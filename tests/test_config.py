@@ -1,0 +1,160 @@
+"""plugins/config.py: the one loader. What a file (or --cfg-options) writes closer to the
+leaf wins over what its bases say; every entry point loads the same config."""
+import argparse
+import os.path as osp
+
+import pytest
+from mmengine.config import Config, DictAction
+
+from plugins.apis import init_model
+from plugins.config import clamp_schedule, load_config
+from tests.conftest import CONFIG, TINY, data_args
+
+NEON = 'data/neon_trees/'
+SPLITS = ('train', 'val', 'test')
+
+
+def leaf(tmp_path, text: str, base: str = CONFIG) -> str:
+    path = tmp_path / 'leaf.py'
+    path.write_text(f'_base_ = {base!r}\n' + text)
+    return str(path)
+
+
+def roots(cfg) -> tuple:
+    return tuple(cfg[f'{s}_dataloader'].dataset.data_root for s in SPLITS)
+
+
+def test_a_leaf_written_the_mmdetection_way_keeps_its_own_paths(tmp_path):
+    path = leaf(tmp_path, "train_dataloader = dict(dataset=dict(data_root='mine/'))\n"
+                          "val_dataloader = dict(dataset=dict(data_root='mine/'))\n"
+                          "test_dataloader = val_dataloader\n"
+                          "val_evaluator = dict(ann_file='mine/val.json')\n"
+                          "test_evaluator = val_evaluator\n")
+    cfg = load_config(path)
+    assert roots(cfg) == ('mine/',) * 3
+    assert cfg.val_evaluator.ann_file == cfg.test_evaluator.ann_file == 'mine/val.json'
+
+
+@pytest.mark.parametrize('split', SPLITS)
+def test_one_dataloader_written_in_the_leaf_keeps_its_data_root(tmp_path, split):
+    cfg = load_config(leaf(tmp_path, f"{split}_dataloader = dict(dataset=dict(data_root='x/'))"))
+    assert roots(cfg) == tuple('x/' if s == split else NEON for s in SPLITS)
+
+
+def test_a_top_level_data_root_in_the_leaf_moves_every_split(tmp_path):
+    cfg = load_config(leaf(tmp_path, "data_root = 'x/'"))
+    assert roots(cfg) == ('x/',) * 3
+    assert 'ann_file' not in cfg.val_evaluator  # it scores its dataset's json
+
+
+def test_the_leaf_s_own_dataloader_wins_over_its_own_top_level_data_root(tmp_path):
+    cfg = load_config(leaf(tmp_path, "data_root = 'x/'\n"
+                                     "val_dataloader = dict(dataset=dict(data_root='y/'))"))
+    assert roots(cfg) == ('x/', 'y/', 'x/')
+
+
+def test_a_middle_base_s_data_root_reaches_the_leaf(tmp_path):
+    middle = tmp_path / 'middle.py'
+    middle.write_text(f"_base_ = {CONFIG!r}\ndata_root = 'mid/'\n")
+    cfg = load_config(leaf(tmp_path, "val_dataloader = dict(dataset=dict(data_root='y/'))",
+                           base=str(middle)))
+    assert roots(cfg) == ('mid/', 'y/', 'mid/')
+
+
+@pytest.mark.parametrize('split', SPLITS)
+def test_metainfo_follows_unless_a_dataloader_writes_its_own(tmp_path, split):
+    cfg = load_config(leaf(tmp_path, "metainfo = dict(classes=('Tree',))\n"
+                                     f"{split}_dataloader = dict(dataset=dict("
+                                     "metainfo=dict(classes=('Bush',))))"))
+    for s in SPLITS:
+        assert cfg[f'{s}_dataloader'].dataset.metainfo.classes == (
+            ('Bush',) if s == split else ('Tree',))
+
+
+def test_one_scale_factor_for_training_and_testing(tmp_path):
+    cfg = load_config(leaf(tmp_path, 'scale_factor = 2.0'))
+    steps = [s for split in SPLITS for s in cfg[f'{split}_dataloader'].dataset.pipeline
+             if 'scale_factor' in s]
+    assert {s['type'] for s in steps} == {'RandomRescale', 'Resize'}
+    assert all(s['scale_factor'] == 2.0 for s in steps)
+    # a pipeline the leaf writes itself keeps its own scale
+    own = ("val_dataloader = dict(dataset=dict(pipeline=[dict(type='LoadImage'), "
+           "dict(type='Resize', scale_factor=3.0, keep_ratio=True), dict(type='PackDetInputs')]))")
+    cfg = load_config(leaf(tmp_path, 'scale_factor = 2.0\n' + own))
+    assert cfg.val_dataloader.dataset.pipeline[1].scale_factor == 3.0
+    assert cfg.train_dataloader.dataset.pipeline[2].scale_factor == 2.0
+
+
+def test_options_win_over_files_and_one_dataloader_over_the_top_level():
+    cfg = load_config(CONFIG, {'val_dataloader.dataset.data_root': 'y/'})
+    assert roots(cfg) == (NEON, 'y/', NEON)
+    cfg = load_config(CONFIG, {'data_root': 'x/', 'val_dataloader.dataset.data_root': 'y/'})
+    assert roots(cfg) == ('x/', 'y/', 'x/')
+    cfg = load_config(CONFIG, {'val_evaluator.ann_file': 'z.json'})
+    assert cfg.val_evaluator.ann_file == 'z.json' and 'ann_file' not in cfg.test_evaluator
+
+
+def test_a_leaf_on_other_data_trains_and_scores_on_it(composites_root, tmp_path):
+    """The silent wrong result of the old rules: a leaf's own paths were pushed back to NEON."""
+    from mmengine.runner import Runner
+    from tests.conftest import shrink_schedule
+    root = composites_root + '/'
+    path = leaf(tmp_path, f"train_dataloader = dict(batch_size=2, num_workers=0, "
+                          f"persistent_workers=False, dataset=dict(data_root={root!r}))\n"
+                          f"val_dataloader = dict(dataset=dict(data_root={root!r}))\n"
+                          "test_dataloader = val_dataloader\n"
+                          "metainfo = dict(classes=tuple('0123456789'))\n"
+                          "model = dict(roi_head=dict(bbox_head=dict(num_classes=10)))\n")
+    cfg = load_config(path, {'train_cfg.max_iters': 1}, work_dir=str(tmp_path / 'w'))
+    shrink_schedule(cfg, 1)
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    coco = runner.val_evaluator.metrics[0].coco  # the composites' json, not NEON's
+    assert coco.dataset['images'][0]['file_name'] == 'images/val/000000.png'
+    assert len(coco.imgs) == 4
+
+
+def dict_of(cfg) -> dict:
+    out = Config(cfg.to_dict()).to_dict() if isinstance(cfg, Config) else cfg
+    return {k: v for k, v in out.items() if k != 'work_dir'}
+
+
+def test_every_entry_point_loads_the_same_config(tiny_run, neon_root):
+    """tools/train.py's dumped config == init_model's == the tests' helper's."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    options = parser.parse_args(['--cfg-options', *TINY, *data_args(neon_root),
+                                 'train_cfg.max_iters=4', 'train_cfg.val_interval=4',
+                                 'default_hooks.logger.interval=1']).cfg_options
+    dumped = Config.fromfile(str(tiny_run / osp.basename(CONFIG)))
+    through_api = init_model(CONFIG, cfg_options=options).cfg
+    through_tests = load_config(CONFIG, options)
+    assert dict_of(dumped) == dict_of(through_api) == dict_of(through_tests)
+
+
+def test_print_config_shows_what_runs(tmp_path):
+    from tests.conftest import run_tool
+    out = run_tool('print_config.py', leaf(tmp_path, "data_root = 'x/'"))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.count("data_root='x/'") == 3 and NEON not in out.stdout
+
+
+WARMUP = dict(type='LinearLR', by_epoch=False, begin=0, end=100)
+COSINE = dict(type='CosineAnnealingLR', by_epoch=False, begin=100)
+
+
+@pytest.mark.parametrize('max_iters, warmup, cosine', [
+    (2000, (0, 100), (100, None)),  # fits: unchanged
+    (100, (0, 50), (50, None)),     # the cosine would begin where it ends
+    (60, (0, 30), (30, None)),      # shorter than the warm-up
+    (1, (0, 1), (0, None))])
+def test_phases_are_clamped_to_fit(max_iters, warmup, cosine, mmlog):
+    """A schedule phase that would not fit ``max_iters`` is clamped (logged), so that a
+    short run never ends in MMEngine's "end should be larger than begin"."""
+    cfg = Config(dict(train_cfg=dict(max_iters=max_iters), param_scheduler=[dict(WARMUP),
+                                                                           dict(COSINE)]))
+    clamp_schedule(cfg)
+    (w, c) = cfg.param_scheduler
+    assert ((w.begin, w.end), (c.begin, c.get('end'))) == (warmup, cosine)
+    assert c.begin < max_iters or max_iters == 1 and c.begin == 0
+    assert ('clamped' in mmlog.getvalue()) == (max_iters != 2000)
