@@ -20,6 +20,21 @@ def add_common_args(parser: argparse.ArgumentParser) -> None:
                         help='distributed launch (tools/dist_train.sh sets pytorch)')
 
 
+def add_slice_args(parser: argparse.ArgumentParser) -> None:
+    """Sliced inference (plugins/inference/slicing.py), for tools/test.py and tools/infer.py."""
+    group = parser.add_argument_group('sliced inference (large images)')
+    group.add_argument('--slice', type=int, metavar='SIZE',
+                       help='predict through SIZE x SIZE windows, merged across the seams')
+    group.add_argument('--overlap', type=float, default=0.2,
+                       help='overlap of neighbouring windows, a fraction of SIZE (default 0.2)')
+    group.add_argument('--slice-batch', type=int, default=4, help='windows per forward')
+    group.add_argument('--full-image', action='store_true',
+                       help='also one pass over the whole image shrunk to SIZE, merged in '
+                       '(objects larger than a window)')
+    group.add_argument('--box-voting', action='store_true',
+                       help='merged boxes as the score-weighted mean of the boxes they suppress')
+
+
 def load_config(args) -> Config:
     """``plugins.config.load_config`` on the parsed arguments, then the launcher."""
     cfg = config.load_config(args.config, args.cfg_options, args.work_dir)

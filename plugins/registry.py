@@ -146,7 +146,7 @@ def _child(name: str, parent: Registry, *locations: str) -> Registry:
 
 MODELS = _child('model', mm.MODELS, 'plugins.backbones', 'plugins.necks',
                 'plugins.dense_heads', 'plugins.roi_heads', 'plugins.detectors', 'plugins.losses',
-                'plugins.decode_heads', 'plugins.segmentors')
+                'plugins.decode_heads', 'plugins.segmentors', 'plugins.inference.sliced_model')
 TASK_UTILS = _child('task util', mm.TASK_UTILS, 'plugins.task_modules')
 DATASETS = _child('dataset', mm.DATASETS, 'plugins.datasets')
 DATA_SAMPLERS = _child('data sampler', mm.DATA_SAMPLERS, 'plugins.datasets')

@@ -1,6 +1,7 @@
 """Run a trained model on an image, a folder of images or a video file.
 
     python tools/infer.py CONFIG CHECKPOINT INPUT --out-dir DIR [--score-thr 0.3]
+                          [--slice SIZE [--overlap 0.2] [--full-image]]
 
 Writes, under DIR: the drawn images (``vis/<name>``; for a video, ``<name>.mp4``
 with every frame drawn) and ``predictions.json``: one entry per image or frame
@@ -8,8 +9,17 @@ with ``file`` (and ``frame``), ``height``, ``width`` and, for a detector,
 ``detections`` [{``bbox`` x1 y1 x2 y2 in pixels, ``score``, ``label``, ``class``, and for
 Mask R-CNN ``mask``: COCO RLE at the image's size}] above --score-thr, or, for a
 segmentor, ``label_map`` (a PNG of class indices under ``label_maps/``).
+Detectors also give ``predictions.csv`` (DeepForest's columns: image_path, xmin, ymin,
+xmax, ymax, label, score) and, for each raster (.tif), ``<name>.geojson``: the boxes as
+polygons in the raster's CRS (pixel coordinates and a warning without one).
+
+``--slice SIZE``: images of any size, predicted through windows (docs/large_images.md);
+GeoTIFFs are read window by window. Images over ``DRAW_MAX_PIXELS`` are not drawn, and
+their masks are written as RLE of a crop with its ``mask_box``.
 """
 import argparse
+import csv
+import io
 import json
 import os
 import os.path as osp
@@ -19,17 +29,24 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 import cv2  # noqa: E402
 import mmcv  # noqa: E402
 import numpy as np  # noqa: E402
+import torch  # noqa: E402
 from mmengine.utils import ProgressBar  # noqa: E402
 
-from plugins.apis import inference, init_model  # noqa: E402
+from plugins.apis import inference, init_model, sliced_inference  # noqa: E402
+from plugins.cli import add_slice_args, run  # noqa: E402
 from plugins.engine.precision import PRECISIONS  # noqa: E402
-from plugins.cli import run  # noqa: E402
-from plugins.structures.masks import encode_rle  # noqa: E402
+from plugins.inference.geo import CSV_HEADER, class_name, csv_rows, to_geojson  # noqa: E402
+from plugins.inference.slicing import check_slicing  # noqa: E402
+from plugins.inference.sources import RASTER_EXTS, open_image  # noqa: E402
+from plugins.structures.masks import encode_rle, paste_crops  # noqa: E402
 from plugins.utils.fileio import atomic_write  # noqa: E402
 from plugins.visualization import DetLocalVisualizer  # noqa: E402
 
 IMAGE_EXTS = ('.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff')
 VIDEO_EXTS = ('.mp4', '.avi', '.mov', '.mkv')
+
+
+DRAW_MAX_PIXELS = 40_000_000  # LoadImage's default max_pixels
 
 
 def describe(sample, model, args, name: str) -> dict:
@@ -43,10 +60,15 @@ def describe(sample, model, args, name: str) -> dict:
     pred = sample.pred_instances
     pred = pred[pred.scores > args.score_thr]
     masks = encode_rle(pred.masks) if 'masks' in pred else [None] * len(pred)
+    if 'mask_crops' in pred:  # too large to paste: each mask as RLE of its crop
+        masks = [dict(mask_box=[x0, y0, x0 + c.shape[1], y0 + c.shape[0]],
+                      mask=encode_rle(torch.from_numpy(c)[None])[0])
+                 for c, (x0, y0) in zip(pred.mask_crops, pred.mask_origins.tolist())]
+    else:
+        masks = [None if m is None else dict(mask=m) for m in masks]
     return dict(detections=[
         dict(bbox=[round(float(v), 2) for v in box], score=round(float(score), 4),
-             label=int(label), **{'class': classes[int(label)] if classes else str(int(label))},
-             **({} if mask is None else dict(mask=mask)))
+             label=int(label), **{'class': class_name(classes, int(label))}, **(mask or {}))
         for box, score, label, mask in zip(pred.bboxes, pred.scores, pred.labels, masks)])
 
 
@@ -90,18 +112,52 @@ def run_video(model, visualizer, path, args):
     return entries
 
 
-def run_images(model, visualizer, paths, args):
-    """Each image predicted and drawn into DIR/vis/; their JSON entries."""
-    entries, bar = [], ProgressBar(len(paths))
-    for path in paths:
+def predict(model, path, args):
+    """(sample, height, width) of one image file, sliced with ``--slice``."""
+    if not args.slice:
         sample = inference(model, [path])[0]
+        return sample, *sample.ori_shape[:2]
+    sample = sliced_inference(model, path, args.slice, args.overlap, args.slice_batch,
+                              args.full_image, args.box_voting, progress=True)
+    height, width = sample.ori_shape[:2]
+    pred = sample.get('pred_instances')
+    if pred is not None and 'mask_crops' in pred and height * width <= DRAW_MAX_PIXELS:
+        pred.masks = paste_crops(pred.mask_crops, pred.mask_origins, (height, width))
+        del pred.mask_crops, pred.mask_origins
+    return sample, height, width
+
+
+def run_images(model, visualizer, paths, args):
+    """Each image predicted and drawn into DIR/vis/; their JSON entries, CSV rows and,
+    for rasters, GeoJSON files."""
+    entries, rows, bar = [], [], ProgressBar(len(paths))
+    classes = model.dataset_meta.get('classes')
+    for path in paths:
+        sample, height, width = predict(model, path, args)
         name = osp.basename(path)
-        image = mmcv.imread(path, channel_order='rgb')
-        entries.append(dict(file=path, height=image.shape[0], width=image.shape[1],
+        entries.append(dict(file=path, height=height, width=width,
                             **describe(sample, model, args, name)))
-        visualizer.add_datasample(name, image, sample, draw_gt=False, score_thr=args.score_thr,
-                                  out_file=osp.join(args.out_dir, 'vis', name))
+        if 'pred_instances' in sample:
+            pred = sample.pred_instances
+            pred = pred[pred.scores > args.score_thr]
+            rows += csv_rows(pred, path, classes)
+            if path.lower().endswith(RASTER_EXTS):
+                geojson = to_geojson(pred, open_image(path), classes)
+                atomic_write(json.dumps(geojson).encode(),
+                             osp.join(args.out_dir, osp.splitext(name)[0] + '.geojson'))
+        if height * width <= DRAW_MAX_PIXELS:
+            image = mmcv.imread(path, channel_order='rgb')
+            visualizer.add_datasample(name, image, sample, draw_gt=False,
+                                      score_thr=args.score_thr,
+                                      out_file=osp.join(args.out_dir, 'vis', name))
+        else:
+            print(f'\n{path}: {width}x{height} px, over {DRAW_MAX_PIXELS / 1e6:.0f} Mpx: '
+                  'not drawn')
         bar.update()
+    if rows:
+        text = io.StringIO()
+        csv.writer(text).writerows([CSV_HEADER, *rows])
+        atomic_write(text.getvalue().encode(), osp.join(args.out_dir, 'predictions.csv'))
     return entries
 
 
@@ -126,9 +182,12 @@ def main():
     parser.add_argument('--score-thr', type=float, default=0.3)
     parser.add_argument('--precision', choices=PRECISIONS, default='fp32',
                         help='inference precision (bf16: fused, channels_last, autocast)')
+    add_slice_args(parser)
     args = parser.parse_args()
     if not osp.isfile(args.config):  # the checkpoint: safe_load names it
         raise FileNotFoundError(f'{args.config}: config file not found')
+    if args.slice:
+        check_slicing(args.slice, args.overlap)
     images = input_images(args.input)
     model = init_model(args.config, args.checkpoint, precision=args.precision)
     visualizer = DetLocalVisualizer(name='infer')

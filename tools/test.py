@@ -1,8 +1,10 @@
 """Evaluate a checkpoint with MMEngine's Runner and print the metrics.
 
     python tools/test.py CONFIG CHECKPOINT [--out dets.json] [--show-dir vis/] [--tta]
-                         [--fuse-conv-bn] [--precision fp32|bf16]
+                         [--fuse-conv-bn] [--precision fp32|bf16|int8] [--slice SIZE]
 
+``--slice SIZE`` predicts each test image through SIZE x SIZE windows (``--overlap``,
+``--slice-batch``, ``--full-image``, ``--box-voting``: docs/large_images.md).
 ``--tta`` wraps the model in the config's ``tta_model`` and tests with its
 ``tta_pipeline`` (several scales and flips, merged). ``--fuse-conv-bn`` folds the
 BatchNorm layers into their convolutions after loading (faster, same outputs up
@@ -16,8 +18,9 @@ import sys
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 from mmengine.runner import Runner  # noqa: E402
 
-from plugins.cli import add_common_args, load_config, run  # noqa: E402
+from plugins.cli import add_common_args, add_slice_args, load_config, run  # noqa: E402
 from plugins.engine.precision import PRECISIONS  # noqa: E402
+from plugins.inference.sliced_model import sliced_test_config  # noqa: E402
 
 
 def main():
@@ -32,6 +35,7 @@ def main():
                         help='fold BatchNorm into the preceding convs before testing')
     parser.add_argument('--precision', choices=PRECISIONS, default='fp32',
                         help='inference precision (bf16: fused, channels_last, autocast)')
+    add_slice_args(parser)
     args = parser.parse_args()
     if '://' not in args.checkpoint and not osp.isfile(args.checkpoint):
         raise FileNotFoundError(f'{args.checkpoint}: checkpoint file not found')
@@ -48,6 +52,11 @@ def main():
             raise ValueError(f'{args.config}: --tta needs {" and ".join(missing)} in the config')
         cfg.model = dict(cfg.tta_model, module=cfg.model)
         cfg.test_dataloader.dataset.pipeline = cfg.tta_pipeline
+    if args.slice:
+        if args.tta:
+            raise ValueError('--tta and --slice: choose one')
+        sliced_test_config(cfg, args.slice, args.overlap, args.slice_batch, args.full_image,
+                           args.box_voting)
     if args.fuse_conv_bn:
         cfg.custom_hooks = cfg.get('custom_hooks', []) + [dict(type='FuseConvBNHook')]
     if args.precision != 'fp32':

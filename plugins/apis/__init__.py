@@ -1,3 +1,3 @@
-from .inference import inference, init_model
+from .inference import inference, init_model, sliced_inference
 
-__all__ = ['init_model', 'inference']
+__all__ = ['init_model', 'inference', 'sliced_inference']

@@ -3,6 +3,7 @@ then run it on image files or arrays.
 
     model = init_model('configs/faster_rcnn/faster_rcnn_r18_neon.py', 'iter_2000.pth')
     samples = inference(model, ['a.png', frame_bgr])  # DetDataSample / SegDataSample each
+    whole = sliced_inference(model, 'ortho.tif', size=800, overlap=0.2)  # any size
 
 Image files are read by the config's ``LoadImage`` (so a missing, corrupt or too
 large file is a ``DataError`` naming it); then every image goes through the rest
@@ -25,6 +26,7 @@ from mmengine.runner.checkpoint import _load_checkpoint, _load_checkpoint_to_mod
 from plugins.config import load_config
 from plugins.engine.checkpoint import fit_state_dict
 from plugins.engine.precision import calibration_inputs, set_precision
+from plugins.inference.slicing import check_slicing
 from plugins.registry import DATASETS, MODELS, TRANSFORMS
 
 _LOADING = ('LoadImage', 'LoadImageFromFile', 'LoadAnnotations')
@@ -52,7 +54,7 @@ def init_model(config: Union[str, Config], checkpoint: Optional[str] = None,
     dataset_cls = DATASETS.get(cfg.test_dataloader.dataset.type)
     model.dataset_meta = meta.get('dataset_meta') or dict(getattr(dataset_cls, 'METAINFO', {}))
     model.cfg = cfg
-    model.inference_pipeline = inference_pipeline(cfg)
+    model.inference_pipeline = inference_pipeline(cfg.test_dataloader.dataset.pipeline)
     model.eval()
     calibration = calibration_inputs(model, cfg) if precision == 'int8' else None
     return set_precision(model, precision, calibration)
@@ -70,10 +72,9 @@ def _quiet():
         logger.setLevel(level)
 
 
-def inference_pipeline(cfg: Config):
-    """(loader, rest): the test pipeline's ``LoadImage`` (its checks and settings, for
+def inference_pipeline(steps: Sequence[dict]):
+    """(loader, rest): a test pipeline's ``LoadImage`` (its checks and settings, for
     image files) and the remaining steps minus annotation loading."""
-    steps = cfg.test_dataloader.dataset.pipeline
     loaders = [t for t in steps if t['type'] in _LOADING[:2]]
     loader = TRANSFORMS.build(loaders[0] if loaders else dict(type='LoadImage'))
     return loader, Compose([TRANSFORMS.build(t) for t in steps if t['type'] not in _LOADING])
@@ -98,3 +99,17 @@ def inference(model, images: Sequence[Union[str, np.ndarray]], batch_size: int =
         with torch.no_grad():
             results += model.test_step(batch)
     return results
+
+
+def sliced_inference(model, image: Union[str, np.ndarray], size: int, overlap: float = 0.2,
+                     batch_size: int = 4, full_image: bool = False, box_voting: bool = False,
+                     progress: bool = False):
+    """One prediction for a whole image of any size, seen through ``size`` x ``size``
+    windows overlapping by ``overlap`` (a fraction), ``batch_size`` windows per forward
+    (``plugins.inference.slicing``). ``image``: a path (GeoTIFFs read window by window
+    with rasterio) or a BGR array."""
+    from plugins.inference import ArraySource, open_image, sliced_predict
+    check_slicing(size, overlap)  # before a large file is opened
+    source = open_image(image) if isinstance(image, str) else ArraySource(image)
+    return sliced_predict(model, source, size, overlap, batch_size, full_image=full_image,
+                          box_voting=box_voting, progress=progress)

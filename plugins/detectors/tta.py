@@ -15,10 +15,9 @@ from typing import List, Sequence
 import torch
 from mmengine.model import BaseTTAModel
 from mmengine.structures import InstanceData
-from torchvision.ops import box_iou
 
 from plugins.registry import MODELS
-from plugins.task_modules.postprocess import multiclass_nms, nms_config
+from plugins.task_modules.postprocess import multiclass_nms, nms_config, vote_boxes
 
 
 def unflip(boxes: torch.Tensor, direction: str, ori_shape) -> torch.Tensor:
@@ -70,10 +69,8 @@ class DetTTAModel(BaseTTAModel):
         keep = multiclass_nms(boxes, scores, labels, self.test_cfg)
         kept = boxes[keep]
         if self.box_voting and len(keep):
-            same = (labels[keep][:, None] == labels[None, :]).float()
-            iou = box_iou(kept, boxes) >= self.test_cfg['iou_threshold']
-            weights = iou.float() * same * scores[None]
-            kept = weights @ boxes / weights.sum(1, keepdim=True)
+            kept = vote_boxes(kept, labels[keep], boxes, scores, labels,
+                              self.test_cfg['iou_threshold'])
         merged = samples[0]
         merged.pred_instances = InstanceData(bboxes=kept, scores=scores[keep], labels=labels[keep])
         if all(m is not None for m in masks):

@@ -65,3 +65,14 @@ def paste_masks(probs: torch.Tensor, boxes: torch.Tensor, shape: Tuple[int, int]
     half = (boxes[:, 2:] - boxes[:, :2]) * 0.5 * scale
     grown = torch.cat([centre - half, centre + half], 1).to(torch.int64).tolist()
     return torch.stack([_paste_one(m, b, h, w) for m, b in zip(probs, grown)])
+
+
+def paste_crops(crops: Sequence[np.ndarray], origins: torch.Tensor,
+                shape: Tuple[int, int]) -> torch.Tensor:
+    """Sliced inference's instance masks (``mask_crops`` at ``mask_origins`` x0, y0) as
+    (D, H, W) bool bitmaps of an image of ``shape`` (H, W): for an image that fits."""
+    out = torch.zeros((len(crops), *shape), dtype=torch.bool)
+    for i, (crop, (x0, y0)) in enumerate(zip(crops, origins.tolist())):
+        h, w = crop.shape
+        out[i, y0:y0 + h, x0:x0 + w] = torch.from_numpy(np.ascontiguousarray(crop))
+    return out

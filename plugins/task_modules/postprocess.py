@@ -15,7 +15,7 @@ from typing import Optional
 
 import torch
 from torchvision.ops import batched_nms as torchvision_batched_nms
-from torchvision.ops import nms, remove_small_boxes
+from torchvision.ops import box_iou, nms, remove_small_boxes
 
 from plugins.errors import ConfigError
 from plugins.utils.threads import in_threads
@@ -91,3 +91,18 @@ def multiclass_nms(boxes: torch.Tensor, scores: torch.Tensor, groups: torch.Tens
         keep = keep[remove_small_boxes(boxes[keep], cfg['min_size'])]
     nms = batched_nms(boxes[keep], scores[keep], groups[keep], cfg['iou_threshold'])
     return keep[nms[:cfg['max_per_img']]]
+
+
+def vote_boxes(kept: torch.Tensor, kept_labels: torch.Tensor, boxes: torch.Tensor,
+               scores: torch.Tensor, labels: torch.Tensor, iou_threshold: float,
+               chunk: int = 1024) -> torch.Tensor:
+    """Box voting: each kept box (K, 4) replaced by the score-weighted mean of the
+    candidates (N, 4) of its label that overlap it by IoU >= ``iou_threshold`` (itself
+    included); ``chunk`` kept boxes at a time (memory: chunk x N)."""
+    out = []
+    for start in range(0, len(kept), chunk):
+        k, kl = kept[start:start + chunk], kept_labels[start:start + chunk]
+        weights = ((box_iou(k, boxes) >= iou_threshold) & (kl[:, None] == labels[None])) \
+            * scores[None]
+        out.append(weights @ boxes / weights.sum(1, keepdim=True))
+    return torch.cat(out) if out else kept

@@ -9,44 +9,12 @@ Prints AP and AP50 (pycocotools, 100 detections) over all boxes and in each side
 with the number of gt boxes there.
 """
 import argparse
-import contextlib
-import io
 import json
-import math
 import os.path as osp
 import sys
 
-from pycocotools.cocoeval import COCOeval
-
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-from plugins.evaluation.coco_ground_truth import ground_truth  # noqa: E402
-
-
-def ap_by_size(dets: list, ann_file: str, sides) -> list:
-    """[(range name, gt boxes in it, AP, AP50)] for all boxes and each side range."""
-    coco = ground_truth(ann_file)
-    for ann in coco.dataset['annotations']:
-        ann['area'] = ann['bbox'][2] * ann['bbox'][3]  # box area: the ranges are box sides
-    with contextlib.redirect_stdout(io.StringIO()):
-        coco.createIndex()
-        evaluator = COCOeval(coco, coco.loadRes(dets), 'bbox')
-        edges = [0] + list(sides) + [math.inf]
-        evaluator.params.areaRng = [[0, 1e10]] + [[lo ** 2, min(hi ** 2, 1e10)]
-                                                  for lo, hi in zip(edges[:-1], edges[1:])]
-        evaluator.params.areaRngLbl = ['all'] + [f'{lo:g}-{hi:g} px' for lo, hi in
-                                                 zip(edges[:-1], edges[1:])]
-        evaluator.evaluate()
-        evaluator.accumulate()
-    rows = []
-    for k, (name, (lo, hi)) in enumerate(zip(evaluator.params.areaRngLbl,
-                                             evaluator.params.areaRng)):
-        count = sum(lo <= a['area'] < hi for a in coco.dataset['annotations'])
-        p = evaluator.eval['precision'][:, :, :, k, -1]  # (IoUs, recall points, classes)
-
-        def mean(x):
-            return float(x[x > -1].mean()) if (x > -1).any() else float('nan')
-        rows.append((name, count, mean(p), mean(p[0])))
-    return rows
+from plugins.evaluation.ap_by_size import ap_by_size  # noqa: E402
 
 
 def main():

@@ -45,8 +45,9 @@ class LoadImage(LoadImageFromFile):
         size = _header_size(path)
         if size and size[0] * size[1] > self.max_pixels:
             raise DataError(f'{path}: image is {size[0]}x{size[1]} ({size[0] * size[1] / 1e6:.0f} '
-                            f'Mpx), more than max_pixels={self.max_pixels / 1e6:.0f} Mpx; tile it '
-                            '(as tools/prepare_neon.py does) or raise LoadImage max_pixels')
+                            f'Mpx), more than max_pixels={self.max_pixels / 1e6:.0f} Mpx; predict '
+                            'it in windows (tools/infer.py / tools/test.py --slice SIZE), tile '
+                            'it for training, or raise LoadImage max_pixels')
         try:
             results = super().transform(results)
         except FileNotFoundError:
