@@ -58,19 +58,23 @@ def sliced_predict(model, source, size: int, overlap: float = 0.2, batch_size: i
     merged (to see what merging does)."""
     from plugins.apis import inference  # apis imports this package
     windows = slice_windows(source.width, source.height, size, overlap)
+    if len(windows) == 1 and not full_image and merge:  # the model's own result
+        sample = inference(model, [source.read(*windows[0])])[0]
+        return sample if 'pred_sem_seg' in sample else _with_mask_crops(sample, (0, 0))
     bar = ProgressBar(len(windows)) if progress else None
-    pieces = []
+    parts, logits = [], None  # each window folded in as it comes: memory follows the batch
     for start in range(0, len(windows), batch_size):
         batch = windows[start:start + batch_size]
         samples = inference(model, [source.read(*w) for w in batch], batch_size=len(batch))
-        pieces += zip(batch, samples)
+        for window, sample in zip(batch, samples):
+            if 'pred_sem_seg' in sample:
+                logits = _add_logits(logits, sample, window, source)
+            else:
+                parts.append(_shifted(sample, window, source))
         if bar:
             bar.update(len(batch))
-    if 'pred_sem_seg' in pieces[0][1]:
-        return pieces[0][1] if len(pieces) == 1 else _average_logits(pieces, source)
-    if len(pieces) == 1 and not full_image and merge:
-        return _with_mask_crops(pieces[0][1], (0, 0))
-    parts = [_shifted(sample, window, source) for window, sample in pieces]
+    if logits is not None:
+        return _segmentation(logits, source)
     if full_image:
         image, factor = source.read_resized(size)
         parts.append(_scaled(inference(model, [image])[0], factor))
@@ -125,14 +129,20 @@ def _scaled(sample, factor: float) -> InstanceData:
     return pred
 
 
-def _average_logits(pieces, source) -> SegDataSample:
-    first = pieces[0][1].seg_logits.data
-    total = first.new_zeros((first.shape[0], source.height, source.width))
-    count = first.new_zeros((source.height, source.width))
-    for (x0, y0, x1, y1), sample in pieces:
-        total[:, y0:y1, x0:x1] += sample.seg_logits.data
-        count[y0:y1, x0:x1] += 1
-    logits = total / count
+def _add_logits(acc, sample, window, source):
+    """(summed logits (C, H, W), windows per pixel (H, W)) with one more window added."""
+    x0, y0, x1, y1 = window
+    logit = sample.seg_logits.data
+    if acc is None:
+        acc = (logit.new_zeros((logit.shape[0], source.height, source.width)),
+               logit.new_zeros((source.height, source.width)))
+    acc[0][:, y0:y1, x0:x1] += logit
+    acc[1][y0:y1, x0:x1] += 1
+    return acc
+
+
+def _segmentation(acc, source) -> SegDataSample:
+    logits = acc[0] / acc[1]
     sample = SegDataSample(metainfo=dict(img_path=source.path, ori_shape=(source.height,
                                                                           source.width)))
     sample.seg_logits = PixelData(data=logits)

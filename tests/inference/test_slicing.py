@@ -126,3 +126,32 @@ def test_the_tools_slice_a_test_set_and_an_image(neon_root, tmp_path):
     assert (tmp_path / 'i' / 'vis' / 'OSBS_029.png').exists()
     rows = (tmp_path / 'i' / 'predictions.csv').read_text().splitlines()
     assert rows[0] == 'image_path,xmin,ymin,xmax,ymax,label,score' and len(rows) > 1
+
+
+def test_the_whole_image_pass_adds_the_shrunk_image_s_boxes(request):
+    model, image = model_and_image('faster_rcnn/faster_rcnn_r18_neon.py', request)
+    source = ArraySource(cv2.imread(image))
+    windows = sliced_predict(model, source, size=200, overlap=0.0, merge=False).pred_instances
+    both = sliced_predict(model, source, size=200, overlap=0.0, merge=False,
+                          full_image=True).pred_instances
+    small, factor = source.read_resized(200)
+    whole = inference(model, [small])[0].pred_instances
+    assert factor == 0.5 and len(both) == len(windows) + len(whole) > len(windows)
+    assert torch.allclose(both.bboxes[len(windows):], whole.bboxes / factor)
+    assert not both.cut[len(windows):].any()
+    merged = sliced_predict(model, source, size=200, overlap=0.0, full_image=True)
+    assert 0 < len(merged.pred_instances) <= len(both)
+
+
+@pytest.mark.usefixtures('bf16_even_if_emulated')
+def test_slicing_runs_at_every_precision(request):
+    from plugins.engine.precision import calibration_inputs, set_precision
+    model, image = model_and_image('faster_rcnn/faster_rcnn_r18_neon.py', request)
+    fp32 = sliced_inference(model, image, size=256, overlap=0.25).pred_instances
+    for precision in ('bf16', 'int8'):
+        model, _ = model_and_image('faster_rcnn/faster_rcnn_r18_neon.py', request)
+        set_precision(model, precision, calibration_inputs(model, model.cfg, 1)
+                      if precision == 'int8' else None)
+        pred = sliced_inference(model, image, size=256, overlap=0.25).pred_instances
+        assert pred.bboxes.dtype == torch.float32 and len(pred) > 0
+        assert torch.isfinite(pred.bboxes).all() and len(fp32) > 0

@@ -5,7 +5,7 @@ fcos_resnet50_fpn and ssd300_vgg16: random weights
 models in one process.
 
 The random weights behave like trained ones (``random_faster_rcnn`` and
-``random_ssd`` in tools/benchmarks/torchvision_latency.py, which times the same
+``random_ssd`` in plugins/testing/model_pairs.py, which tools/benchmarks times the same
 pairs), with torchvision's normalisation written as detplug's (same arithmetic,
 see ``same_normalisation`` there). Inputs are resized beforehand to torchvision's
 own size (Faster R-CNN: shorter side 800, SSD: 300 x 300), so neither model
@@ -25,7 +25,7 @@ import torch
 from mmengine.config import Config
 from mmengine.structures import InstanceData
 
-from benchmarks.torchvision_latency import (TORCHVISION_MODELS, model_cfg, to_torchvision_input)
+from plugins.testing.model_pairs import TORCHVISION_MODELS, model_cfg, to_torchvision_input
 from plugins.registry import MODELS
 from plugins.structures import DetDataSample
 from tests.conftest import ROOT
@@ -207,7 +207,7 @@ def test_mask_head_with_torchvision_old_names_converts_alike(mask_models):
     """The published v1 file names the mask convs mask_fcn1-4 (torchvision renames them
     when it loads; so does the converter)."""
     import re
-    from convert_torchvision import convert
+    from plugins.converters.torchvision import convert
     new = mask_models[0].state_dict()
     old = {re.sub(r'mask_head\.(\d)\.0\.', lambda m: f'mask_head.mask_fcn{int(m[1]) + 1}.', k): v
            for k, v in new.items()}
@@ -301,7 +301,7 @@ def test_ssd_train_losses_match(pair, request):
 
 
 def test_ssd_coco80_keeps_80_classes_per_prior(ssd_models):
-    from convert_torchvision import convert, num_classes_of
+    from plugins.converters.torchvision import convert, num_classes_of
     tv, _, _ = ssd_models
     out = convert(tv.state_dict(), coco80=True)
     assert num_classes_of(out) == 80
@@ -316,7 +316,7 @@ def test_ssd_coco80_keeps_80_classes_per_prior(ssd_models):
                                   'deeplabv3_r101_d8', 'deeplabv3_mobilenet_v3_large',
                                   'lraspp_mobilenet_v3_large'])
 def test_segmentation_logits_match(name, neon_root):
-    from benchmarks.seg_latency import detplug_logits, normalised, random_pair
+    from plugins.testing.model_pairs import detplug_logits, normalised, random_pair
     image = cv2.imread(osp.join(neon_root, 'val', 'OSBS_029.png'))[:200, :264]  # not square
     tv, det = random_pair(name, [image, cv2.flip(image, 1)])
     with torch.no_grad():

@@ -7,7 +7,7 @@ import re
 import torch
 
 from tests.conftest import ROOT, data_args, run_tool
-from benchmarks.torchvision_latency import random_faster_rcnn
+from plugins.testing.model_pairs import random_faster_rcnn
 from tests.tools.test_convert_torchvision import _images
 
 CONFIG = f'{ROOT}/configs/faster_rcnn/faster_rcnn_r50_fpn_torchvision.py'

@@ -1,9 +1,9 @@
 """One run, one table: detplug at each precision against torchvision fp32 on the CPU.
 
 Models (same converted weights and real NEON images for both sides): Faster R-CNN,
-RetinaNet and FCOS R50-FPN at 800 px and SSD300 VGG16 (``torchvision_latency.py``'s random
+RetinaNet and FCOS R50-FPN at 800 px and SSD300 VGG16 (``plugins/testing/model_pairs.py``'s random
 weights that behave like trained ones), FCN-R50 and DeepLabV3-R50 at 400 px
-(``seg_latency.py``'s).
+(the same module's).
 For each: torchvision fp32 eager, then detplug fp32, bf16 and int8
 (``plugins.engine.precision``), alternating image by image in one process.
 
@@ -33,7 +33,8 @@ import torch
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 sys.path.insert(0, ROOT)
 sys.path.insert(0, osp.join(ROOT, 'tools'))
-from benchmarks import seg_latency, torchvision_latency as det_latency  # noqa: E402
+from benchmarks.torchvision_latency import match  # noqa: E402
+from plugins.testing import model_pairs as pairs  # noqa: E402
 
 PRECISIONS = ('fp32', 'bf16', 'int8')
 DETECTORS = dict(faster_rcnn_r50_fpn=800, faster_rcnn_r50_fpn_v2=800, retinanet_r50_fpn=800,
@@ -83,11 +84,11 @@ def detector_rows(name, images, runs):
     """torchvision fp32 and detplug at each precision on ``images``: table rows."""
     from plugins.apis.stage_profile import StageProfile
     from plugins.engine.precision import set_precision
-    tv = det_latency.TORCHVISION_MODELS[name][0](images)
+    tv = pairs.TORCHVISION_MODELS[name][0](images)
     models = {}
     for p in PRECISIONS:
-        model = det_latency.detplug_model(name, tv.state_dict())
-        calib = [model.data_preprocessor(det_latency.detplug_batch(i))['inputs'] for i in images]
+        model = pairs.detplug_model(name, tv.state_dict())
+        calib = [model.data_preprocessor(pairs.detplug_batch(i))['inputs'] for i in images]
         models[p] = set_precision(model, p, calib if p == 'int8' else None)
     flops = conv_flops(models['fp32'], lambda: models['fp32'].extract_feat(calib[0]))
     times = {k: [] for k in ('torchvision fp32', *PRECISIONS)}
@@ -96,17 +97,17 @@ def detector_rows(name, images, runs):
     with torch.no_grad():
         for run in range(runs + 1):  # run 0 warms up and compares
             for img in images:
-                ref, t = timed(lambda: tv([det_latency.to_torchvision_input(img)])[0])
+                ref, t = timed(lambda: tv([pairs.to_torchvision_input(img)])[0])
                 if run:
                     times['torchvision fp32'].append(t)
                 for p, model in models.items():
                     if run:
                         with profiles[p]:
-                            _, t = timed(lambda: model.test_step(det_latency.detplug_batch(img)))
+                            _, t = timed(lambda: model.test_step(pairs.detplug_batch(img)))
                         times[p].append(t)
                     else:
-                        pred = model.test_step(det_latency.detplug_batch(img))[0].pred_instances
-                        agree[p].append(det_latency.match(ref, pred))
+                        pred = model.test_step(pairs.detplug_batch(img))[0].pred_instances
+                        agree[p].append(match(ref, pred))
     rows = []
     for p in PRECISIONS:
         matched = sum(m for m, _, _ in agree[p]) / max(sum(n for _, n, _ in agree[p]), 1)
@@ -119,8 +120,8 @@ def detector_rows(name, images, runs):
 
 def segmentor_rows(name, images, runs):
     from plugins.engine.precision import set_precision
-    tv, det = seg_latency.random_pair(name, images)
-    inputs = [seg_latency.normalised(det, img)[0] for img in images]
+    tv, det = pairs.random_pair(name, images)
+    inputs = [pairs.normalised(det, img)[0] for img in images]
     models = {p: set_precision(copy.deepcopy(det), p, inputs if p == 'int8' else None)
               for p in PRECISIONS}
     times = {k: [] for k in ('torchvision fp32', *PRECISIONS)}
@@ -128,11 +129,11 @@ def segmentor_rows(name, images, runs):
     with torch.no_grad():
         for run in range(runs + 1):
             for img, x in zip(images, inputs):
-                ref, t = timed(lambda: tv(seg_latency.normalised(det, img)[0])['out'][0])
+                ref, t = timed(lambda: tv(pairs.normalised(det, img)[0])['out'][0])
                 if run:
                     times['torchvision fp32'].append(t)
                 for p, model in models.items():
-                    out, t = timed(lambda: seg_latency.detplug_logits(model, img))
+                    out, t = timed(lambda: pairs.detplug_logits(model, img))
                     if run:
                         times[p].append(t)
                     else:

@@ -31,51 +31,8 @@ import torch
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 sys.path.insert(0, ROOT)
-sys.path.insert(0, osp.join(ROOT, 'tools'))
-from benchmarks.torchvision_latency import calibrate_batchnorm, model_cfg  # noqa: E402
-
-MODELS = dict(fcn_r50_d8='fcn_resnet50', deeplabv3_r50_d8='deeplabv3_resnet50',
-              fcn_r101_d8='fcn_resnet101', deeplabv3_r101_d8='deeplabv3_resnet101',
-              deeplabv3_mobilenet_v3_large='deeplabv3_mobilenet_v3_large',
-              lraspp_mobilenet_v3_large='lraspp_mobilenet_v3_large')
-
-
-def normalised(model, img_bgr):
-    """detplug's data preprocessor on one BGR image -> (1, 3, H, W) float."""
-    from plugins.structures import SegDataSample
-    sample = SegDataSample(metainfo=dict(img_shape=img_bgr.shape[:2],
-                                         ori_shape=img_bgr.shape[:2]))
-    data = model.data_preprocessor(dict(inputs=[torch.from_numpy(img_bgr).permute(2, 0, 1)
-                                                .contiguous()], data_samples=[sample]))
-    return data['inputs'], data['data_samples']
-
-
-def random_pair(name, images_bgr, seed=0):
-    """torchvision's model with calibrated random weights and detplug's with them converted."""
-    import torchvision.models.segmentation as tvseg
-    from mmengine.config import Config
-    from mmengine.registry import init_default_scope
-    from convert_torchvision import convert
-    from plugins.registry import MODELS as REGISTRY
-    init_default_scope('plugins')
-    det = REGISTRY.build(Config.fromfile(model_cfg(name)).model).eval()
-    torch.manual_seed(seed)
-    aux = {} if name.startswith('lraspp') else dict(aux_loss=True)  # LR-ASPP has none
-    tv = getattr(tvseg, MODELS[name])(weights=None, weights_backbone=None, num_classes=21, **aux)
-    batch = torch.cat([normalised(det, img)[0] for img in images_bgr] * 2)  # BN needs >= 2
-    calibrate_batchnorm(tv, lambda: tv(batch))
-    det.load_state_dict(convert(tv.state_dict()))
-    tv.aux_classifier = None  # torchvision would run it at inference too; detplug does not
-    return tv, det
-
-
-def detplug_logits(det, img_bgr):
-    """As ``test_step`` runs the network: under bf16 autocast when ``det.precision`` asks."""
-    from plugins.engine.precision import autocast
-    inputs, samples = normalised(det, img_bgr)
-    with autocast(inputs.device.type, det.precision):
-        return det(inputs, samples, mode='predict')[0].seg_logits.data
-
+from plugins.testing.model_pairs import (  # noqa: E402
+    SEG_MODELS, normalised, random_pair, detplug_logits)
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -95,7 +52,7 @@ def main():
     print(f'{len(images)} NEON images at {args.size} px, batch 1, {args.runs} runs, '
           f'torch threads {torch.get_num_threads()}'
           f'{", detplug conv+BN fused" if args.fuse_conv_bn else ""}')
-    for name in MODELS:
+    for name in SEG_MODELS:
         tv, det = random_pair(name, images)
         if args.fuse_conv_bn:
             from mmcv.cnn import fuse_conv_bn
@@ -115,7 +72,7 @@ def main():
                         times['detplug'].append(end - mid)
                     diff = max(diff, (t - d).abs().max().item())
         med = {k: statistics.median(v) for k, v in times.items()}
-        print(f'{MODELS[name]:<20} torchvision {med["torchvision"]:.3f} s, detplug '
+        print(f'{SEG_MODELS[name]:<20} torchvision {med["torchvision"]:.3f} s, detplug '
               f'{med["detplug"]:.3f} s, ratio torchvision / detplug '
               f'{med["torchvision"] / med["detplug"]:.3f} (max |logit diff| {diff:.2e})')
 
