@@ -27,8 +27,11 @@ def to_geojson(pred, source, classes: Optional[Sequence[str]] = None) -> dict:
         print_log(f'{source.path}: no georeference (CRS); the GeoJSON holds pixel coordinates',
                   logger='current', level=logging.WARNING)
 
-    def point(x, y):
-        return list(transform * (x, y)) if transform is not None else [x, y]
+    def point(x, y):  # the affine map written out (affine's operators changed across versions)
+        if transform is None:
+            return [x, y]
+        t = transform
+        return [t.a * x + t.b * y + t.c, t.d * x + t.e * y + t.f]
     features = []
     for (x1, y1, x2, y2), score, label in zip(pred.bboxes.tolist(), pred.scores.tolist(),
                                               pred.labels.tolist()):
