@@ -29,7 +29,7 @@ from plugins.engine.precision import calibration_inputs, set_precision
 from plugins.inference.slicing import check_slicing
 from plugins.registry import DATASETS, MODELS, TRANSFORMS
 
-_LOADING = ('LoadImage', 'LoadImageFromFile', 'LoadAnnotations')
+LOADING = ('LoadImage', 'LoadImageFromFile', 'LoadAnnotations')
 
 
 def init_model(config: Union[str, Config], checkpoint: Optional[str] = None,
@@ -75,9 +75,9 @@ def _quiet():
 def inference_pipeline(steps: Sequence[dict]):
     """(loader, rest): a test pipeline's ``LoadImage`` (its checks and settings, for
     image files) and the remaining steps minus annotation loading."""
-    loaders = [t for t in steps if t['type'] in _LOADING[:2]]
+    loaders = [t for t in steps if t['type'] in LOADING[:2]]
     loader = TRANSFORMS.build(loaders[0] if loaders else dict(type='LoadImage'))
-    return loader, Compose([TRANSFORMS.build(t) for t in steps if t['type'] not in _LOADING])
+    return loader, Compose([TRANSFORMS.build(t) for t in steps if t['type'] not in LOADING])
 
 
 def inference(model, images: Sequence[Union[str, np.ndarray]], batch_size: int = 1) -> List:

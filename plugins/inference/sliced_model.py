@@ -14,12 +14,12 @@ import torch
 from mmengine.config import Config
 from mmengine.device import get_device
 
+from plugins.apis.inference import LOADING, inference_pipeline
 from plugins.inference.slicing import check_slicing, sliced_predict
 from plugins.inference.sources import MAX_WHOLE_PIXELS, ArraySource
 from plugins.registry import MODEL_WRAPPERS, MODELS
 from plugins.structures.masks import paste_crops
 
-LOADING = ('LoadImage', 'LoadImageFromFile', 'LoadAnnotations')
 PACKING = ('PackDetInputs', 'PackSegInputs')
 
 
@@ -36,7 +36,6 @@ class SlicedModel(torch.nn.Module):
                  overlap: float = 0.2, batch_size: int = 4, full_image: bool = False,
                  box_voting: bool = False):
         super().__init__()
-        from plugins.apis.inference import inference_pipeline
         check_slicing(size, overlap)
         self.module = MODELS.build(module).to(get_device())  # the Runner moves no wrapper
         self.module.inference_pipeline = inference_pipeline(pipeline)
