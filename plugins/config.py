@@ -19,6 +19,10 @@ What loading adds to MMEngine's ``Config.fromfile`` + ``merge_from_dict``:
   dict against its constructor (``registry.check_config``).
 - A short smoke run works: phases fixed in iterations (a warm-up) that do not fit
   ``train_cfg.max_iters`` are clamped to half of it, and logged.
+
+``test_config()`` turns a loaded config into the one ``tools/test.py`` runs for its
+flags (checkpoint, results file, TTA, fused BatchNorm, precision, drawn images), so
+``tools/test.py --print-config`` prints exactly that.
 """
 import ast
 import difflib
@@ -193,3 +197,32 @@ def clamp_schedule(cfg: Config) -> None:
         print_log(f'param_scheduler {s["type"]}: begin/end {old} clamped to '
                   f'({s["begin"]}, {s.get("end")}) for max_iters={max_iters}',
                   logger='current', level=30)
+
+
+def test_config(cfg: Config, checkpoint: str, out: Optional[str] = None, tta: bool = False,
+                fuse_conv_bn: bool = False, precision: str = 'fp32',
+                show_dir: Optional[str] = None) -> Config:
+    """``cfg`` set up to test ``checkpoint`` (loaded strictly): raw results to ``out``;
+    ``tta``: the config's ``tta_model`` around its model and its ``tta_pipeline``;
+    ``FuseConvBNHook`` / ``InferencePrecisionHook`` for ``fuse_conv_bn`` / ``precision``;
+    drawn images to ``show_dir``."""
+    cfg.load_from = checkpoint
+    for hook in cfg.get('custom_hooks', []):  # the checkpoint must fit the model exactly
+        if hook.get('type') == 'SafeCheckpointHook':
+            hook['strict_load'] = True
+    if out:
+        cfg.test_evaluator.outfile = out
+    if tta:
+        missing = [k for k in ('tta_model', 'tta_pipeline') if cfg.get(k) is None]
+        if missing:
+            raise ConfigError(f'{cfg.filename}: --tta needs {" and ".join(missing)} in the '
+                              'config')
+        cfg.model = dict(cfg.tta_model, module=cfg.model)
+        cfg.test_dataloader.dataset.pipeline = cfg.tta_pipeline
+    hooks = [dict(type='FuseConvBNHook')] if fuse_conv_bn else []
+    if precision != 'fp32':
+        hooks.append(dict(type='InferencePrecisionHook', precision=precision))
+    cfg.custom_hooks = cfg.get('custom_hooks', []) + hooks
+    if show_dir:
+        cfg.default_hooks.visualization.out_dir = show_dir
+    return cfg

@@ -8,16 +8,17 @@ which begins with ``features``: check the mode, write the padded batch size
 (H, W) into every data sample's metainfo as ``batch_input_shape`` (the one way a
 head learns it), extract the features.
 
-``precision`` ('fp32', or 'bf16' set by ``engine.precision.set_precision``): the
-train / val / test steps run the network under bf16 autocast on the data's device,
-with channels_last inputs; heads return fp32.
+``precision`` ('fp32', or 'bf16' / 'int8' set by ``engine.precision.set_precision``):
+the val / test steps run the network under bf16 autocast on the data's device, with
+channels_last inputs (training: ``BF16OptimWrapper``). Each subclass calls its heads'
+loss / predict through ``plugins.autocast.fp32_call``, the one precision boundary.
 """
 from typing import Optional
 
 import torch
 from mmengine.model import BaseModel
 
-from plugins.engine.precision import autocast
+from plugins.autocast import autocast
 from plugins.registry import MODELS
 
 MODES = ('loss', 'predict', 'tensor')
@@ -28,11 +29,11 @@ class BackboneModel(BaseModel):
         backbone, neck: component configs; neck is optional.
         data_preprocessor: normalisation and padding config.
     """
-    precision = 'fp32'
 
     def __init__(self, backbone: dict, neck: Optional[dict] = None,
                  data_preprocessor: Optional[dict] = None, init_cfg=None):
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        self.precision = 'fp32'
         self.backbone = MODELS.build(backbone)
         self.neck = MODELS.build(neck) if neck is not None else None
 

@@ -11,7 +11,6 @@ from mmengine.structures import InstanceData
 from plugins.structures import DetDataSample
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-sys.path.insert(0, osp.join(ROOT, 'tools'))
 CONFIG = osp.join(ROOT, 'configs', 'faster_rcnn', 'faster_rcnn_r18_neon.py')
 # the default detector shrunk for tests run through the tools (--cfg-options)
 TINY = ['model.backbone.base_channels=8', 'model.rpn_head.in_channels=32',
@@ -134,7 +133,7 @@ def mmlog():
 def bf16_even_if_emulated(monkeypatch):
     """bf16 autocast even on a CPU that only emulates bf16 (slower, but the code path a
     bf16 CPU or GPU takes)."""
-    from plugins.engine import precision
+    from plugins import autocast as precision
     monkeypatch.setattr(precision, 'native_bf16', lambda device_type: True)
 
 

@@ -7,7 +7,8 @@ import pytest
 from mmengine.config import Config, DictAction
 
 from plugins.apis import init_model
-from plugins.config import clamp_schedule, load_config
+from plugins.config import clamp_schedule, load_config, test_config
+from plugins.errors import ConfigError
 from tests.conftest import CONFIG, TINY, data_args, run_tool
 
 NEON = 'data/neon_trees/'
@@ -137,6 +138,29 @@ def test_print_config_shows_what_runs(tmp_path):
     out = run_tool('print_config.py', leaf(tmp_path, "data_root = 'x/'"))
     assert out.returncode == 0, out.stderr
     assert out.stdout.count("data_root='x/'") == 3 and NEON not in out.stdout
+
+
+def test_the_test_flags_are_part_of_the_loaded_config(tmp_path):
+    cfg = test_config(load_config(CONFIG), 'ckpt.pth', out='dets.json', tta=True,
+                      fuse_conv_bn=True, precision='bf16', show_dir='vis')
+    assert cfg.load_from == 'ckpt.pth' and cfg.test_evaluator.outfile == 'dets.json'
+    assert cfg.model.type == 'DetTTAModel' and cfg.model.module.type == 'TwoStageDetector'
+    assert [h['type'] for h in cfg.custom_hooks][-2:] == ['FuseConvBNHook',
+                                                         'InferencePrecisionHook']
+    assert cfg.custom_hooks[-1]['precision'] == 'bf16'
+    assert cfg.default_hooks.visualization.out_dir == 'vis'
+    no_tta = leaf(tmp_path, 'tta_model = None')
+    with pytest.raises(ConfigError, match='--tta needs tta_model'):
+        test_config(load_config(no_tta), 'ckpt.pth', tta=True)
+
+
+def test_test_tool_prints_the_config_its_flags_give(tmp_path):
+    ckpt = tmp_path / 'ckpt.pth'
+    ckpt.write_bytes(b'')  # never read: --print-config builds nothing
+    out = run_tool('test.py', CONFIG, str(ckpt), '--precision', 'int8', '--print-config')
+    assert out.returncode == 0, out.stderr[-1500:]
+    assert "precision='int8', type='InferencePrecisionHook'" in out.stdout
+    assert f"load_from = '{ckpt}'" in out.stdout
 
 
 WARMUP = dict(type='LinearLR', by_epoch=False, begin=0, end=100)

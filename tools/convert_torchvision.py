@@ -1,5 +1,7 @@
 """Convert a torchvision detection or segmentation state dict file to a detplug
-checkpoint (the model is recognised by its keys): ``fasterrcnn_resnet50_fpn`` (and
+checkpoint, by the rules of its builder (``--builder``; else the name the source
+carries, ``torchvision://NAME`` or a file name starting with it; else read from the
+keys): ``fasterrcnn_resnet50_fpn`` (and
 ``_v2``), ``maskrcnn_resnet50_fpn`` (and ``_v2``), ``keypointrcnn_resnet50_fpn``,
 ``retinanet_resnet50_fpn`` (and
 ``_v2``), ``fcos_resnet50_fpn``, ``fasterrcnn_mobilenet_v3_large_fpn`` (and
@@ -34,7 +36,8 @@ import sys
 import torch
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-from plugins.converters.torchvision import convert, num_classes_of  # noqa: E402
+from plugins.converters.torchvision import (BUILDERS, builder_named, convert,  # noqa: E402
+                                            guess_builder, num_classes_of)
 from plugins.engine.checkpoint_loading import CheckpointError, load_any  # noqa: E402
 from plugins.utils.fileio import atomic_write  # noqa: E402
 
@@ -44,6 +47,8 @@ def main():
     parser.add_argument('src', help='torchvision state dict: a .pth file, its https URL (read '
                         'through the torch hub cache) or torchvision://NAME')
     parser.add_argument('dst', help='detplug checkpoint to write')
+    parser.add_argument('--builder', choices=list(BUILDERS), metavar='NAME',
+                        help="torchvision's builder of these weights (default: from the name)")
     parser.add_argument('--coco80', action='store_true',
                         help='keep only the 80 annotated COCO categories (num_classes=80)')
     args = parser.parse_args()
@@ -52,16 +57,18 @@ def main():
     except (FileNotFoundError, CheckpointError) as e:
         sys.exit(f'error: {e}')
     state = state.get('state_dict', state.get('model', state))
+    builder = args.builder or builder_named(args.src) or guess_builder(state)
     try:
-        converted = convert(state, args.coco80)
+        converted = convert(state, builder, args.coco80)
     except KeyError as e:
         sys.exit(f'error: {args.src}: {e.args[0]}')
     num_classes = num_classes_of(converted)
     buf = io.BytesIO()
     torch.save(dict(state_dict=converted,
-                    meta=dict(source=osp.basename(args.src), num_classes=num_classes)), buf)
+                    meta=dict(source=osp.basename(args.src), builder=builder,
+                              num_classes=num_classes)), buf)
     atomic_write(buf.getvalue(), args.dst)
-    print(f'wrote {args.dst}: {len(converted)} tensors, num_classes={num_classes}')
+    print(f'wrote {args.dst}: {builder}, {len(converted)} tensors, num_classes={num_classes}')
 
 
 if __name__ == '__main__':

@@ -19,6 +19,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 from mmengine.runner import Runner  # noqa: E402
 
 from plugins.cli import add_common_args, add_slice_args, load_config, run  # noqa: E402
+from plugins.config import test_config  # noqa: E402
 from plugins.engine.precision import PRECISIONS  # noqa: E402
 from plugins.inference.sliced_model import sliced_test_config  # noqa: E402
 
@@ -36,34 +37,21 @@ def main():
     parser.add_argument('--precision', choices=PRECISIONS, default='fp32',
                         help='inference precision (bf16: fused, channels_last, autocast)')
     add_slice_args(parser)
+    parser.add_argument('--print-config', action='store_true',
+                        help='print the config these flags give, and exit')
     args = parser.parse_args()
     if '://' not in args.checkpoint and not osp.isfile(args.checkpoint):
         raise FileNotFoundError(f'{args.checkpoint}: checkpoint file not found')
-    cfg = load_config(args)
-    cfg.load_from = args.checkpoint
-    for hook in cfg.get('custom_hooks', []):  # the checkpoint must fit the model exactly
-        if hook.get('type') == 'SafeCheckpointHook':
-            hook['strict_load'] = True
-    if args.out:
-        cfg.test_evaluator.outfile = args.out
-    if args.tta:
-        missing = [k for k in ('tta_model', 'tta_pipeline') if cfg.get(k) is None]
-        if missing:
-            raise ValueError(f'{args.config}: --tta needs {" and ".join(missing)} in the config')
-        cfg.model = dict(cfg.tta_model, module=cfg.model)
-        cfg.test_dataloader.dataset.pipeline = cfg.tta_pipeline
+    cfg = test_config(load_config(args), args.checkpoint, args.out, args.tta,
+                      args.fuse_conv_bn, args.precision, args.show_dir)
     if args.slice:
         if args.tta:
             raise ValueError('--tta and --slice: choose one')
         sliced_test_config(cfg, args.slice, args.overlap, args.slice_batch, args.full_image,
                            args.box_voting)
-    if args.fuse_conv_bn:
-        cfg.custom_hooks = cfg.get('custom_hooks', []) + [dict(type='FuseConvBNHook')]
-    if args.precision != 'fp32':
-        cfg.custom_hooks = cfg.get('custom_hooks', []) + [
-            dict(type='InferencePrecisionHook', precision=args.precision)]
-    if args.show_dir:
-        cfg.default_hooks.visualization.out_dir = args.show_dir
+    if args.print_config:
+        print(cfg.pretty_text)
+        return
     metrics = Runner.from_cfg(cfg).test()
     print(' '.join(f'{k}={v:.4f}' if isinstance(v, float) else f'{k}={v}'
                    for k, v in metrics.items()))

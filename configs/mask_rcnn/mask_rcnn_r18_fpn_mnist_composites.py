@@ -6,4 +6,4 @@ model = dict(roi_head=dict(
     bbox_head=dict(num_classes=10),
     mask_roi_extractor=dict(type='RoIExtractor', featmap_strides=[4, 8, 16, 32],
                             canonical_scale=112, roi_layer=dict(type='RoIAlign', output_size=14)),
-    mask_head=dict(type='MaskHead', in_channels=64, conv_channels=64)))
+    mask_head=dict(type='MaskHead', num_classes=10, in_channels=64, conv_channels=64)))

@@ -1,11 +1,16 @@
 """torchvision detection and segmentation state dicts -> detplug state dicts.
 
 Used by ``tools/convert_torchvision.py`` (which documents each builder and the class
-layout) and by ``plugins.testing`` (the parity pairs). ``convert`` recognises the
-builder by its keys; a key no rule maps is an error naming it.
+layout), by ``load_from='torchvision://<builder>'`` (converted in-process by
+``engine/checkpoint_loading.py``) and by ``plugins.testing`` (the parity pairs).
+``convert(state, builder)`` applies the rules of the named builder (one of
+``BUILDERS``, torchvision's 18); without a name, ``guess_builder`` reads it from the
+keys. Every torchvision key some rule must map: the ones none does are reported by
+name in a ``KeyError``.
 """
 import re
 from collections import OrderedDict
+from typing import Optional
 
 import torch
 
@@ -143,18 +148,20 @@ def _keep_classes(w: torch.Tensor, priors: int, keep) -> torch.Tensor:
     return rows.reshape(priors * len(keep), *w.shape[1:]).clone()
 
 
-def convert_faster_rcnn(tv_state: dict, coco80: bool = False) -> 'OrderedDict[str, torch.Tensor]':
-    """Faster or Mask R-CNN (v1 or v2)."""
-    v2 = 'roi_heads.box_head.5.weight' in tv_state
+def convert_faster_rcnn(tv_state: dict, coco80: bool = False,
+                        builder: str = 'fasterrcnn_resnet50_fpn'
+                        ) -> 'OrderedDict[str, torch.Tensor]':
+    """Faster, Mask or Keypoint R-CNN (v1 or v2)."""
+    v2 = builder.endswith('_v2')
+    branch = (MASK_RULES if builder.startswith('maskrcnn') else
+              KEYPOINT_RULES if builder.startswith('keypointrcnn') else [])
     tv_state = {re.sub(r'keypoint_head\.(\d+)\.', lambda m: f'keypoint_head.{int(m[1]) // 2}.0.',
                        re.sub(r'mask_head\.mask_fcn([1-4])\.',
                               lambda m: f'mask_head.{int(m[1]) - 1}.0.', k)): v
                 for k, v in tv_state.items()}
-    mask = 'roi_heads.mask_predictor.mask_fcn_logits.weight' in tv_state
-    kind = 'mask' if mask else 'keypoint' if any('keypoint' in k for k in tv_state) else 'faster'
-    out = _rename(tv_state, (FASTER_RCNN_V2_RULES if v2 else FASTER_RCNN_RULES) + MASK_RULES
-                  + KEYPOINT_RULES, f'{kind}rcnn_resnet50_fpn{"_v2" if v2 else ""}',
-                  'backbone.body.fc.')
+    mask = builder.startswith('maskrcnn')
+    out = _rename(tv_state, (FASTER_RCNN_V2_RULES if v2 else FASTER_RCNN_RULES) + branch,
+                  builder, 'backbone.body.fc.')
     cls_key = 'roi_head.bbox_head.fc_cls.weight'
     if cls_key not in out:
         raise KeyError(f'missing roi_heads.box_predictor.cls_score.weight (found {len(out)} keys)')
@@ -173,10 +180,10 @@ def convert_faster_rcnn(tv_state: dict, coco80: bool = False) -> 'OrderedDict[st
     return out
 
 
-def convert_ssd(tv_state: dict, coco80: bool = False) -> 'OrderedDict[str, torch.Tensor]':
-    lite = 'backbone.features.0.0.0.weight' in tv_state
-    out = _rename(tv_state, SSDLITE_RULES if lite else SSD_RULES,
-                  'ssdlite320_mobilenet_v3_large' if lite else 'ssd300_vgg16')
+def convert_ssd(tv_state: dict, coco80: bool = False, builder: str = 'ssd300_vgg16'
+                ) -> 'OrderedDict[str, torch.Tensor]':
+    lite = builder.startswith('ssdlite')
+    out = _rename(tv_state, SSDLITE_RULES if lite else SSD_RULES, builder)
     last = '.3' if lite else ''  # the predictor's output conv
     level = 0
     while f'bbox_head.cls_convs.{level}{last}.weight' in out:
@@ -191,11 +198,11 @@ def convert_ssd(tv_state: dict, coco80: bool = False) -> 'OrderedDict[str, torch
     return out
 
 
-def convert_one_stage(tv_state: dict, coco80: bool = False) -> 'OrderedDict[str, torch.Tensor]':
+def convert_one_stage(tv_state: dict, coco80: bool = False,
+                      builder: str = 'retinanet_resnet50_fpn') -> 'OrderedDict[str, torch.Tensor]':
     """RetinaNet or FCOS: rename, then drop output 0 of every prior's sigmoid classes."""
-    fcos = 'head.regression_head.bbox_ctrness.weight' in tv_state
-    out = _rename(tv_state, FCOS_RULES if fcos else RETINANET_RULES,
-                  'fcos_resnet50_fpn' if fcos else 'retinanet_resnet50_fpn', 'backbone.body.fc.')
+    fcos = builder.startswith('fcos')
+    out = _rename(tv_state, FCOS_RULES if fcos else RETINANET_RULES, builder, 'backbone.body.fc.')
     cls, reg = ('conv_cls', 'conv_reg') if fcos else ('retina_cls', 'retina_reg')
     priors = out[f'bbox_head.{reg}.bias'].numel() // 4
     for name in ('weight', 'bias'):
@@ -205,20 +212,74 @@ def convert_one_stage(tv_state: dict, coco80: bool = False) -> 'OrderedDict[str,
     return out
 
 
-def convert(tv_state: dict, coco80: bool = False) -> 'OrderedDict[str, torch.Tensor]':
-    """Rename torchvision keys; for detectors move background last and drop its
-    regression rows."""
-    if 'head.classification_head.cls_logits.weight' in tv_state:
-        return convert_one_stage(tv_state, coco80)
+def _segmentation(rules):
+    def convert_segmentation(tv_state: dict, coco80: bool = False, builder: str = ''):
+        return _rename(tv_state, rules, builder)  # classes kept as they are
+    return convert_segmentation
+
+
+# torchvision's builder name -> its converter (called with the name)
+BUILDERS = dict(
+    **{name: convert_faster_rcnn for name in (
+        'fasterrcnn_resnet50_fpn', 'fasterrcnn_resnet50_fpn_v2',
+        'fasterrcnn_mobilenet_v3_large_fpn', 'fasterrcnn_mobilenet_v3_large_320_fpn',
+        'maskrcnn_resnet50_fpn', 'maskrcnn_resnet50_fpn_v2', 'keypointrcnn_resnet50_fpn')},
+    **{name: convert_one_stage for name in (
+        'retinanet_resnet50_fpn', 'retinanet_resnet50_fpn_v2', 'fcos_resnet50_fpn')},
+    ssd300_vgg16=convert_ssd, ssdlite320_mobilenet_v3_large=convert_ssd,
+    **{name: _segmentation(FCN_RULES) for name in ('fcn_resnet50', 'fcn_resnet101')},
+    **{name: _segmentation(DEEPLABV3_RULES) for name in (
+        'deeplabv3_resnet50', 'deeplabv3_resnet101', 'deeplabv3_mobilenet_v3_large')},
+    lraspp_mobilenet_v3_large=_segmentation(LRASPP_RULES))
+
+
+def guess_builder(tv_state: dict) -> str:
+    """The builder whose rules fit ``tv_state``'s keys (for a file that does not say)."""
+    def has(key):
+        return key in tv_state
+    if has('head.classification_head.cls_logits.weight'):
+        if has('head.regression_head.bbox_ctrness.weight'):
+            return 'fcos_resnet50_fpn'
+        v2 = has('head.classification_head.conv.0.1.weight')  # GroupNorm in the towers
+        return 'retinanet_resnet50_fpn' + ('_v2' if v2 else '')
     if any(k.startswith('head.classification_head.') for k in tv_state):
-        return convert_ssd(tv_state, coco80)
-    if 'classifier.cbr.0.weight' in tv_state:
-        return _rename(tv_state, LRASPP_RULES, 'lraspp_mobilenet_v3_large')
-    if 'classifier.0.convs.0.0.weight' in tv_state:
-        return _rename(tv_state, DEEPLABV3_RULES, 'deeplabv3_resnet50/101/mobilenet_v3_large')
-    if 'classifier.4.weight' in tv_state:
-        return _rename(tv_state, FCN_RULES, 'fcn_resnet50/101')
-    return convert_faster_rcnn(tv_state, coco80)
+        return 'ssdlite320_mobilenet_v3_large' if has('backbone.features.0.0.0.weight') \
+            else 'ssd300_vgg16'
+    resnet = '_mobilenet_v3_large' if has('backbone.0.0.weight') else \
+        '_resnet101' if has('backbone.layer3.22.conv1.weight') else '_resnet50'
+    if has('classifier.cbr.0.weight'):
+        return 'lraspp_mobilenet_v3_large'
+    if has('classifier.0.convs.0.0.weight'):
+        return 'deeplabv3' + resnet
+    if has('classifier.4.weight'):
+        return 'fcn' + resnet
+    v2 = '_v2' if has('roi_heads.box_head.5.weight') else ''
+    if has('roi_heads.mask_predictor.mask_fcn_logits.weight'):
+        return 'maskrcnn_resnet50_fpn' + v2
+    if any(k.startswith('roi_heads.keypoint') for k in tv_state):
+        return 'keypointrcnn_resnet50_fpn'
+    if has('backbone.body.0.0.weight'):
+        return 'fasterrcnn_mobilenet_v3_large_fpn'
+    return 'fasterrcnn_resnet50_fpn' + v2
+
+
+def builder_named(name: str) -> Optional[str]:
+    """The builder a file or ``torchvision://`` name carries (the longest builder name
+    its base name starts with: ``fasterrcnn_resnet50_fpn_coco-258fb6c6.pth``), or None."""
+    base = name.split('://', 1)[-1].rsplit('/', 1)[-1]
+    found = [b for b in BUILDERS if base.startswith(b)]
+    return max(found, key=len) if found else None
+
+
+def convert(tv_state: dict, builder: Optional[str] = None, coco80: bool = False
+            ) -> 'OrderedDict[str, torch.Tensor]':
+    """Rename ``builder``'s torchvision keys (``guess_builder`` when None); for
+    detectors move background last and drop its regression rows."""
+    builder = builder or guess_builder(tv_state)
+    if builder not in BUILDERS:
+        raise KeyError(f'no converter for the torchvision builder {builder!r}; known: '
+                       f'{", ".join(BUILDERS)}')
+    return BUILDERS[builder](tv_state, coco80, builder)
 
 
 def num_classes_of(converted: dict) -> int:

@@ -3,11 +3,11 @@
 Shapes: N images, C classes; inputs are the backbone's (or neck's) maps
 [(N, C_l, H_l, W_l)]; a head's ``forward`` turns the ones it selects into
 logits (N, C, h, w) at its own resolution.
-- loss: labels padded with ``ignore_index`` to the padded input size (H, W), the
-  samples' ``batch_input_shape`` ->
-  forward -> logits resized (bilinear) to (H, W) -> each of ``loss_decode``
-  (pixels labelled ``ignore_index`` count for none) -> dict.
-- predict: forward -> logits resized to the padded batch input size.
+- loss_by_feat (forward's logits, fp32): labels padded with ``ignore_index`` to the
+  padded input size (H, W), the samples' ``batch_input_shape``; logits resized
+  (bilinear) to (H, W) -> each of ``loss_decode`` (pixels labelled ``ignore_index``
+  count for none) -> dict.
+- predict_by_feat: logits resized to the padded batch input size.
 """
 from typing import Dict, List, Sequence, Union
 
@@ -45,16 +45,15 @@ class BaseDecodeHead(BaseModule):
         return [inputs[i] for i in self.in_index]
 
     def resize(self, logits: torch.Tensor, size) -> torch.Tensor:
-        """(N, C, h, w) -> fp32 (N, C, H, W), also from a bf16 forward."""
-        logits = logits.float()
+        """(N, C, h, w) -> (N, C, H, W)."""
         if tuple(logits.shape[-2:]) == tuple(size):
             return logits
         return F.interpolate(logits, size=tuple(size), mode='bilinear',
                              align_corners=self.align_corners)
 
-    def loss(self, inputs: Sequence[torch.Tensor], data_samples) -> Dict[str, torch.Tensor]:
+    def loss_by_feat(self, logits: torch.Tensor, data_samples) -> Dict[str, torch.Tensor]:
         input_size = data_samples[0].metainfo['batch_input_shape']
-        logits = self.resize(self.forward(inputs), input_size)
+        logits = self.resize(logits, input_size)
         labels = logits.new_full((len(data_samples), *input_size), self.ignore_index,
                                  dtype=torch.long)
         for i, sample in enumerate(data_samples):
@@ -67,5 +66,5 @@ class BaseDecodeHead(BaseModule):
             out[name] = out.get(name, 0) + loss(logits, labels, valid)
         return out
 
-    def predict(self, inputs: Sequence[torch.Tensor], data_samples) -> torch.Tensor:
-        return self.resize(self.forward(inputs), data_samples[0].metainfo['batch_input_shape'])
+    def predict_by_feat(self, logits: torch.Tensor, data_samples) -> torch.Tensor:
+        return self.resize(logits, data_samples[0].metainfo['batch_input_shape'])

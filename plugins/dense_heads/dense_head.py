@@ -4,8 +4,9 @@ per-level selection of detections.
 
 Shapes: N images, level l a (H_l, W_l) map with P_l priors, P priors per image over
 all levels, C classes, G gt boxes per image, P+ matched (positive) priors.
-Call flow of a subclass: forward -> per-level maps; loss -> ``priors`` and, per
-image, ``match``; predict -> ``priors``, per-image scores, ``detections``.
+Call flow of a subclass: forward (the network) -> per-level maps; the detector
+hands them, cast to fp32, to loss_by_feat -> ``priors`` and, per image, ``match``;
+or to predict_by_feat -> ``priors``, per-image scores, ``detections``.
 """
 from typing import List, Tuple
 
@@ -36,11 +37,12 @@ class DenseHead(BaseModule):
         self.assigner = TASK_UTILS.build(assigner)
         self.test_cfg = nms_config(test_cfg, f'{type(self).__name__} test_cfg')
 
-    def priors(self, feats, data_samples) -> List[torch.Tensor]:
-        """Per level (H_l * W_l * A_l, 4) x1y1x2y2, in the order of ``flatten_levels``."""
+    def priors(self, maps, data_samples) -> List[torch.Tensor]:
+        """Per level (H_l * W_l * A_l, 4) x1y1x2y2, in the order of ``flatten_levels``;
+        ``maps``: one (N, *, H_l, W_l) map per level (features or the head's outputs)."""
         # plain ints: while tracing (ONNX export) the priors become constants
-        sizes = [(int(f.shape[-2]), int(f.shape[-1])) for f in feats]
-        return self.prior_generator.grid_anchors(sizes, feats[0].device,
+        sizes = [(int(f.shape[-2]), int(f.shape[-1])) for f in maps]
+        return self.prior_generator.grid_anchors(sizes, maps[0].device,
                                                  batch_input_size(data_samples))
 
     def match(self, priors: torch.Tensor, gt_instances

@@ -7,12 +7,13 @@ image (each a square prior of its level's size, centred on the point), C classes
 - forward: feats [(N, F, H_l, W_l)] -> logits [(N, C, H_l, W_l)], distances
   [(N, 4, H_l, W_l)] (ReLU: never negative, in prior sizes), centre-ness logits
   [(N, 1, H_l, W_l)].
-- loss: per image, ``match`` points to gt (``CenterSamplingAssigner``: centre
-  sampling, a size range per level, the smallest box on a tie); focal loss on every
-  (point, class) entry, GIoU of the decoded boxes of the positives, and binary CE of
-  their centre-ness against sqrt(min(l, r) / max(l, r) * min(t, b) / max(t, b)); all
-  three summed over the batch and divided by its positives (torchvision's).
-- predict: score sqrt(sigmoid(class) * sigmoid(centre-ness)) of every (point, class)
+- loss_by_feat (forward's outputs, fp32): per image, ``match`` points to gt
+  (``CenterSamplingAssigner``: centre sampling, a size range per level, the smallest
+  box on a tie); focal loss on every (point, class) entry, GIoU of the decoded boxes
+  of the positives, and binary CE of their centre-ness against sqrt(min(l, r) /
+  max(l, r) * min(t, b) / max(t, b)); all three summed over the batch and divided by
+  its positives (torchvision's).
+- predict_by_feat: score sqrt(sigmoid(class) * sigmoid(centre-ness)) of every (point, class)
   pair -> ``DenseHead.detections`` (per level the ``nms_pre`` best above
   ``score_thr``, then NMS per class).
 """
@@ -75,9 +76,9 @@ class FCOSHead(DenseHead):
         logits, distances, centerness = [], [], []
         for f in feats:
             cls_feat, reg_feat = self.cls_convs(f), self.reg_convs(f)
-            logits.append(self.conv_cls(cls_feat).float())  # fp32 out
-            distances.append(F.relu(self.conv_reg(reg_feat)).float())
-            centerness.append(self.conv_centerness(reg_feat).float())
+            logits.append(self.conv_cls(cls_feat))
+            distances.append(F.relu(self.conv_reg(reg_feat)))
+            centerness.append(self.conv_centerness(reg_feat))
         return logits, distances, centerness
 
     @staticmethod
@@ -87,9 +88,9 @@ class FCOSHead(DenseHead):
         return torch.sqrt(lr.min(dim=-1).values / lr.max(dim=-1).values
                           * (tb.min(dim=-1).values / tb.max(dim=-1).values))
 
-    def loss(self, feats, data_samples) -> Dict[str, torch.Tensor]:
-        cls_maps, reg_maps, ctr_maps = self(feats)
-        points = torch.cat(self.priors(feats, data_samples))
+    def loss_by_feat(self, outs, data_samples) -> Dict[str, torch.Tensor]:
+        cls_maps, reg_maps, ctr_maps = outs
+        points = torch.cat(self.priors(cls_maps, data_samples))
         logits = flatten_levels(cls_maps, self.num_classes)  # (N, P, C)
         distances = flatten_levels(reg_maps, 4)  # (N, P, 4)
         centerness = flatten_levels(ctr_maps, 1)[..., 0]  # (N, P)
@@ -109,9 +110,9 @@ class FCOSHead(DenseHead):
                     loss_centerness=self.loss_centerness(torch.cat(pred_ctr),
                                                          torch.cat(ctr_targets), num_pos))
 
-    def predict(self, feats, data_samples) -> List[InstanceData]:
-        cls_maps, reg_maps, ctr_maps = self(feats)
-        points = self.priors(feats, data_samples)
+    def predict_by_feat(self, outs, data_samples) -> List[InstanceData]:
+        cls_maps, reg_maps, ctr_maps = outs
+        points = self.priors(cls_maps, data_samples)
         results = []
         for i, sample in enumerate(data_samples):
             scores = [torch.sqrt(c.sigmoid() * t.sigmoid()).reshape(-1) for c, t in

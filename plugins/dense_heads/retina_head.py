@@ -6,13 +6,13 @@ Shapes: N images, L levels, level l a (H_l, W_l) map with A anchors per cell,
 P = sum_l H_l * W_l * A anchors per image, C classes (no background output).
 - forward: feats [(N, F, H_l, W_l)] -> logits [(N, A * C, H_l, W_l)],
   deltas [(N, A * 4, H_l, W_l)].
-- loss: per image, ``match`` anchors to gt (positive at IoU >= 0.5, negative
-  below 0.4, ignored between; each gt also takes its best anchors), focal loss on
-  every positive and negative (anchor, class) entry, box loss on the positives'
-  deltas (or, with ``reg_decoded_bbox``, on the boxes decoded from them: v2's GIoU);
-  each divided by the image's positives, then averaged over the images (torchvision's
-  normalisation).
-- predict: sigmoid scores of every (anchor, class) pair -> ``DenseHead.detections``
+- loss_by_feat (forward's outputs, fp32): per image, ``match`` anchors to gt
+  (positive at IoU >= 0.5, negative below 0.4, ignored between; each gt also takes
+  its best anchors), focal loss on every positive and negative (anchor, class)
+  entry, box loss on the positives' deltas (or, with ``reg_decoded_bbox``, on the
+  boxes decoded from them: v2's GIoU); each divided by the image's positives, then
+  averaged over the images (torchvision's normalisation).
+- predict_by_feat: sigmoid scores of every (anchor, class) pair -> ``DenseHead.detections``
   (per level the ``nms_pre`` best above ``score_thr``, then NMS per class).
 """
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -66,12 +66,12 @@ class RetinaHead(DenseHead):
 
     def forward(self, feats: Sequence[torch.Tensor]
                 ) -> Tuple[List[torch.Tensor], List[torch.Tensor]]:
-        return ([self.retina_cls(self.cls_convs(f)).float() for f in feats],  # fp32 out
-                [self.retina_reg(self.reg_convs(f)).float() for f in feats])
+        return ([self.retina_cls(self.cls_convs(f)) for f in feats],
+                [self.retina_reg(self.reg_convs(f)) for f in feats])
 
-    def loss(self, feats, data_samples) -> Dict[str, torch.Tensor]:
-        cls_maps, reg_maps = self(feats)
-        anchors = torch.cat(self.priors(feats, data_samples))
+    def loss_by_feat(self, outs, data_samples) -> Dict[str, torch.Tensor]:
+        cls_maps, reg_maps = outs
+        anchors = torch.cat(self.priors(cls_maps, data_samples))
         logits = flatten_levels(cls_maps, self.num_classes)  # (N, P, C)
         deltas = flatten_levels(reg_maps, 4)  # (N, P, 4)
         loss_cls, loss_bbox = [], []
@@ -89,9 +89,9 @@ class RetinaHead(DenseHead):
         return dict(loss_cls=torch.stack(loss_cls).mean(),
                     loss_bbox=torch.stack(loss_bbox).mean())
 
-    def predict(self, feats, data_samples) -> List[InstanceData]:
-        cls_maps, reg_maps = self(feats)
-        anchors = self.priors(feats, data_samples)
+    def predict_by_feat(self, outs, data_samples) -> List[InstanceData]:
+        cls_maps, reg_maps = outs
+        anchors = self.priors(cls_maps, data_samples)
         return [self.detections([r.reshape(-1).sigmoid()
                                  for r in image_rows(cls_maps, i, self.num_classes)],
                                 image_rows(reg_maps, i, 4), anchors, sample.metainfo['img_shape'])

@@ -4,9 +4,9 @@ Shapes: N images, L levels, level l a (H_l, W_l) map with A anchors per cell,
 P = sum_l H_l * W_l * A anchors per image, G gt boxes per image.
 - forward: feats [(N, C, H_l, W_l)] -> objectness [(N, A, H_l, W_l)],
   deltas [(N, A * 4, H_l, W_l)].
-- loss_and_predict: forward -> per image assign P anchors to G boxes, sample,
-  binary CE + box regression -> (losses, proposals detached).
-- predict: forward -> proposals per image: top ``nms_pre`` logits per level,
+- loss_and_predict_by_feat (forward's outputs, fp32): per image assign P anchors
+  to G boxes, sample, binary CE + box regression -> (losses, proposals detached).
+- predict_by_feat: proposals per image: top ``nms_pre`` logits per level,
   decode, clip, then ``multiclass_nms`` with the level as the group (drop tiny
   boxes, NMS per level, keep ``max_per_img``). Proposals are
   ``InstanceData(bboxes (R, 4), scores (R,))`` in input pixels, best first.
@@ -67,17 +67,17 @@ class RPNHead(BaseModule):
 
     def forward(self, feats: Sequence[torch.Tensor]
                 ) -> Tuple[List[torch.Tensor], List[torch.Tensor]]:
-        hidden = [self.relu(self.conv(f)) for f in feats]  # fp32 out (bf16 autocast inside)
-        return ([self.cls_logits(h).float() for h in hidden],
-                [self.bbox_pred(h).float() for h in hidden])
+        hidden = [self.relu(self.conv(f)) for f in feats]
+        return ([self.cls_logits(h) for h in hidden], [self.bbox_pred(h) for h in hidden])
 
-    def _anchors(self, feats, data_samples) -> List[torch.Tensor]:
-        return self.anchor_generator.grid_anchors([f.shape[-2:] for f in feats], feats[0].device,
+    def _anchors(self, maps, data_samples) -> List[torch.Tensor]:
+        return self.anchor_generator.grid_anchors([m.shape[-2:] for m in maps], maps[0].device,
                                                   batch_input_size(data_samples))
 
-    def loss_and_predict(self, feats, data_samples) -> Tuple[Dict[str, torch.Tensor], list]:
-        cls_maps, reg_maps = self(feats)
-        level_anchors = self._anchors(feats, data_samples)
+    def loss_and_predict_by_feat(self, outs, data_samples
+                                 ) -> Tuple[Dict[str, torch.Tensor], list]:
+        cls_maps, reg_maps = outs
+        level_anchors = self._anchors(cls_maps, data_samples)
         anchors = torch.cat(level_anchors)
         scores, deltas = flatten_levels(cls_maps, 1).squeeze(-1), flatten_levels(reg_maps, 4)
         cls_preds, cls_targets, reg_preds, reg_targets = [], [], [], []
@@ -98,10 +98,10 @@ class RPNHead(BaseModule):
                                     level_anchors, data_samples, self.train_proposals)
         return losses, proposals
 
-    def predict(self, feats, data_samples) -> List[InstanceData]:
-        cls_maps, reg_maps = self(feats)
-        return self._proposals(cls_maps, reg_maps, self._anchors(feats, data_samples), data_samples,
-                               self.test_proposals)
+    def predict_by_feat(self, outs, data_samples) -> List[InstanceData]:
+        cls_maps, reg_maps = outs
+        return self._proposals(cls_maps, reg_maps, self._anchors(cls_maps, data_samples),
+                               data_samples, self.test_proposals)
 
     def _proposals(self, cls_maps, reg_maps, anchors, data_samples, cfg) -> List[InstanceData]:
         # the top nms_pre of each level are ranked by logit, before decoding, as in

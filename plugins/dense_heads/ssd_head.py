@@ -4,10 +4,11 @@ Shapes: N images, L maps, map l (H_l, W_l) with A_l priors per cell, P = sum_l
 H_l * W_l * A_l priors per image, C foreground classes (label C is background).
 - forward: feats [(N, C_l, H_l, W_l)] -> logits [(N, A_l * (C + 1), H_l, W_l)],
   deltas [(N, A_l * 4, H_l, W_l)].
-- loss: match priors to gt (IoU >= 0.5, plus each gt's best prior), softmax CE
-  on the positives and the hardest negatives (``miner``), smooth L1 on the
-  positives' deltas; both summed and divided by the number of positives.
-- predict: softmax, decode, clip, then ``multiclass_nms`` with ``test_cfg``: per
+- loss_by_feat (forward's outputs, fp32): match priors to gt (IoU >= 0.5, plus each
+  gt's best prior), softmax CE on the positives and the hardest negatives
+  (``miner``), smooth L1 on the positives' deltas; both summed and divided by the
+  number of positives.
+- predict_by_feat: softmax, decode, clip, then ``multiclass_nms`` with ``test_cfg``: per
   class the ``nms_pre`` best above ``score_thr``, per-class NMS, the
   ``max_per_img`` best overall.
 """
@@ -67,12 +68,12 @@ class SSDHead(DenseHead):
 
     def forward(self, feats: Sequence[torch.Tensor]
                 ) -> Tuple[List[torch.Tensor], List[torch.Tensor]]:
-        return ([conv(f).float() for conv, f in zip(self.cls_convs, feats)],  # fp32 out
-                [conv(f).float() for conv, f in zip(self.reg_convs, feats)])
+        return ([conv(f) for conv, f in zip(self.cls_convs, feats)],
+                [conv(f) for conv, f in zip(self.reg_convs, feats)])
 
-    def loss(self, feats, data_samples) -> Dict[str, torch.Tensor]:
-        cls_maps, reg_maps = self(feats)
-        priors = torch.cat(self.priors(feats, data_samples))
+    def loss_by_feat(self, outs, data_samples) -> Dict[str, torch.Tensor]:
+        cls_maps, reg_maps = outs
+        priors = torch.cat(self.priors(cls_maps, data_samples))
         logits = flatten_levels(cls_maps, self.num_classes + 1)  # (N, P, C + 1)
         deltas = flatten_levels(reg_maps, 4)  # (N, P, 4)
         labels = torch.full(logits.shape[:2], self.num_classes, dtype=torch.long,
@@ -92,9 +93,9 @@ class SSDHead(DenseHead):
                     loss_bbox=self.loss_bbox(torch.cat(reg_preds), torch.cat(reg_targets),
                                              num_pos))
 
-    def predict(self, feats, data_samples) -> List[InstanceData]:
-        cls_maps, reg_maps = self(feats)
-        priors = torch.cat(self.priors(feats, data_samples))
+    def predict_by_feat(self, outs, data_samples) -> List[InstanceData]:
+        cls_maps, reg_maps = outs
+        priors = torch.cat(self.priors(cls_maps, data_samples))
         probs = flatten_levels(cls_maps, self.num_classes + 1).softmax(-1)
         deltas = flatten_levels(reg_maps, 4)
         results = []

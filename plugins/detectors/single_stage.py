@@ -2,13 +2,16 @@
 
 Shapes: inputs (N, 3, H, W) normalised and padded by the data preprocessor;
 feats [(N, C_l, H_l, W_l)]; detections per image.
-- forward(mode='loss'): the head's losses -> dict.
-- forward(mode='predict'): the head's detections, rescaled to the original
-  image, set as ``pred_instances`` on each data sample.
-- forward(mode='tensor'): the head's raw outputs.
+- forward(mode='tensor'): the head's network outputs (under the step's autocast).
+- forward(mode='loss'): those outputs -> ``fp32_call`` -> the head's
+  ``loss_by_feat`` -> dict.
+- forward(mode='predict'): those outputs -> ``fp32_call`` -> ``predict_by_feat``:
+  detections, rescaled to the original image, set as ``pred_instances`` on each
+  data sample.
 """
 from typing import Optional
 
+from plugins.autocast import fp32_call
 from plugins.models_base import BackboneModel
 from plugins.registry import MODELS
 from plugins.structures import set_predictions
@@ -28,8 +31,10 @@ class SingleStageDetector(BackboneModel):
 
     def forward(self, inputs, data_samples=None, mode: str = 'tensor'):
         feats = self.features(inputs, data_samples, mode)
+        outs = self.bbox_head(feats)
         if mode == 'tensor':
-            return self.bbox_head(feats)
+            return outs
         if mode == 'loss':
-            return self.bbox_head.loss(feats, data_samples)
-        return set_predictions(data_samples, self.bbox_head.predict(feats, data_samples))
+            return fp32_call(self.bbox_head.loss_by_feat, outs, data_samples)
+        return set_predictions(data_samples,
+                               fp32_call(self.bbox_head.predict_by_feat, outs, data_samples))

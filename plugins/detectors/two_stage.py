@@ -3,6 +3,8 @@
 Shapes: inputs (N, 3, H, W) normalised and padded by the data preprocessor;
 feats [(N, C, H_l, W_l)]; proposals per image ``InstanceData(bboxes (R_i, 4),
 scores)``; detections per image.
+The RPN's network outputs go through ``fp32_call`` to its loss / predict; the RoI
+head runs its own network parts and calls its heads' loss / predict the same way.
 - forward(mode='loss'): RPN losses + proposals (or the data samples' loaded
   ``proposals``) -> RoI head losses -> dict.
 - forward(mode='predict'): proposals -> RoI head (or the proposals themselves
@@ -19,6 +21,7 @@ from typing import List, Optional
 import torch
 from mmengine.structures import InstanceData
 
+from plugins.autocast import fp32_call
 from plugins.models_base import BackboneModel
 from plugins.registry import MODELS
 from plugins.structures import set_predictions
@@ -50,19 +53,21 @@ class TwoStageDetector(BackboneModel):
 
     def forward(self, inputs, data_samples=None, mode: str = 'tensor'):
         feats = self.features(inputs, data_samples, mode)
+        rpn_outs = self.rpn_head(feats) if self.rpn_head is not None else None
         if mode == 'tensor':
-            return self.rpn_head(feats) if self.rpn_head is not None else feats
+            return rpn_outs if rpn_outs is not None else feats
         if mode == 'loss':
             losses = {}
-            if self.rpn_head is not None:
-                losses, proposals = self.rpn_head.loss_and_predict(feats, data_samples)
+            if rpn_outs is not None:
+                losses, proposals = fp32_call(self.rpn_head.loss_and_predict_by_feat, rpn_outs,
+                                              data_samples)
             else:
                 proposals = self._loaded_proposals(data_samples)
             if self.roi_head is not None:
                 losses.update(self.roi_head.loss(feats, proposals, data_samples))
             return losses
-        proposals = (self.rpn_head.predict(feats, data_samples) if self.rpn_head is not None
-                     else self._loaded_proposals(data_samples))
+        proposals = (fp32_call(self.rpn_head.predict_by_feat, rpn_outs, data_samples)
+                     if rpn_outs is not None else self._loaded_proposals(data_samples))
         if self.roi_head is not None:
             results = self.roi_head.predict(feats, proposals, data_samples)
         else:
@@ -70,4 +75,3 @@ class TwoStageDetector(BackboneModel):
                                     labels=p.bboxes.new_zeros(len(p), dtype=torch.long))
                        for p in proposals]
         return set_predictions(data_samples, results)
-

@@ -9,6 +9,10 @@ every scheme registered there an allow-listed one:
 - ``torchvision://NAME`` and ``modelzoo://NAME``: torchvision's URL for ``NAME``
   (``resnet50``, ``vgg16``, ``mobilenet_v2``, ...; a detection or segmentation builder's
   name, ``fasterrcnn_resnet50_fpn``, names its default COCO weights), then as an https URL;
+  a detection or segmentation builder's weights are converted to detplug's names in
+  process (``plugins.converters.torchvision``, torchvision's class layout: 90 COCO
+  classes, 21 VOC ones), so ``load_from='torchvision://maskrcnn_resnet50_fpn'`` works;
+  MMEngine's loader then names any model key left unfilled;
 - ``http://`` / ``https://`` URLs: the file lives in the torch hub cache
   (``$TORCH_HOME/hub/checkpoints/<file name>``). A cached file is used as it is,
   offline; a missing one is downloaded there, and when the file name carries a hash
@@ -121,7 +125,13 @@ def load_any(filename: str, map_location='cpu'):
 
 
 def load_from_allowlist(filename, map_location=None):  # MMEngine logs "allowlist backend"
-    return load_any(filename, map_location)
+    state = load_any(filename, map_location)
+    if filename.startswith(MODEL_NAME_SCHEMES):
+        from plugins.converters.torchvision import BUILDERS, convert
+        builder = filename.split('://', 1)[1]
+        if builder in BUILDERS:
+            return dict(state_dict=convert(state, builder))
+    return state
 
 
 # every prefix MMEngine registered (local, URLs, torchvision://, modelzoo://, open-mmlab://,

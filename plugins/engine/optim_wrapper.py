@@ -23,18 +23,12 @@ from plugins.errors import ConfigError, NonFiniteLossError
 from plugins.registry import OPTIM_WRAPPERS
 
 
-@OPTIM_WRAPPERS.register_module()
-class FiniteLossOptimWrapper(OptimWrapper):
-    """Args:
-        optimizer, accumulative_counts, clip_grad: as MMEngine's ``OptimWrapper``.
-        on_nonfinite: ``'stop'`` (raise ``NonFiniteLossError``) or ``'skip'`` (no
-            backward, no step for that batch).
-        max_skips_in_a_row: with ``'skip'``, stop after this many consecutive skips.
-    """
+class NonFiniteGuard:
+    """The guard, mixed in before an MMEngine optimizer wrapper class (this one and
+    ``BF16OptimWrapper``): ``guard`` in ``__init__``, ``save_batchnorm`` as the forward
+    pass begins; ``update_params`` checks the loss and the gradient norm."""
 
-    def __init__(self, optimizer, accumulative_counts: int = 1, clip_grad: Optional[dict] = None,
-                 on_nonfinite: str = 'stop', max_skips_in_a_row: int = 20):
-        super().__init__(optimizer, accumulative_counts, clip_grad)
+    def guard(self, on_nonfinite: str, max_skips_in_a_row: int) -> None:
         if on_nonfinite not in ('stop', 'skip'):
             raise ConfigError(f"optim_wrapper.on_nonfinite must be 'stop' or 'skip', "
                               f'got {on_nonfinite!r}')
@@ -42,13 +36,10 @@ class FiniteLossOptimWrapper(OptimWrapper):
         self.skipped, self.skipped_in_a_row = 0, 0
         self._bn_saved = []  # (buffer, its copy from before the forward pass)
 
-    @contextlib.contextmanager
-    def optim_context(self, model):
-        """The forward pass; BatchNorm statistics are saved first to undo a bad batch."""
+    def save_batchnorm(self, model) -> None:
+        """BatchNorm statistics saved before the forward pass, to undo a bad batch."""
         self._bn_saved = [(buf, buf.clone()) for m in model.modules()
                           if isinstance(m, _BatchNorm) for buf in m.buffers()]
-        with super().optim_context(model):
-            yield
 
     def update_params(self, loss: torch.Tensor, step_kwargs: Optional[Dict] = None,
                       zero_kwargs: Optional[Dict] = None) -> None:
@@ -85,3 +76,24 @@ class FiniteLossOptimWrapper(OptimWrapper):
         self.skipped += 1
         print_log(f'{what} at iteration {iteration}: step skipped ({self.skipped} skipped so '
                   'far)', logger='current', level=30)
+
+
+@OPTIM_WRAPPERS.register_module()
+class FiniteLossOptimWrapper(NonFiniteGuard, OptimWrapper):
+    """Args:
+        optimizer, accumulative_counts, clip_grad: as MMEngine's ``OptimWrapper``.
+        on_nonfinite: ``'stop'`` (raise ``NonFiniteLossError``) or ``'skip'`` (no
+            backward, no step for that batch).
+        max_skips_in_a_row: with ``'skip'``, stop after this many consecutive skips.
+    """
+
+    def __init__(self, optimizer, accumulative_counts: int = 1, clip_grad: Optional[dict] = None,
+                 on_nonfinite: str = 'stop', max_skips_in_a_row: int = 20):
+        super().__init__(optimizer, accumulative_counts, clip_grad)
+        self.guard(on_nonfinite, max_skips_in_a_row)
+
+    @contextlib.contextmanager
+    def optim_context(self, model):
+        self.save_batchnorm(model)
+        with super().optim_context(model):
+            yield

@@ -1,20 +1,15 @@
 """Inference and training precision on any device (CPU first: AVX-512 BF16 runs bf16
 convolutions at about twice the fp32 rate).
 
-bf16 autocast is entered only where the hardware computes bf16 (``native_bf16``): a
-CPU with AVX512-BF16 or AMX, a CUDA GPU that has it. Elsewhere bf16 is emulated and
-far slower than fp32 (on an AVX2-only EPYC: 3x3 convs 150 -> 17 GFLOP/s, a 2048
-matmul 166 -> 0.3), so ``bf16`` then runs the network in fp32 and says so once in the
-log; fusion and channels_last still apply.
+bf16 autocast and where it stops: ``plugins.autocast`` (native bf16 only, else fp32).
 
 - ``fp32``: the model as trained; exact parity with torchvision.
 - ``bf16``: BatchNorm folded into the convolutions (mmcv's ``fuse_conv_bn``), weights
   and activations in channels_last, and the network under
   ``torch.autocast(<device of the data>, torch.bfloat16)`` (``BackboneModel``'s
-  ``precision``). The heads hand fp32 to everything numerically sensitive (their
-  outputs are cast back): anchors and priors, box encoding and decoding, RoI
-  coordinates and pooling (torchvision's RoI ops run in fp32 under autocast), NMS,
-  the final softmax and the losses.
+  ``precision``). Everything after a head's network runs in fp32 through
+  ``plugins.autocast.fp32_call``: anchors and priors, box encoding and decoding, NMS,
+  the final softmax and the losses (torchvision's RoI ops run in fp32 under autocast).
 - ``int8``: post-training quantization of the backbone with torch.ao's FX graph mode
   on the ``x86`` backend (oneDNN / fbgemm int8 kernels: VNNI on this CPU), calibrated
   on a few training images; neck and heads then run as in ``bf16`` (the FPN's list
@@ -24,56 +19,28 @@ log; fusion and channels_last still apply.
   run time), and ONNX Runtime's quantizer would need the whole detector exported and a
   second runtime for the heads. CPU only: quantized kernels run on the CPU.
 
-``BF16OptimWrapper`` trains the same way: the forward pass under bf16 autocast, fp32
-master weights (the parameters never leave fp32), no loss scaler (bf16 has fp32's
-exponent range), and ``FiniteLossOptimWrapper``'s guard on non-finite losses.
+``BF16OptimWrapper`` trains the same way: MMEngine's ``AmpOptimWrapper`` with
+dtype bfloat16 made device-agnostic (MMEngine's asserts a CUDA / NPU / MLU device and
+autocasts on the machine's device, not the model's), fp32 master weights (the
+parameters never leave fp32), a disabled loss scaler (bf16 has fp32's exponent range),
+and ``FiniteLossOptimWrapper``'s guard on non-finite losses.
 """
 import contextlib
 import copy
-import logging
 from typing import Iterable, Optional
 
 import torch
 from mmcv.cnn import fuse_conv_bn
-from mmengine.logging import print_log
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
+from mmengine.optim import AmpOptimWrapper, OptimWrapper
 
-from plugins.engine.optim_wrapper import FiniteLossOptimWrapper
+from plugins.autocast import bf16_autocast
+from plugins.engine.optim_wrapper import NonFiniteGuard
 from plugins.errors import ConfigError
 from plugins.registry import DATASETS, HOOKS, OPTIM_WRAPPERS
 
 PRECISIONS = ('fp32', 'bf16', 'int8')
-_WARNED = set()
-
-
-def native_bf16(device_type: str) -> bool:
-    """Whether ``device_type`` computes bf16 in hardware rather than emulating it."""
-    if device_type == 'cpu':
-        return torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported()
-    if device_type == 'cuda':
-        return torch.cuda.is_bf16_supported(including_emulation=False)
-    return True
-
-
-def bf16_autocast(device_type: str):
-    """bf16 autocast on ``device_type`` where it is native; else fp32, logged once."""
-    if native_bf16(device_type):
-        return torch.autocast(device_type=device_type, dtype=torch.bfloat16)
-    if device_type not in _WARNED:
-        _WARNED.add(device_type)
-        print_log(f'bf16 is not native on this {device_type} (no AVX512-BF16 or AMX on a '
-                  'CPU): emulated bf16 is slower than fp32, so the network runs in fp32',
-                  logger='current', level=logging.WARNING)
-    return contextlib.nullcontext()
-
-
-def autocast(device_type: str, precision: str):
-    """bf16 autocast on ``device_type`` for 'bf16' and 'int8' (whose unquantized parts
-    run as in bf16), else nothing."""
-    if precision in ('bf16', 'int8'):
-        return bf16_autocast(device_type)
-    return contextlib.nullcontext()
 
 
 def quantize(module: torch.nn.Module, calibration: Iterable[torch.Tensor]) -> torch.nn.Module:
@@ -138,13 +105,28 @@ class InferencePrecisionHook(Hook):
 
 
 @OPTIM_WRAPPERS.register_module()
-class BF16OptimWrapper(FiniteLossOptimWrapper):
-    """``FiniteLossOptimWrapper`` (same arguments) whose forward pass runs under bf16
-    autocast on the device of the model's parameters (CPU or CUDA alike; fp32 where
-    that device has no native bf16)."""
+class BF16OptimWrapper(NonFiniteGuard, AmpOptimWrapper):
+    """``AmpOptimWrapper(dtype='bfloat16')`` on any device, with the guard.
+
+    Args:
+        optimizer, accumulative_counts, clip_grad: as MMEngine's ``OptimWrapper``.
+        on_nonfinite, max_skips_in_a_row: as ``FiniteLossOptimWrapper``.
+    """
+
+    def __init__(self, optimizer, accumulative_counts: int = 1, clip_grad: Optional[dict] = None,
+                 on_nonfinite: str = 'stop', max_skips_in_a_row: int = 20):
+        # not AmpOptimWrapper.__init__: it asserts a CUDA / NPU / MLU device and builds the
+        # GradScaler that fp16 needs; bf16 keeps fp32's exponent range, so the scaler is off
+        OptimWrapper.__init__(self, optimizer, accumulative_counts, clip_grad)
+        self.guard(on_nonfinite, max_skips_in_a_row)
+        self.cast_dtype, self._scale_update_param = torch.bfloat16, None
+        self.loss_scaler = torch.amp.GradScaler(enabled=False)
 
     @contextlib.contextmanager
     def optim_context(self, model):
+        """The forward pass under bf16 autocast on the device of the model's parameters
+        (AmpOptimWrapper's takes the machine's), fp32 where that device emulates bf16."""
+        self.save_batchnorm(model)
         device = next(model.parameters()).device.type
-        with super().optim_context(model), bf16_autocast(device):
+        with OptimWrapper.optim_context(self, model), bf16_autocast(device):
             yield

@@ -64,7 +64,7 @@ class BBoxHead(BaseModule):
 
     def forward(self, roi_feats: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
         x = self.shared_fcs(self.shared_convs(roi_feats).flatten(1))
-        return self.fc_cls(x).float(), self.fc_reg(x).float()  # fp32 out (bf16 autocast inside)
+        return self.fc_cls(x), self.fc_reg(x)
 
     def loss(self, scores, deltas, rois, labels, gt_bboxes) -> Dict[str, torch.Tensor]:
         """rois (R, 4); labels (R,) in [0, C]; gt_bboxes (R, 4), used where labels < C."""

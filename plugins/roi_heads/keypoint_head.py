@@ -32,7 +32,7 @@ def heatmap_peaks(maps: torch.Tensor, boxes: torch.Tensor):
     cells = sizes.ceil()
     for i in range(d):
         w, h = int(cells[i, 0]), int(cells[i, 1])
-        up = F.interpolate(maps[i][:, None].float(), size=(h, w), mode='bicubic',
+        up = F.interpolate(maps[i][:, None], size=(h, w), mode='bicubic',
                            align_corners=False)[:, 0]
         best = up.reshape(k, -1).argmax(1)
         x, y = best % w, torch.div(best, w, rounding_mode='floor')
@@ -62,8 +62,8 @@ class KeypointHead(BaseModule):
         self.deconv = nn.ConvTranspose2d(conv_channels, num_keypoints, 4, stride=2, padding=1)
 
     def forward(self, roi_feats: torch.Tensor) -> torch.Tensor:
-        x = self.deconv(self.convs(roi_feats)).float()  # fp32 out (bf16 autocast inside)
-        return F.interpolate(x, scale_factor=2.0, mode='bilinear', align_corners=False)
+        return F.interpolate(self.deconv(self.convs(roi_feats)), scale_factor=2.0,
+                             mode='bilinear', align_corners=False)
 
     def loss(self, logits: torch.Tensor, pos_boxes: List[torch.Tensor], labels: torch.Tensor,
              gt_instances: list, gt_inds: List[torch.Tensor]) -> Dict[str, torch.Tensor]:

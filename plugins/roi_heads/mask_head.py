@@ -43,7 +43,7 @@ class MaskHead(BaseModule):
 
     def forward(self, roi_feats: torch.Tensor) -> torch.Tensor:
         x = F.relu(self.upsample(self.convs(roi_feats)))
-        return self.conv_logits(x).float()  # fp32 out (bf16 autocast inside)
+        return self.conv_logits(x)
 
     def loss(self, logits: torch.Tensor, pos_boxes: List[torch.Tensor], labels: torch.Tensor,
              gt_instances: list, gt_inds: List[torch.Tensor]) -> Dict[str, torch.Tensor]:

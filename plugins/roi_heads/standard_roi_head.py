@@ -7,18 +7,24 @@ input pixels (from the RPN or a proposal file), feats [(N, C, H_l, W_l)].
   (scores, deltas, RoIs, labels, matched gt boxes).
 - predict: pool every proposal, bbox head -> per image InstanceData in the
   input image's pixels (the detector rescales to the original image).
-Optional RoI branches, each an extractor and a head: ``mask`` (Mask R-CNN) and
-``keypoint`` (Keypoint R-CNN). loss: the positive RoIs are pooled again by the
-branch's extractor (14 x 14), its head computes its own targets from the gt and its
-loss; predict: the detections are pooled, the head sets its fields on each result
-(``mask_probs``, ``keypoints``), which ``set_predictions`` maps to the original image.
+Optional RoI branches, each a ``mask_roi_extractor`` + ``mask_head`` (Mask R-CNN) or
+``keypoint_roi_extractor`` + ``keypoint_head`` (Keypoint R-CNN) attribute, None when
+absent. A branch head's interface (``MaskHead``, ``KeypointHead``):
+- forward(roi_feats (P, C, S, S)) -> logits, the network;
+- loss(logits, pos_boxes [(P_i, 4)], pos_labels (P,), gt_instances, pos_gt_inds
+  [(P_i,)]) -> dict: its own targets from the gt, its loss;
+- predict(logits, results) -> None: sets its fields on each image's result
+  (``mask_probs``, ``keypoints``), which ``set_predictions`` maps to the original image.
+loss pools the positive RoIs again with the branch's extractor (14 x 14); predict
+pools the detections. Every loss and predict goes through ``fp32_call``.
 """
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import torch
 from mmengine.model import BaseModule
 from mmengine.structures import InstanceData
 
+from plugins.autocast import fp32_call
 from plugins.errors import ConfigError
 from plugins.registry import MODELS, TASK_UTILS
 from plugins.task_modules.targets import sample_targets
@@ -37,8 +43,8 @@ class StandardRoIHead(BaseModule):
         bbox_head: ``BBoxHead`` config.
         assigner, sampler: task-util configs for training RoIs.
         add_gt_as_proposals: also train on the gt boxes themselves.
-        mask_roi_extractor, mask_head: the optional mask branch (``MaskHead``, its
-            num_classes taken from the box head), both or neither.
+        mask_roi_extractor, mask_head: the optional mask branch (``MaskHead``; its
+            num_classes must equal the box head's), both or neither.
         keypoint_roi_extractor, keypoint_head: the optional keypoint branch
             (``KeypointHead``), both or neither.
     """
@@ -53,27 +59,18 @@ class StandardRoIHead(BaseModule):
         self.assigner = TASK_UTILS.build(assigner)
         self.sampler = TASK_UTILS.build(sampler)
         self.add_gt_as_proposals = add_gt_as_proposals
-        num_classes = self.bbox_head.num_classes
-        if mask_head is not None:
-            if mask_head.get('num_classes', num_classes) != num_classes:
-                raise ConfigError(f'roi_head.mask_head.num_classes={mask_head["num_classes"]} '
-                                  f'but bbox_head.num_classes={num_classes}; leave it out')
-            mask_head = dict(mask_head, num_classes=num_classes)
-        self.branches = []  # names of the RoI branches built
-        for name, extractor, head in (('mask', mask_roi_extractor, mask_head),
-                                      ('keypoint', keypoint_roi_extractor, keypoint_head)):
-            if (head is None) != (extractor is None):
-                raise ConfigError(f'roi_head: {name}_head and {name}_roi_extractor go together; '
-                                  f'got only {name}_{"head" if head else "roi_extractor"}')
-            setattr(self, f'{name}_head', None if head is None else MODELS.build(head))
-            if head is not None:
-                setattr(self, f'{name}_roi_extractor', MODELS.build(extractor))
-                self.branches.append(name)
+        self.mask_roi_extractor, self.mask_head = _branch('mask', mask_roi_extractor, mask_head)
+        self.keypoint_roi_extractor, self.keypoint_head = _branch(
+            'keypoint', keypoint_roi_extractor, keypoint_head)
+        if self.mask_head is not None and self.mask_head.num_classes != self.bbox_head.num_classes:
+            raise ConfigError(f'roi_head.mask_head.num_classes={self.mask_head.num_classes} but '
+                              f'bbox_head.num_classes={self.bbox_head.num_classes}: set both')
 
-    def _branch(self, name: str, feats, boxes: List[torch.Tensor]) -> torch.Tensor:
-        """The ``name`` branch's head on its extractor's pooling of ``boxes`` (per image)."""
-        rois = getattr(self, f'{name}_roi_extractor')(feats, _to_rois(boxes))
-        return getattr(self, f'{name}_head')(rois)
+    def branches(self) -> List[Tuple[BaseModule, BaseModule]]:
+        """(extractor, head) of each optional branch built: mask, then keypoint."""
+        return [(e, h) for e, h in ((self.mask_roi_extractor, self.mask_head),
+                                    (self.keypoint_roi_extractor, self.keypoint_head))
+                if h is not None]
 
     def loss(self, feats, proposals: List[InstanceData], data_samples) -> Dict[str, torch.Tensor]:
         boxes, targets = [], []
@@ -85,15 +82,15 @@ class StandardRoIHead(BaseModule):
             boxes.append(props[t.inds])
             targets.append(t)
         scores, deltas = self.bbox_head(self.roi_extractor(feats, _to_rois(boxes)))
-        losses = self.bbox_head.loss(scores, deltas, torch.cat(boxes),
-                                     torch.cat([t.labels for t in targets]),
-                                     torch.cat([t.gt_bboxes for t in targets]))
+        losses = fp32_call(self.bbox_head.loss, scores, deltas, torch.cat(boxes),
+                           torch.cat([t.labels for t in targets]),
+                           torch.cat([t.gt_bboxes for t in targets]))
         pos = [b[:t.num_pos] for b, t in zip(boxes, targets)]
         pos_labels = torch.cat([t.labels[:t.num_pos] for t in targets])
-        for name in self.branches:
-            losses.update(getattr(self, f'{name}_head').loss(
-                self._branch(name, feats, pos), pos, pos_labels,
-                [s.gt_instances for s in data_samples], [t.pos_gt_inds for t in targets]))
+        gts = [s.gt_instances for s in data_samples]
+        for extractor, head in self.branches():
+            losses.update(fp32_call(head.loss, head(extractor(feats, _to_rois(pos))), pos,
+                                    pos_labels, gts, [t.pos_gt_inds for t in targets]))
         return losses
 
     def predict(self, feats, proposals: List[InstanceData], data_samples) -> List[InstanceData]:
@@ -104,9 +101,19 @@ class StandardRoIHead(BaseModule):
             scores, deltas = scores.split(sizes), deltas.split(sizes)
         else:
             scores, deltas = [scores], [deltas]
-        results = [self.bbox_head.predict(s, d, b, sample.metainfo['img_shape'])
+        results = [fp32_call(self.bbox_head.predict, s, d, b, sample.metainfo['img_shape'])
                    for s, d, b, sample in zip(scores, deltas, boxes, data_samples)]
-        for name in self.branches:
-            getattr(self, f'{name}_head').predict(
-                self._branch(name, feats, [r.bboxes for r in results]), results)
+        detections = _to_rois([r.bboxes for r in results])
+        for extractor, head in self.branches():
+            fp32_call(head.predict, head(extractor(feats, detections)), results)
         return results
+
+
+def _branch(name: str, extractor: Optional[dict], head: Optional[dict]):
+    """The built (extractor, head) of one optional branch, or (None, None)."""
+    if (head is None) != (extractor is None):
+        raise ConfigError(f'roi_head: {name}_head and {name}_roi_extractor go together; '
+                          f'got only {name}_{"head" if head else "roi_extractor"}')
+    if head is None:
+        return None, None
+    return MODELS.build(extractor), MODELS.build(head)

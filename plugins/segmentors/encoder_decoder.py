@@ -2,18 +2,20 @@
 
 Shapes: inputs (N, 3, H, W) normalised and padded by the data preprocessor;
 feats [(N, C_l, H_l, W_l)]; logits (N, C, H, W) for C classes.
+- forward(mode='tensor'): the decode head's logits (its network, under the step's
+  autocast); loss and predict take them through ``fp32_call``.
 - forward(mode='loss'): decode head losses, plus the auxiliary head's as
   ``aux.loss_*`` (each scaled by its loss configs' own ``loss_weight``).
 - forward(mode='predict'): logits at the padded input size -> per image: crop the
   padding, resize to the original image -> ``seg_logits`` and ``pred_sem_seg``
   (argmax) on each data sample.
-- forward(mode='tensor'): the decode head's logits.
 """
 from typing import Optional
 
 import torch.nn.functional as F
 from mmengine.structures import PixelData
 
+from plugins.autocast import fp32_call
 from plugins.models_base import BackboneModel
 from plugins.registry import MODELS
 
@@ -35,15 +37,17 @@ class EncoderDecoder(BackboneModel):
 
     def forward(self, inputs, data_samples=None, mode: str = 'tensor'):
         feats = self.features(inputs, data_samples, mode)
+        logits = self.decode_head(feats)
         if mode == 'tensor':
-            return self.decode_head(feats)
+            return logits
         if mode == 'loss':
-            losses = self.decode_head.loss(feats, data_samples)
+            losses = fp32_call(self.decode_head.loss_by_feat, logits, data_samples)
             if self.auxiliary_head is not None:
-                losses.update({f'aux.{k}': v for k, v in
-                               self.auxiliary_head.loss(feats, data_samples).items()})
+                aux = fp32_call(self.auxiliary_head.loss_by_feat, self.auxiliary_head(feats),
+                                data_samples)
+                losses.update({f'aux.{k}': v for k, v in aux.items()})
             return losses
-        logits = self.decode_head.predict(feats, data_samples)
+        logits = fp32_call(self.decode_head.predict_by_feat, logits, data_samples)
         for sample, logit in zip(data_samples, logits):
             h, w = sample.metainfo.get('img_shape', logit.shape[-2:])
             logit = logit[:, :h, :w]

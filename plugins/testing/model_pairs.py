@@ -216,8 +216,11 @@ def detplug_model(name, tv_state, fuse=False):
     init_default_scope('plugins')
     cfg = Config.fromfile(model_cfg(name))
     state = convert(tv_state)
-    head = cfg.model.roi_head.bbox_head if 'roi_head' in cfg.model else cfg.model.bbox_head
-    head.num_classes = num_classes_of(state)
+    roi = cfg.model.get('roi_head')
+    heads = [roi.bbox_head] + ([roi.mask_head] if 'mask_head' in roi else []) if roi \
+        else [cfg.model.bbox_head]
+    for head in heads:
+        head.num_classes = num_classes_of(state)
     model = MODELS.build(cfg.model)
     model.load_state_dict(state)
     model.eval()
@@ -270,7 +273,7 @@ def random_pair(name, images_bgr, seed=0):
 
 def detplug_logits(det, img_bgr):
     """As ``test_step`` runs the network: under bf16 autocast when ``det.precision`` asks."""
-    from plugins.engine.precision import autocast
+    from plugins.autocast import autocast
     inputs, samples = normalised(det, img_bgr)
     with autocast(inputs.device.type, det.precision):
         return det(inputs, samples, mode='predict')[0].seg_logits.data

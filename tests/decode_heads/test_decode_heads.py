@@ -76,10 +76,10 @@ def test_loss_ignores_unlabelled_pixels_and_pads():
     feats = [torch.rand(2, 4, 4, 4, requires_grad=True)]
     label = torch.randint(0, 3, (14, 16))
     label[:2] = 255
-    losses = head.loss(feats, [_sample(label), _sample(torch.full((16, 16), 255))])
+    losses = head.loss_by_feat(head(feats), [_sample(label), _sample(torch.full((16, 16), 255))])
     assert set(losses) == {'loss_ce'} and losses['loss_ce'] > 0
     losses['loss_ce'].backward()
-    none = head.loss(feats, [_sample(torch.full((16, 16), 255))] * 2)
+    none = head.loss_by_feat(head(feats), [_sample(torch.full((16, 16), 255))] * 2)
     assert none['loss_ce'] == 0
 
 
@@ -87,6 +87,7 @@ def test_combined_losses_are_named_and_summed():
     head = FCNHead(in_channels=4, channels=4, num_classes=3, dropout=0,
                    loss_decode=[dict(type='CrossEntropyLoss', ignore_index=255),
                                 dict(type='DiceLoss', loss_weight=0.5)])
-    losses = head.loss([torch.rand(1, 4, 4, 4)], [_sample(torch.randint(0, 3, (8, 8)), (8, 8))])
+    losses = head.loss_by_feat(head([torch.rand(1, 4, 4, 4)]),
+                               [_sample(torch.randint(0, 3, (8, 8)), (8, 8))])
     assert set(losses) == {'loss_ce', 'loss_dice'}
     assert 0 < losses['loss_dice'] < 0.5

@@ -35,12 +35,12 @@ def test_forward_shapes_layout_and_prior_probability():
 def test_loss_with_empty_and_one_box():
     head = build_head()
     x = feats(requires_grad=True)
-    losses = head.loss(x, [make_sample([]), make_sample([[10., 12, 30, 34]], [2])])
+    losses = head.loss_by_feat(head(x), [make_sample([]), make_sample([[10., 12, 30, 34]], [2])])
     assert set(losses) == {'loss_cls', 'loss_bbox', 'loss_centerness'}
     assert all(v > 0 for v in losses.values())
     sum(losses.values()).backward()
     assert x[0].grad.abs().sum() > 0
-    empty = head.loss(x, [make_sample([]), make_sample([])])
+    empty = head.loss_by_feat(head(x), [make_sample([]), make_sample([])])
     assert empty['loss_cls'] > 0 and empty['loss_bbox'] == 0 and empty['loss_centerness'] == 0
 
 
@@ -48,7 +48,7 @@ def test_losses_are_over_the_batch_positives():
     head = build_head(num_classes=1)
     x = feats(n=1)
     sample = make_sample([[4., 4., 28., 20.]])
-    losses = head.loss(x, [sample])
+    losses = head.loss_by_feat(head(x), [sample])
     pts = torch.cat(head.priors(x, [sample]))
     assign = head.assigner.assign(pts, sample.gt_instances.bboxes, sample.gt_instances.labels)
     pos = assign.gt_inds > 0
@@ -73,7 +73,7 @@ def test_predict_scores_are_class_times_centerness():
     torch.nn.init.normal_(head.conv_cls.bias, 2.0, 1.0)  # confident classes
     head.test_cfg.update(nms_pre=5, max_per_img=7)
     with torch.no_grad():
-        (result,) = head.predict(feats(n=1), [make_sample([])])
+        (result,) = head.predict_by_feat(head(feats(n=1)), [make_sample([])])
     assert 0 < len(result) <= 7 and set(result.labels.tolist()) <= {0, 1}
     assert (result.scores > head.test_cfg['score_thr']).all()
     assert (result.scores <= 0.75).all()  # centre-ness logits near 0: sqrt(p * 0.5)

@@ -32,12 +32,12 @@ def test_forward_shapes_and_prior_probability(norm_cfg):
 def test_loss_with_empty_and_one_box():
     head = build_head()
     x = feats(requires_grad=True)
-    losses = head.loss(x, [make_sample([]), make_sample([[10., 12, 30, 34]], [2])])
+    losses = head.loss_by_feat(head(x), [make_sample([]), make_sample([[10., 12, 30, 34]], [2])])
     assert set(losses) == {'loss_cls', 'loss_bbox'}
     assert losses['loss_cls'] > 0 and losses['loss_bbox'] > 0
     sum(losses.values()).backward()
     assert x[0].grad.abs().sum() > 0
-    empty = head.loss(x, [make_sample([]), make_sample([])])
+    empty = head.loss_by_feat(head(x), [make_sample([]), make_sample([])])
     assert empty['loss_cls'] > 0 and empty['loss_bbox'] == 0  # every anchor a negative
 
 
@@ -54,7 +54,7 @@ def test_giou_on_decoded_boxes_by_config():
     _, pos, _ = head.match(anchors, sample.gt_instances)
     expected = generalized_box_iou_loss(anchors[pos], sample.gt_instances.bboxes.expand(
         len(pos), 4), reduction='mean')
-    assert len(pos) and head.loss(x, [sample])['loss_bbox'].item() == pytest.approx(
+    assert len(pos) and head.loss_by_feat(head(x), [sample])['loss_bbox'].item() == pytest.approx(
         expected.item(), rel=1e-5)
 
 
@@ -62,7 +62,7 @@ def test_loss_is_focal_loss_per_image_over_its_positives():
     head = build_head(num_classes=1)
     x = feats(n=1)
     sample = make_sample([[8., 8, 24, 24]])  # exactly the 16 px, ratio 1 anchor at (16, 16)
-    losses = head.loss(x, [sample])
+    losses = head.loss_by_feat(head(x), [sample])
     anchors = torch.cat(head.priors(x, [sample]))
     assign = head.assigner.assign(anchors, sample.gt_instances.bboxes,
                                   sample.gt_instances.labels)
@@ -79,12 +79,12 @@ def test_predict_takes_the_best_per_level_then_nms():
     torch.nn.init.normal_(head.retina_cls.bias, 0.0, 2.0)  # confident, varied scores
     head.test_cfg.update(nms_pre=5, max_per_img=7)
     with torch.no_grad():
-        (result,) = head.predict(feats(n=1), [make_sample([])])
+        (result,) = head.predict_by_feat(head(feats(n=1)), [make_sample([])])
     assert 0 < len(result) <= 7 and set(result.labels.tolist()) <= {0, 1}
     assert (result.scores > head.test_cfg['score_thr']).all()
     assert (result.scores[:-1] >= result.scores[1:]).all()
     assert (result.bboxes >= 0).all() and (result.bboxes <= 64).all()
     head.test_cfg.update(score_thr=0.9999)
     with torch.no_grad():
-        (none,) = head.predict(feats(n=1), [make_sample([])])
+        (none,) = head.predict_by_feat(head(feats(n=1)), [make_sample([])])
     assert len(none) == 0 and none.bboxes.shape == (0, 4)

@@ -24,7 +24,7 @@ def test_forward_shapes_per_level(strides, num_convs):
     scores, deltas = head(feats)
     for s, d, f in zip(scores, deltas, feats):
         assert s.shape == (2, 6, *f.shape[-2:]) and d.shape == (2, 24, *f.shape[-2:])
-    proposals = head.predict(feats, [make_sample([]), make_sample([])])
+    proposals = head.predict_by_feat(head(feats), [make_sample([]), make_sample([])])
     assert all(p.bboxes.shape[1] == 4 and len(p) <= 10 for p in proposals)
     for p in proposals:  # best first, objectness probabilities
         assert (p.scores[:-1] >= p.scores[1:]).all() and ((p.scores >= 0) & (p.scores <= 1)).all()
@@ -34,7 +34,7 @@ def test_loss_with_empty_and_one_box():
     head = build_head()
     feats = [torch.rand(2, 4, 8, 8, requires_grad=True)]
     samples = [make_sample([]), make_sample([[10., 12, 40, 44]])]
-    losses, proposals = head.loss_and_predict(feats, samples)
+    losses, proposals = head.loss_and_predict_by_feat(head(feats), samples)
     assert set(losses) == {'loss_rpn_cls', 'loss_rpn_bbox'}
     assert all(torch.isfinite(v) for v in losses.values())
     assert losses['loss_rpn_bbox'] > 0  # the one box has positive anchors
@@ -45,5 +45,5 @@ def test_loss_with_empty_and_one_box():
 
 def test_only_empty_ground_truth_gives_zero_box_loss():
     head = build_head()
-    losses, _ = head.loss_and_predict([torch.rand(1, 4, 8, 8)], [make_sample([])])
+    losses, _ = head.loss_and_predict_by_feat(head([torch.rand(1, 4, 8, 8)]), [make_sample([])])
     assert losses['loss_rpn_bbox'].item() == 0 and losses['loss_rpn_cls'].item() > 0

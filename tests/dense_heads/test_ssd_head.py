@@ -26,12 +26,13 @@ def test_forward_shapes(separable):
 def test_loss_with_empty_and_one_box():
     head = build_head()
     feats = [torch.rand(2, 8, 8, 8, requires_grad=True), torch.rand(2, 16, 4, 4)]
-    losses = head.loss(feats, [make_sample([]), make_sample([[10., 12, 30, 34]], [2])])
+    losses = head.loss_by_feat(head(feats),
+                               [make_sample([]), make_sample([[10., 12, 30, 34]], [2])])
     assert set(losses) == {'loss_cls', 'loss_bbox'}
     assert losses['loss_bbox'] > 0 and losses['loss_cls'] > 0
     sum(losses.values()).backward()
     assert feats[0].grad.abs().sum() > 0
-    empty = head.loss(feats, [make_sample([]), make_sample([])])
+    empty = head.loss_by_feat(head(feats), [make_sample([]), make_sample([])])
     assert empty['loss_cls'] == 0 and empty['loss_bbox'] == 0  # no positives, no mined negatives
 
 
@@ -42,7 +43,7 @@ def test_loss_is_the_positives_and_three_times_as_many_negatives():
         torch.nn.init.zeros_(conv.weight)
         torch.nn.init.zeros_(conv.bias)
     sample = make_sample([[16., 16, 28.8, 28.8]])  # exactly the prior of cell (2, 2), level 0
-    losses = head.loss(feats, [sample])
+    losses = head.loss_by_feat(head(feats), [sample])
     priors = torch.cat(head.prior_generator.grid_anchors([(8, 8), (4, 4)]))
     num_pos = int((head.assigner.assign(priors, sample.gt_instances.bboxes,
                                         sample.gt_instances.labels).gt_inds > 0).sum())
@@ -55,7 +56,7 @@ def test_predict_filters_and_labels():
     head = build_head(num_classes=2).eval()
     feats = [torch.rand(1, 8, 8, 8), torch.rand(1, 16, 4, 4)]
     head.test_cfg.update(nms_pre=5, max_per_img=7)
-    (result,) = head.predict(feats, [make_sample([])])
+    (result,) = head.predict_by_feat(head(feats), [make_sample([])])
     assert len(result) <= 7 and set(result.labels.tolist()) <= {0, 1}
     assert (result.scores > head.test_cfg['score_thr']).all()
     assert (result.scores[:-1] >= result.scores[1:]).all()

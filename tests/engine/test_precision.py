@@ -10,7 +10,7 @@ from mmengine.optim import build_optim_wrapper
 from torchvision.ops import box_iou
 
 from plugins.apis import inference, init_model
-from plugins.engine import precision as precision_module
+from plugins import autocast as precision_module
 from plugins.engine.precision import set_precision
 from plugins.errors import ConfigError, NonFiniteLossError
 from tests.conftest import CONFIG, TINY, data_args, make_sample, run_tool
@@ -81,6 +81,42 @@ def test_bf16_training_autocasts_the_network_and_keeps_fp32_weights():
     assert all(v.dtype == torch.float32 and torch.isfinite(v) for v in losses.values())
     assert model.backbone.conv1.weight.dtype == torch.float32
     assert not torch.equal(model.backbone.conv1.weight, before)  # the step was applied
+
+
+@pytest.mark.usefixtures('bf16_even_if_emulated')
+def test_every_loss_and_predict_runs_in_fp32_after_a_bf16_network(monkeypatch):
+    """The one boundary (``fp32_call``): no head casts its own outputs, yet each loss and
+    predict gets fp32 tensors with autocast off, in training and at inference."""
+    model = tiny_model()
+    seen = []
+
+    def float_dtypes(value):
+        if isinstance(value, torch.Tensor):
+            return [value.dtype] if value.is_floating_point() else []
+        if isinstance(value, (list, tuple)):
+            return [d for v in value for d in float_dtypes(v)]
+        return []
+
+    def spy(owner, name):
+        fn = getattr(owner, name)
+
+        def wrapped(*args):
+            seen.append((name, torch.is_autocast_enabled('cpu'), set(float_dtypes(args))))
+            return fn(*args)
+        monkeypatch.setattr(owner, name, wrapped)
+    for owner, name in ((model.rpn_head, 'loss_and_predict_by_feat'),
+                        (model.rpn_head, 'predict_by_feat'),
+                        (model.roi_head.bbox_head, 'loss'), (model.roi_head.bbox_head, 'predict')):
+        spy(owner, name)
+    wrapper = build_optim_wrapper(model, dict(type='BF16OptimWrapper',
+                                              optimizer=dict(type='SGD', lr=0.01)))
+    model.train_step(batch(model), wrapper)
+    set_precision(model.eval(), 'bf16')
+    with torch.no_grad():
+        model.test_step(batch(model))
+    assert [n for n, _, _ in seen] == ['loss_and_predict_by_feat', 'loss', 'predict_by_feat',
+                                       'predict']
+    assert all(not on and dtypes == {torch.float32} for _, on, dtypes in seen), seen
 
 
 @pytest.mark.usefixtures('bf16_even_if_emulated')

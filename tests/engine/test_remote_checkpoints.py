@@ -153,3 +153,23 @@ def test_poisoned_cache_through_the_tools_and_init_model(hub, neon_root, tmp_pat
     with pytest.raises(CheckpointError, match='refused'):
         init_model(CONFIG, name)
     assert not osp.exists(marker)
+
+
+def test_a_torchvision_builder_name_loads_converted_in_process(hub):
+    """``load_from='torchvision://<detection or segmentation builder>'``: the cached
+    torchvision file is converted to detplug's names as it loads (no convert step)."""
+    from mmengine.config import Config
+    from torchvision.models import get_model_weights
+    from torchvision.models.segmentation import lraspp_mobilenet_v3_large
+    tv = lraspp_mobilenet_v3_large(weights=None, weights_backbone=None, num_classes=21)
+    hub.mkdir(parents=True)
+    url = get_model_weights('lraspp_mobilenet_v3_large').DEFAULT.url
+    torch.save(tv.state_dict(), hub / osp.basename(url))  # as if downloaded before
+    cfg = Config.fromfile(osp.join(osp.dirname(CONFIG), '..', '_base_', 'models',
+                                   'lraspp_mobilenet_v3_large.py'))
+    model = MODELS.build(cfg.model)
+    load_checkpoint(model, 'torchvision://lraspp_mobilenet_v3_large', strict=True)
+    assert torch.equal(model.decode_head.high_classifier.weight,
+                       tv.classifier.high_classifier.weight)
+    assert torch.equal(model.backbone.features[4].block[0][0].weight,
+                       tv.backbone['4'].block[0][0].weight)

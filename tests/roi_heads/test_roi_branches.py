@@ -52,14 +52,15 @@ def _roi_head(**kw):
 MASK_BRANCH = dict(
     mask_roi_extractor=dict(type='RoIExtractor', roi_layer=dict(type='RoIAlign', output_size=4),
                             featmap_strides=[8]),
-    mask_head=dict(type='MaskHead', in_channels=4, conv_channels=8, num_convs=1))
+    mask_head=dict(type='MaskHead', num_classes=2, in_channels=4, conv_channels=8, num_convs=1))
 
 
 @pytest.mark.parametrize('num_gt', [0, 1])
 def test_roi_head_with_masks_trains_and_predicts(num_gt):
     from plugins.structures import DetDataSample, set_predictions
     head = _roi_head(**MASK_BRANCH)
-    assert head.mask_head.num_classes == 2  # taken from the box head
+    assert head.branches() == [(head.mask_roi_extractor, head.mask_head)]
+    assert head.keypoint_head is None and head.keypoint_roi_extractor is None
     feats = [torch.randn(1, 4, 8, 8)]
     gt_masks = torch.zeros(num_gt, 64, 64, dtype=torch.bool)
     gt_masks[:, 10:30, 10:40] = True

@@ -41,7 +41,7 @@ def test_same_seed_same_files(tmp_path, composites_root):
 
 
 def test_mnist_from_the_wheel_matches_the_shared_copy(tmp_path, monkeypatch):
-    import make_composites
+    from plugins.datasets import mnist_composites as make_composites
     if not osp.isdir(make_composites.SHARED_MNIST):
         import pytest
         pytest.skip('no ../shared copy to compare')

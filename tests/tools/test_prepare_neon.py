@@ -4,7 +4,7 @@ import os.path as osp
 
 import pytest
 
-import prepare_neon
+from plugins.datasets import neon_trees as prepare_neon
 
 
 def test_converted_sets(neon_root):

@@ -144,7 +144,7 @@ def segmentor_rows(name, images, runs):
 
 
 def main():
-    from plugins.engine.precision import native_bf16
+    from plugins.autocast import native_bf16
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--data', default=osp.join(ROOT, 'data', 'neon_trees'),
                         help='prepared NEON folder (tools/prepare_neon.py)')

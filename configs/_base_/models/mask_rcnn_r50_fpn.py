@@ -5,4 +5,4 @@ _base_ = './faster_rcnn_r50_fpn.py'
 model = dict(roi_head=dict(
     mask_roi_extractor=dict(type='RoIExtractor', featmap_strides=[4, 8, 16, 32],
                             roi_layer=dict(type='RoIAlign', output_size=14, aligned=False)),
-    mask_head=dict(type='MaskHead', in_channels=256)))
+    mask_head=dict(type='MaskHead', num_classes=90, in_channels=256)))
