@@ -20,6 +20,22 @@ TINY = ['model.backbone.base_channels=8', 'model.rpn_head.in_channels=32',
         'param_scheduler.0.end=2', 'param_scheduler.1.begin=2']
 
 
+# the end-to-end tier (``pytest -m slow``; ``-m "not slow"`` leaves the unit tier): these
+# modules, and every test that launches a tool or trains the shared tiny run
+SLOW_MODULES = ('tests/tools/', 'tests/test_configs.py', 'tests/engine/test_exact_resume.py',
+                'tests/engine/test_distributed.py')
+
+
+def pytest_collection_modifyitems(items):
+    import inspect
+    for item in items:
+        path = osp.relpath(str(item.fspath), ROOT)
+        function = getattr(item, 'function', None)
+        launches = function is not None and 'run_tool(' in inspect.getsource(function)
+        if path.startswith(SLOW_MODULES) or 'tiny_run' in item.fixturenames or launches:
+            item.add_marker(pytest.mark.slow)
+
+
 def run_tool(name, *args, **kwargs):
     """tools/<name> as a user runs it: a subprocess in the repository root (or ``cwd``)."""
     kwargs.setdefault('cwd', ROOT)

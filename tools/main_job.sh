@@ -15,7 +15,7 @@ PY=.venv/bin/python
 # $WORK/max_iters, so that a rerun resumes the same schedule.
 TRAIN_S=${TRAIN_S:-1260}
 if [ ! -f "$WORK/max_iters" ]; then
-  SPI=$($PY tools/analysis/benchmark.py "$CONFIG" --iters 8 --warmup 4 --skip-inference \
+  SPI=$($PY tools/benchmark.py config "$CONFIG" --iters 8 --warmup 4 --skip-inference \
         | grep -oE '[0-9.]+ s/iter' | cut -d' ' -f1)
   mkdir -p "$WORK"
   $PY -c "print(min(3000, int($TRAIN_S / ($SPI * 1.1)) // 100 * 100))" > "$WORK/max_iters"

@@ -43,7 +43,9 @@ class DetectorForExport(nn.Module):
 
 def export_onnx(detector: nn.Module, size: Tuple[int, int], path: str, opset: int = 17) -> None:
     """Trace ``detector`` (eval mode) at input size (H, W) and write the ONNX graph."""
-    branches = getattr(getattr(detector, 'roi_head', None), 'branches', [])
+    roi_head = getattr(detector, 'roi_head', None)
+    branches = [name for name in ('mask', 'keypoint')
+                if getattr(roi_head, f'{name}_head', None) is not None]
     if branches:
         raise ConfigError(f'ONNX export of a model with a {branches[0]} branch (Mask or Keypoint '
                           'R-CNN) is not supported: its outputs are made one detection at a time, '

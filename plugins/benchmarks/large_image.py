@@ -3,24 +3,32 @@ megapixel and the peak memory of the inference process, per precision, against p
 inference of window-sized crops measured in the same run (the peer: what the same
 pixels cost without slicing, reading and merging).
 
-    python tools/benchmarks/large_image.py CONFIG CKPT [--side 10000] [--slice 800]
+    python tools/benchmark.py large-image CONFIG CKPT [--side 10000] [--slice 800]
         [--overlap 0.1] [--precision fp32 bf16] [--work-dir work_dirs/large_image]
 
 The mosaic: the large NEON YELL image mirrored out to ``--side`` (georeferenced in UTM,
 tiled 512 x 512), written once.
 """
-import argparse
 import os
 import os.path as osp
-import subprocess
 import sys
 import time
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-sys.path.insert(0, ROOT)
-import numpy as np  # noqa: E402
+import numpy as np
 
-from plugins.engine.precision import PRECISIONS  # noqa: E402
+from plugins.benchmarks.common import ROOT, run_child, tool
+from plugins.engine.precision import PRECISIONS
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument('config')
+    parser.add_argument('checkpoint')
+    parser.add_argument('--side', type=int, default=10000)
+    parser.add_argument('--slice', type=int, default=800)
+    parser.add_argument('--overlap', type=float, default=0.1)
+    parser.add_argument('--slice-batch', type=int, default=2)
+    parser.add_argument('--precision', nargs='+', choices=PRECISIONS, default=['fp32', 'bf16'])
+    parser.add_argument('--work-dir', default='work_dirs/large_image')
 
 
 def write_mosaic(path: str, side: int) -> None:
@@ -28,12 +36,9 @@ def write_mosaic(path: str, side: int) -> None:
     import rasterio
     from rasterio.transform import from_origin
 
-    from plugins.utils.wheel_data import fetch_from_wheel
-    shared = osp.join(ROOT, '..', 'shared', 'data', 'neon_trees')
-    stem = '2019_YELL_2_528000_4978000_image_crop2.png'
-    folder = shared if osp.isdir(shared) else fetch_from_wheel(
-        'deepforest==2.1.0', [f'deepforest/data/{stem}'], osp.join(ROOT, '.cache', 'large'))
-    rgb = cv2.imread(osp.join(folder, stem))[..., ::-1]
+    from plugins.datasets.neon_trees import TRAIN_STEMS, source_folder
+    folder = source_folder(None, osp.join(ROOT, '.cache'))
+    rgb = cv2.imread(osp.join(folder, TRAIN_STEMS[0] + '.png'))[..., ::-1]
     h, w = rgb.shape[:2]
     with rasterio.open(path, 'w', driver='GTiff', width=side, height=side, count=3,
                        dtype='uint8', crs='EPSG:32612', tiled=True, blockxsize=512,
@@ -53,8 +58,9 @@ def peer_s_per_mpx(config: str, ckpt: str, precision: str, size: int, mosaic: st
     from plugins.inference import open_image
     model = init_model(config, ckpt, precision=precision)
     source = open_image(mosaic)
-    crops = [source.read(x, y, x + size, y + size) for x in (0, 3000) for y in (0, 2000, 4000,
-                                                                               6000)]
+    origins = [(x, y) for x in (0, 3000) for y in (0, 2000, 4000, 6000)
+               if x + size <= source.width and y + size <= source.height] or [(0, 0)]
+    crops = [source.read(x, y, x + size, y + size) for x, y in origins]
     inference(model, crops[:1])  # warm-up
     start = time.perf_counter()
     for crop in crops:
@@ -64,30 +70,18 @@ def peer_s_per_mpx(config: str, ckpt: str, precision: str, size: int, mosaic: st
 
 def sliced_run(config, ckpt, precision, mosaic, args) -> dict:
     out_dir = osp.join(args.work_dir, f'infer_{precision}')
-    cmd = [sys.executable, osp.join(ROOT, 'tools', 'infer.py'), config, ckpt, mosaic,
-           '--out-dir', out_dir, '--slice', str(args.slice), '--overlap', str(args.overlap),
-           '--slice-batch', str(args.slice_batch), '--precision', precision]
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
+    cmd = tool('infer.py') + [config, ckpt, mosaic, '--out-dir', out_dir, '--slice',
+                              str(args.slice), '--overlap', str(args.overlap), '--slice-batch',
+                              str(args.slice_batch), '--precision', precision]
+    with open(out_dir + '.log', 'w') as log:
+        status, wall, rss = run_child(cmd, log)
     if status != 0:
-        sys.exit(f'infer.py failed: {proc.stderr.read().decode()[-2000:]}')
+        sys.exit(f'error: {" ".join(cmd)} failed; see {out_dir}.log')
     rows = sum(1 for _ in open(osp.join(out_dir, 'predictions.csv'))) - 1
-    return dict(wall=wall, rss_mb=usage.ru_maxrss / 1024, boxes=rows)
+    return dict(wall=wall, rss_mb=rss, boxes=rows)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('config')
-    parser.add_argument('checkpoint')
-    parser.add_argument('--side', type=int, default=10000)
-    parser.add_argument('--slice', type=int, default=800)
-    parser.add_argument('--overlap', type=float, default=0.1)
-    parser.add_argument('--slice-batch', type=int, default=2)
-    parser.add_argument('--precision', nargs='+', choices=PRECISIONS, default=['fp32', 'bf16'])
-    parser.add_argument('--work-dir', default='work_dirs/large_image')
-    args = parser.parse_args()
+def main(args) -> None:
     os.makedirs(args.work_dir, exist_ok=True)
     mosaic = osp.join(args.work_dir, f'mosaic_{args.side}.tif')
     if not osp.isfile(mosaic):
@@ -101,7 +95,3 @@ def main():
         print(f'| {precision} | {run["wall"]:.1f} | {run["wall"] / mpx:.3f} | '
               f'{run["rss_mb"]:.0f} | {run["boxes"]} | {peer:.3f} | '
               f'{run["wall"] / mpx / peer:.2f} |', flush=True)
-
-
-if __name__ == '__main__':
-    main()

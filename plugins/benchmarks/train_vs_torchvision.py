@@ -11,33 +11,31 @@ and BatchNorm as its builders choose when no weights are given; its own
 anchors, proposal and RoI settings) apart from ``min_size=max_size=400``
 and 2 classes.
 
-    python tools/benchmarks/faster_rcnn_vs_torchvision.py --iters 2000
+    python tools/benchmark.py train-vs-torchvision --iters 2000
 
 Prints AP50, AP, seconds per training iteration and peak resident memory of
 each, and detplug / torchvision ratios.
 """
 import argparse
 import json
-import os
 import os.path as osp
-import subprocess
 import sys
 import tempfile
 import time
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-sys.path.insert(0, ROOT)
+from plugins.benchmarks.common import ROOT, run_child, tool
+from plugins.config import load_config
+
 DEFAULT_CONFIG = osp.join(ROOT, 'configs', 'faster_rcnn', 'faster_rcnn_r18_neon.py')
 
 
-def _config(path, iters, work_dir, options):
-    from mmengine.config import Config
-    cfg = Config.fromfile(path)
-    cfg.merge_from_dict(options)
-    cfg.work_dir = work_dir
-    cfg.train_cfg.max_iters = iters
-    cfg.train_cfg.val_interval = iters
-    return cfg
+def add_arguments(parser) -> None:
+    parser.add_argument('--config', default=DEFAULT_CONFIG)
+    parser.add_argument('--iters', type=int, default=2000)
+    parser.add_argument('--cfg-options', nargs='+', default=[],
+                        help='config overrides for both runs, e.g. train_dataloader.batch_size=2')
+    parser.add_argument('--worker', choices=['detplug', 'torchvision'], help=argparse.SUPPRESS)
+    parser.add_argument('--result', help=argparse.SUPPRESS)
 
 
 def _literal(text):
@@ -102,8 +100,9 @@ def run_torchvision(cfg) -> dict:
                   f'loss {float(sum(losses.values())):.4f}, {times[-1]:.2f} s/iter', flush=True)
 
     model.eval()
-    metric = METRICS.build(cfg.test_evaluator)
     test_set = DATASETS.build(cfg.test_dataloader.dataset)
+    metric = METRICS.build(cfg.test_evaluator)
+    metric.dataset_meta = test_set.metainfo  # as the Runner sets it (the json to score on)
     with torch.no_grad():
         for i in range(len(test_set)):
             item = test_set[i]
@@ -115,20 +114,14 @@ def run_torchvision(cfg) -> dict:
                 s_per_iter=sum(times) / len(times))
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--config', default=DEFAULT_CONFIG)
-    parser.add_argument('--iters', type=int, default=2000)
-    parser.add_argument('--cfg-options', nargs='+', default=[],
-                        help='config overrides for both runs, e.g. train_dataloader.batch_size=2')
-    parser.add_argument('--worker', choices=['detplug', 'torchvision'], help=argparse.SUPPRESS)
-    parser.add_argument('--result', help=argparse.SUPPRESS)
-    args = parser.parse_args()
+def main(args) -> None:
     if args.worker:
         with tempfile.TemporaryDirectory() as work_dir:
             options = dict(kv.split('=', 1) for kv in args.cfg_options)
-            cfg = _config(args.config, args.iters, work_dir,
-                          {k: _literal(v) for k, v in options.items()})
+            options = {k: _literal(v) for k, v in options.items()}
+            cfg = load_config(args.config, dict(options, **{
+                'train_cfg.max_iters': args.iters, 'train_cfg.val_interval': args.iters}),
+                work_dir)
             result = (run_detplug if args.worker == 'detplug' else run_torchvision)(cfg)
         with open(args.result, 'w') as f:
             json.dump(result, f)
@@ -137,15 +130,14 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for name in ('detplug', 'torchvision'):
             out = osp.join(tmp, name + '.json')
-            proc = subprocess.Popen([sys.executable, __file__, '--config', args.config,
-                                     '--iters', str(args.iters), '--worker', name,
-                                     '--result', out]
-                                    + (['--cfg-options', *args.cfg_options] if args.cfg_options
-                                       else []), cwd=ROOT)
-            _, status, usage = os.wait4(proc.pid, 0)
+            cmd = tool('benchmark.py') + [
+                'train-vs-torchvision', '--config', args.config, '--iters', str(args.iters),
+                '--worker', name, '--result', out]
+            status, _, rss = run_child(cmd + (['--cfg-options', *args.cfg_options]
+                                              if args.cfg_options else []), log=None)
             if status != 0:
                 sys.exit(f'error: the {name} run failed (status {status})')
-            rows[name] = dict(json.load(open(out)), peak_rss_mb=usage.ru_maxrss / 1024)
+            rows[name] = dict(json.load(open(out)), peak_rss_mb=rss)
     print(f'\nFaster R-CNN R-18 from scratch, {args.iters} iterations each, '
           f'{osp.relpath(args.config, ROOT)}')
     print(f'{"model":<12} {"AP50":>6} {"AP":>6} {"s/iter":>7} {"peak RSS MB":>12}')
@@ -156,7 +148,3 @@ def main():
     print(f'ratios detplug/torchvision: AP50 {d["AP50"] / max(t["AP50"], 1e-9):.2f}x, '
           f's/iter {d["s_per_iter"] / t["s_per_iter"]:.2f}x, '
           f'peak RSS {d["peak_rss_mb"] / t["peak_rss_mb"]:.2f}x')
-
-
-if __name__ == '__main__':
-    main()

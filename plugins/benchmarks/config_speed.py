@@ -1,7 +1,7 @@
 """Training and inference speed of any config on this machine.
 
-    python tools/analysis/benchmark.py CONFIG [--checkpoint CKPT] [--iters 20] [--warmup 3]
-                                       [--precision fp32 bf16] [--train-wrapper BF16OptimWrapper]
+    python tools/benchmark.py config CONFIG [--checkpoint CKPT] [--iters 20] [--warmup 3]
+        [--precision fp32 bf16] [--train-wrapper BF16OptimWrapper]
 
 Training: ``train_step`` (forward, loss, backward, optimizer step) on batches of
 the config's train dataloader (``--train-wrapper`` swaps the optim wrapper's type, e.g.
@@ -12,24 +12,31 @@ precision's outputs agree with the first one's (``agreement``). Prints the media
 seconds per iteration / image (data loading excluded), images per second and the
 peak resident memory.
 """
-import argparse
-import os.path as osp
 import resource
 import statistics
-import sys
 import time
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-import torch  # noqa: E402
-from mmengine.config import DictAction  # noqa: E402
-from mmengine.optim import build_optim_wrapper  # noqa: E402
-from mmengine.runner import Runner  # noqa: E402
+import torch
+from mmengine.config import DictAction
+from mmengine.optim import build_optim_wrapper
+from mmengine.runner import Runner
 
-from plugins.apis import init_model  # noqa: E402
-from plugins.apis.stage_profile import StageProfile  # noqa: E402
-from plugins.engine.precision import PRECISIONS  # noqa: E402
-from plugins.evaluation.agreement import matched_boxes  # noqa: E402
-from plugins.cli import run  # noqa: E402
+from plugins.apis import init_model
+from plugins.apis.stage_profile import StageProfile
+from plugins.engine.precision import PRECISIONS
+from plugins.evaluation.agreement import matched_boxes
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument('config')
+    parser.add_argument('--checkpoint', help='weights for the inference half (default: random)')
+    parser.add_argument('--iters', type=int, default=20, help='timed iterations of each half')
+    parser.add_argument('--warmup', type=int, default=3)
+    parser.add_argument('--skip-train', action='store_true')
+    parser.add_argument('--skip-inference', action='store_true')
+    parser.add_argument('--precision', nargs='+', choices=PRECISIONS, default=['fp32'])
+    parser.add_argument('--train-wrapper', help="optim_wrapper type for the training half")
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction, default={})
 
 
 def timed(step, batches, warmup: int):
@@ -71,20 +78,7 @@ def take(loader, n: int):
     return batches
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('config')
-    parser.add_argument('--checkpoint', help='weights for the inference half (default: random)')
-    parser.add_argument('--iters', type=int, default=20, help='timed iterations of each half')
-    parser.add_argument('--warmup', type=int, default=3)
-    parser.add_argument('--skip-train', action='store_true')
-    parser.add_argument('--skip-inference', action='store_true')
-    parser.add_argument('--precision', nargs='+', choices=PRECISIONS, default=['fp32'])
-    parser.add_argument('--train-wrapper', help="optim_wrapper type for the training half")
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction, default={})
-    args = parser.parse_args()
-    if not osp.isfile(args.config):
-        raise FileNotFoundError(f'{args.config}: config file not found')
+def main(args) -> None:
     n = args.iters + args.warmup
     model = init_model(args.config, cfg_options=args.cfg_options)
     cfg = model.cfg
@@ -119,7 +113,3 @@ def main():
             print(f'  agreement with {reference[0]}: '
                   f'{agreement(reference[1][:unique], outputs[:unique])}')
     print(f'peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB')
-
-
-if __name__ == '__main__':
-    run(main)

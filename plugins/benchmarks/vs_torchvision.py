@@ -1,0 +1,199 @@
+"""One run, one table: detplug at each precision against torchvision fp32 on the CPU.
+
+Models (same converted weights and real NEON images for both sides): the detectors
+and segmentors of ``plugins/testing/model_pairs.py`` (random weights that behave like
+trained ones). For each: torchvision fp32 eager, then detplug at each ``--precision``
+(``plugins.engine.precision``), alternating image by image in one process.
+
+    python tools/benchmark.py vs-torchvision [--models ...] [--runs 3] [--images 2]
+
+Columns: median s/image; torchvision fp32 / this (> 1: faster than torchvision);
+agreement with torchvision fp32 on the same images (detection: the share of
+torchvision's boxes matched by a box of the same label at IoU >= 0.9, and the
+largest score difference of the matched ones; segmentation: the share of pixels with
+the same argmax class); and for detectors the GFLOP/s its backbone + neck reach
+(multiply-adds of the convolutions x 2, over the two stages' time), beside a 3x3 256
+-> 256 convolution at 100 x 100 timed in the same run. ``--torchvision-bf16`` adds
+torchvision under bf16 autocast + channels_last (the fastest plain recipe for it);
+``--stages`` prints detplug's time per stage; ``--tv-weights`` times a torchvision
+state dict file (one detector) instead of random weights; ``--fuse-conv-bn`` folds
+detplug fp32's BatchNorm into its convolutions (``tools/test.py --fuse-conv-bn``).
+The first lines say whether this CPU computes bf16 natively; where it does not,
+detplug's ``bf16`` runs in fp32 (fused, channels_last).
+"""
+import copy
+import time
+
+import torch
+from mmengine.structures import InstanceData
+
+from plugins.autocast import native_bf16
+from plugins.benchmarks.common import NEON, alternate, medians, neon_images
+from plugins.engine.precision import PRECISIONS, set_precision
+from plugins.evaluation.agreement import matched_boxes
+from plugins.testing import model_pairs as pairs
+
+DETECTORS = dict(faster_rcnn_r50_fpn=800, faster_rcnn_r50_fpn_v2=800, retinanet_r50_fpn=800,
+                 retinanet_r50_fpn_v2=800, fcos_r50_fpn=800, ssd300_vgg16=300,
+                 faster_rcnn_mobilenet_v3_large_fpn=800, faster_rcnn_mobilenet_v3_large_320_fpn=320,
+                 ssdlite320_mobilenet_v3_large=320, mask_rcnn_r50_fpn=800)
+SEGMENTORS = dict(fcn_r50_d8=400, deeplabv3_r50_d8=400, fcn_r101_d8=400,
+                  deeplabv3_r101_d8=400, deeplabv3_mobilenet_v3_large=400,
+                  lraspp_mobilenet_v3_large=400)
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument('--data', default=NEON, help='prepared NEON folder')
+    parser.add_argument('--images', type=int, default=2, help='how many images')
+    parser.add_argument('--runs', type=int, default=3, help='timed passes over the images')
+    parser.add_argument('--models', nargs='+', default=[*DETECTORS, *SEGMENTORS],
+                        choices=[*DETECTORS, *SEGMENTORS])
+    parser.add_argument('--precision', nargs='+', choices=PRECISIONS, default=list(PRECISIONS))
+    parser.add_argument('--size', type=int, help="image side (default: each model's own)")
+    parser.add_argument('--torchvision-bf16', action='store_true',
+                        help='also time torchvision under bf16 autocast + channels_last')
+    parser.add_argument('--stages', action='store_true', help="print detplug's stages")
+    parser.add_argument('--tv-weights', help='torchvision state dict file (one detector)')
+    parser.add_argument('--fuse-conv-bn', action='store_true',
+                        help="fold detplug fp32's BatchNorm into its convs (bf16 always does)")
+
+
+def conv_rate(dtype, reps: int = 5) -> float:
+    """GFLOP/s of a 3x3 256 -> 256 convolution on a 100 x 100 channels_last map."""
+    conv = torch.nn.Conv2d(256, 256, 3, padding=1).to(dtype, memory_format=torch.channels_last)
+    x = torch.randn(1, 256, 100, 100, dtype=dtype).contiguous(memory_format=torch.channels_last)
+    with torch.no_grad():
+        conv(x)
+        start = time.perf_counter()
+        for _ in range(reps):
+            conv(x)
+    return 2 * 256 * 256 * 9 * 100 * 100 * reps / (time.perf_counter() - start) / 1e9
+
+
+def conv_flops(module, run) -> float:
+    """FLOPs (2 x multiply-adds) of every Conv2d in ``module`` during ``run()``."""
+    total = []
+
+    def count(conv, args, out):
+        total.append(2 * out.numel() * conv.in_channels // conv.groups
+                     * conv.kernel_size[0] * conv.kernel_size[1])
+    hooks = [m.register_forward_hook(count) for m in module.modules()
+             if isinstance(m, torch.nn.Conv2d)]
+    with torch.no_grad():
+        run()
+    for h in hooks:
+        h.remove()
+    return float(sum(total))
+
+
+def profiled(profile, fn):
+    def call(item):
+        with profile:
+            return fn(item)
+    return call
+
+
+def time_pair(tv_call, detplug_calls: dict, images, runs: int, tv_bf16=None):
+    """Pass 0 (warm-up, outputs kept), then ``runs`` timed passes with detplug's stages
+    profiled -> (median s per contender, pass-0 outputs, stage reports)."""
+    from plugins.apis.stage_profile import StageProfile
+    contenders = {'torchvision fp32': tv_call, **detplug_calls}
+    if tv_bf16 is not None:
+        contenders['torchvision bf16'] = tv_bf16
+    _, first = alternate(contenders, images)
+    profiles = {name: StageProfile(step.model) for name, step in detplug_calls.items()}
+    timed = {name: profiled(profiles[name], fn) if name in profiles else fn
+             for name, fn in contenders.items()}
+    times, _ = alternate(timed, images, runs)
+    return medians(times), first, {n: p.report(runs * len(images)) for n, p in profiles.items()}
+
+
+class Step:
+    """A detplug model's call on one image, with the model at hand for profiling."""
+
+    def __init__(self, model, call):
+        self.model, self.call = model, call
+
+    def __call__(self, img):
+        return self.call(self.model, img)
+
+
+def detector(name, images, args):
+    tv = pairs.TORCHVISION_MODELS[name][0](images)
+    if args.tv_weights:
+        tv.load_state_dict(torch.load(args.tv_weights, map_location='cpu', weights_only=True))
+    steps = {}
+    for p in args.precision:
+        model = pairs.detplug_model(name, tv.state_dict(), args.fuse_conv_bn)
+        calib = [model.data_preprocessor(pairs.detplug_batch(i))['inputs'] for i in images]
+        steps[f'detplug {p}'] = Step(set_precision(model, p, calib if p == 'int8' else None),
+                                     lambda m, img: m.test_step(pairs.detplug_batch(img))[0])
+    tv_cl = copy.deepcopy(tv).to(memory_format=torch.channels_last)
+
+    def tv_bf16(img):
+        with torch.autocast('cpu', dtype=torch.bfloat16):
+            return tv_cl([pairs.to_torchvision_input(img)])[0]
+    med, first, stages = time_pair(lambda img: tv([pairs.to_torchvision_input(img)])[0], steps,
+                                   images, args.runs, tv_bf16 if args.torchvision_bf16 else None)
+    fp32 = pairs.detplug_model(name, tv.state_dict())
+    flops = conv_flops(fp32, lambda: fp32.extract_feat(
+        fp32.data_preprocessor(pairs.detplug_batch(images[0]))['inputs']))
+    rows = []
+    for key in steps:
+        found = [matched_boxes(InstanceData(bboxes=r['boxes'], labels=r['labels'] - 1,
+                                            scores=r['scores']), o.pred_instances)
+                 for r, o in zip(first['torchvision fp32'], first[key])]
+        matched = sum(f[0] for f in found) / max(sum(f[1] for f in found), 1)
+        rate = flops / (stages[key]['backbone'] + stages[key].get('neck', 0.0)) / 1e9
+        rows.append((key, med[key], f'{matched:.1%} boxes, max score diff '
+                     f'{max(f[2] for f in found):.2e}', f'{rate:.0f} ({flops / 1e9:.0f} GFLOP '
+                     'a pass)'))
+    return med, rows, stages
+
+
+def segmentor(name, images, args):
+    tv, det = pairs.random_pair(name, images)
+    if args.fuse_conv_bn:
+        from mmcv.cnn import fuse_conv_bn
+        fuse_conv_bn(det)
+    inputs = [pairs.normalised(det, img)[0] for img in images]
+    steps = {f'detplug {p}': Step(set_precision(copy.deepcopy(det), p,
+                                                inputs if p == 'int8' else None),
+                                  pairs.detplug_logits) for p in args.precision}
+    med, first, stages = time_pair(lambda img: tv(pairs.normalised(det, img)[0])['out'][0],
+                                   steps, images, args.runs)
+    rows = []
+    for key in steps:
+        pairs_out = list(zip(first['torchvision fp32'], first[key]))
+        same = min((o.argmax(0) == r.argmax(0)).float().mean().item() for r, o in pairs_out)
+        diff = max((o - r).abs().max().item() for r, o in pairs_out)
+        rows.append((key, med[key], f'{same:.2%} pixels, max logit diff {diff:.2e}', ''))
+    return med, rows, stages
+
+
+def main(args) -> None:
+    native = native_bf16('cpu')
+    rates = {'fp32': conv_rate(torch.float32), 'bf16': conv_rate(torch.bfloat16)}
+    print(f'CPU capability {torch.backends.cpu.get_cpu_capability()}, native bf16: '
+          f'{"yes" if native else "no (detplug bf16 runs in fp32: fused, channels_last)"}, '
+          f'torch threads {torch.get_num_threads()}, {args.images} NEON images, '
+          f'{args.runs} timed runs')
+    print(f'3x3 conv 256 -> 256 at 100 x 100, channels_last: fp32 {rates["fp32"]:.0f} '
+          f'GFLOP/s, bf16 {rates["bf16"]:.0f} GFLOP/s')
+    print('| model | run | s/image | torchvision fp32 / this | agreement with torchvision fp32 '
+          '| backbone + neck GFLOP/s |')
+    print('| --- | --- | --- | --- | --- | --- |')
+    for name in args.models:
+        size = args.size or {**DETECTORS, **SEGMENTORS}[name]
+        images = neon_images(args.data, args.images, size)
+        med, rows, stages = (detector if name in DETECTORS else segmentor)(name, images, args)
+        tv_time = med['torchvision fp32']
+        print(f'| {name} {size} px | torchvision fp32 | {tv_time:.3f} | 1.00 | | |')
+        if 'torchvision bf16' in med:
+            print(f'| | torchvision bf16 | {med["torchvision bf16"]:.3f} | '
+                  f'{tv_time / med["torchvision bf16"]:.2f} | | |')
+        for key, t, agreement, rate in rows:
+            print(f'| | {key} | {t:.3f} | {tv_time / t:.2f} | {agreement} | {rate} |', flush=True)
+        for key, report in stages.items() if args.stages else ():
+            print(f'  {key} stages (s/image): ' + '  '.join(f'{k} {v:.4f}'
+                                                          for k, v in report.items()))
