@@ -1,4 +1,5 @@
 """Shared fixtures: the real NEON data converted once per session, and tiny batches."""
+import os
 import os.path as osp
 import subprocess
 import sys
@@ -11,6 +12,10 @@ from mmengine.structures import InstanceData
 from plugins.structures import DetDataSample
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+if os.environ.get('PYTEST_XDIST_WORKER'):  # N test processes share the cores: no oversubscription
+    THREADS = max(1, (os.cpu_count() or 1) // int(os.environ.get('PYTEST_XDIST_WORKER_COUNT', 1)))
+    torch.set_num_threads(THREADS)
+    os.environ['OMP_NUM_THREADS'] = str(THREADS)  # the tools the tests launch, too
 CONFIG = osp.join(ROOT, 'configs', 'faster_rcnn', 'faster_rcnn_r18_neon.py')
 # the default detector shrunk for tests run through the tools (--cfg-options)
 TINY = ['model.backbone.base_channels=8', 'model.rpn_head.in_channels=32',

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Create .venv with detplug, its pinned dependencies and test extras (rasterio too), and the example
+# Create .venv with detplug, its pinned dependencies and test extras (rasterio, pytest-xdist), and the example
 # outside plugin (examples/giou_plugin), unless it already works.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if .venv/bin/python -c "import plugins, torch, torchvision, mmengine, mmcv, pycocotools, pytest, \
-onnxruntime, tensorboard, rasterio, detplug_giou" 2>/dev/null && [ -x .venv/bin/ruff ]; then
+onnxruntime, tensorboard, rasterio, xdist, detplug_giou" 2>/dev/null && [ -x .venv/bin/ruff ]; then
   exit 0
 fi
 echo "setting up .venv (torch, torchvision, mmengine, mmcv-lite, pycocotools, onnxruntime; ~1-2 min)"

@@ -6,7 +6,7 @@ import os.path as osp
 
 import pytest
 import torch
-from mmengine.optim import build_optim_wrapper
+from mmengine.optim import AmpOptimWrapper, build_optim_wrapper
 from torchvision.ops import box_iou
 
 from plugins.apis import inference, init_model
@@ -77,6 +77,7 @@ def test_bf16_training_autocasts_the_network_and_keeps_fp32_weights():
     model.backbone.conv1.register_forward_hook(record)
     before = model.backbone.conv1.weight.detach().clone()
     losses = model.train_step(batch(model), wrapper)
+    assert isinstance(wrapper, AmpOptimWrapper)  # MMEngine's, which asserts a GPU itself
     assert seen['dtype'] == torch.bfloat16
     assert all(v.dtype == torch.float32 and torch.isfinite(v) for v in losses.values())
     assert model.backbone.conv1.weight.dtype == torch.float32

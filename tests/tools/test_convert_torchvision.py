@@ -1,22 +1,21 @@
 """Parity with torchvision's fasterrcnn_resnet50_fpn (and _v2, and the MobileNetV3-Large FPN
 ones), maskrcnn_resnet50_fpn (and _v2), retinanet_resnet50_fpn (and _v2),
-fcos_resnet50_fpn and ssd300_vgg16: random weights
-(no download) converted by tools/convert_torchvision.py, real NEON images, both
-models in one process.
+fcos_resnet50_fpn, keypointrcnn_resnet50_fpn, ssd300_vgg16 and ssdlite: random
+weights (no download) converted by the converter tools/convert_torchvision.py calls, real
+NEON images, both models in one process; one ``pair`` fixture, parametrised by detplug
+config.
 
-The random weights behave like trained ones (``random_faster_rcnn`` and
-``random_ssd`` in plugins/testing/model_pairs.py, which tools/benchmarks times the same
-pairs), with torchvision's normalisation written as detplug's (same arithmetic,
-see ``same_normalisation`` there). Inputs are resized beforehand to torchvision's
-own size (Faster R-CNN: shorter side 800, SSD: 300 x 300), so neither model
-resizes again. For Faster R-CNN one image is not square, so padding, non-square
-maps and torchvision's input-derived P6 stride (800 // 13 = 61) are exercised; RetinaNet
-and FCOS share those images.
+The random weights behave like trained ones (``random_faster_rcnn`` and ``random_ssd``
+in plugins/testing/model_pairs.py, which ``tools/benchmark.py vs-torchvision`` times the
+same pairs), with torchvision's normalisation written as detplug's (same arithmetic, see
+``same_normalisation`` there). Inputs are resized beforehand to torchvision's own size
+(Faster R-CNN: shorter side 800, SSD: 300 x 300), so neither model resizes again. For
+Faster R-CNN one image is not square, so padding, non-square maps and torchvision's
+input-derived P6 stride (800 // 13 = 61) are exercised; RetinaNet and FCOS share those
+images.
 """
 import json
 import os.path as osp
-import subprocess
-import sys
 
 import cv2
 import numpy as np
@@ -28,7 +27,6 @@ from mmengine.structures import InstanceData
 from plugins.testing.model_pairs import TORCHVISION_MODELS, model_cfg, to_torchvision_input
 from plugins.registry import MODELS
 from plugins.structures import DetDataSample
-from tests.conftest import ROOT
 
 def _images(root, sizes=((800, 800), (1067, 800))):
     """Two BGR images at torchvision's scale (H, W) with their gt boxes."""
@@ -82,98 +80,44 @@ def _detplug_batch(images, extra=None):
                 data_samples=samples)
 
 
-def _converted_pair(tv, name, tmp):
-    """torchvision's model saved, converted by the tool, loaded into detplug's config."""
-    torch.save(tv.state_dict(), tmp / 'tv.pth')
-    subprocess.run([sys.executable, osp.join(ROOT, 'tools', 'convert_torchvision.py'),
-                    str(tmp / 'tv.pth'), str(tmp / 'detplug.pth')], check=True)
-    det = MODELS.build(Config.fromfile(model_cfg(name)).model)
-    det.load_state_dict(torch.load(tmp / 'detplug.pth', weights_only=True)['state_dict'])
-    return tv, det.eval()
-
-
-def _pair(neon_root, tmp_path_factory, config, sizes=((800, 800), (1067, 800))):
-    """torchvision's model for detplug's ``config`` (``TORCHVISION_MODELS``, the pairs the
-    latency benchmark times), random weights calibrated on the images, and detplug's with
-    them converted."""
-    images = _images(neon_root, sizes)
-    tv = TORCHVISION_MODELS[config][0]([img for img, _ in images])
-    return _converted_pair(tv, config, tmp_path_factory.mktemp(config)) + (images,)
+SQUARE, WIDE = (800, 800), (1067, 800)
+# detplug config -> the (H, W) of the two images, torchvision's own input size for it
+PAIRS = dict(faster_rcnn_r50_fpn=(SQUARE, WIDE), faster_rcnn_r50_fpn_v2=(SQUARE, WIDE),
+             faster_rcnn_mobilenet_v3_large_fpn=(SQUARE, WIDE),
+             faster_rcnn_mobilenet_v3_large_320_fpn=((320, 320), (320, 427)),
+             mask_rcnn_r50_fpn=(SQUARE, WIDE), mask_rcnn_r50_fpn_v2=(SQUARE, WIDE),
+             keypoint_rcnn_r50_fpn=(SQUARE, WIDE), retinanet_r50_fpn=(SQUARE, WIDE),
+             retinanet_r50_fpn_v2=(SQUARE, WIDE), fcos_r50_fpn=(SQUARE, WIDE),
+             ssd300_vgg16=((300, 300), (300, 300)),
+             ssdlite320_mobilenet_v3_large=((320, 320), (320, 320)))
+DETECTORS = [name for name in PAIRS if not name.startswith('keypoint')]
 
 
 @pytest.fixture(scope='module')
-def models(neon_root, tmp_path_factory):
-    return _pair(neon_root, tmp_path_factory, 'faster_rcnn_r50_fpn')
+def pair(request, neon_root):
+    """(torchvision's model for the detplug config ``request.param`` (``TORCHVISION_MODELS``,
+    the pairs the benchmarks time) with random weights calibrated on the images, detplug's
+    with them converted (``plugins.converters.torchvision``, what the tool calls), the
+    images). One pair at a time: pytest orders the tests by it and builds each once."""
+    from plugins.converters.torchvision import convert
+    images = _images(neon_root, PAIRS[request.param])
+    tv = TORCHVISION_MODELS[request.param][0]([img for img, _ in images])
+    det = MODELS.build(Config.fromfile(model_cfg(request.param)).model)
+    det.load_state_dict(convert(tv.state_dict()))
+    return tv, det.eval(), images
 
 
-@pytest.fixture(scope='module')
-def v2_models(neon_root, tmp_path_factory):
-    return _pair(neon_root, tmp_path_factory, 'faster_rcnn_r50_fpn_v2')
-
-
-@pytest.fixture(scope='module')
-def mobile_models(neon_root, tmp_path_factory):
-    return _pair(neon_root, tmp_path_factory, 'faster_rcnn_mobilenet_v3_large_fpn')
-
-
-@pytest.fixture(scope='module')
-def mobile320_models(neon_root, tmp_path_factory):
-    """At torchvision's 320 px size (shorter side 320), so that neither model resizes."""
-    return _pair(neon_root, tmp_path_factory, 'faster_rcnn_mobilenet_v3_large_320_fpn',
-                 ((320, 320), (320, 427)))
-
-
-@pytest.fixture(scope='module')
-def mask_models(neon_root, tmp_path_factory):
-    return _pair(neon_root, tmp_path_factory, 'mask_rcnn_r50_fpn')
-
-
-@pytest.fixture(scope='module')
-def mask_v2_models(neon_root, tmp_path_factory):
-    return _pair(neon_root, tmp_path_factory, 'mask_rcnn_r50_fpn_v2')
-
-
-@pytest.fixture(scope='module')
-def keypoint_models(neon_root, tmp_path_factory):
-    return _pair(neon_root, tmp_path_factory, 'keypoint_rcnn_r50_fpn')
-
-
-@pytest.fixture(scope='module')
-def retina_models(neon_root, tmp_path_factory):
-    return _pair(neon_root, tmp_path_factory, 'retinanet_r50_fpn')
-
-
-@pytest.fixture(scope='module')
-def retina_v2_models(neon_root, tmp_path_factory):
-    return _pair(neon_root, tmp_path_factory, 'retinanet_r50_fpn_v2')
-
-
-@pytest.fixture(scope='module')
-def fcos_models(neon_root, tmp_path_factory):
-    return _pair(neon_root, tmp_path_factory, 'fcos_r50_fpn')
-
-
-@pytest.fixture(scope='module')
-def ssd_models(neon_root, tmp_path_factory):
-    return _pair(neon_root, tmp_path_factory, 'ssd300_vgg16', ((300, 300), (300, 300)))
-
-
-@pytest.fixture(scope='module')
-def ssdlite_models(neon_root, tmp_path_factory):
-    return _pair(neon_root, tmp_path_factory, 'ssdlite320_mobilenet_v3_large',
-                 ((320, 320), (320, 320)))
-
-
-@pytest.mark.parametrize('pair', ['models', 'v2_models', 'mobile_models', 'mobile320_models',
-                                  'mask_models', 'mask_v2_models', 'retina_models',
-                                  'retina_v2_models', 'fcos_models', 'ssd_models',
-                                  'ssdlite_models'])
-def test_eval_detections_match(pair, request):
-    tv, det, images = request.getfixturevalue(pair)
+def _outputs(pair):
+    """torchvision's and detplug's inference outputs on the pair's images."""
+    tv, det, images = pair
     with torch.no_grad():
-        tv_out = tv([to_torchvision_input(img) for img, _ in images])
-        det_out = det.test_step(_detplug_batch(images))
-    for t, d in zip(tv_out, det_out):
+        return tv([to_torchvision_input(img) for img, _ in images]), \
+            det.test_step(_detplug_batch(images))
+
+
+@pytest.mark.parametrize('pair', DETECTORS, indirect=True)
+def test_eval_detections_match(pair):
+    for t, d in zip(*_outputs(pair)):
         pred = d.pred_instances
         assert len(t['boxes']) >= 20, 'random weights should still give detections'
         assert len(set(t['labels'].tolist())) >= 5, 'and of several classes'
@@ -186,29 +130,27 @@ def test_eval_detections_match(pair, request):
         assert box_diff <= 1e-3 and score_diff <= 1e-4
 
 
-def test_mask_rcnn_masks_match(mask_models, mask_v2_models):
+@pytest.mark.parametrize('pair', ['mask_rcnn_r50_fpn', 'mask_rcnn_r50_fpn_v2'], indirect=True)
+def test_mask_rcnn_masks_match(pair):
     """The pasted masks (torchvision's probabilities > 0.5) of every detection."""
-    for tv, det, images in (mask_models, mask_v2_models):
-        with torch.no_grad():
-            tv_out = tv([to_torchvision_input(img) for img, _ in images])
-            det_out = det.test_step(_detplug_batch(images))
-        for t, d in zip(tv_out, det_out):
-            ours, theirs = d.pred_instances.masks, t['masks'][:, 0] > 0.5
-            assert ours.shape == theirs.shape
-            inter = (ours & theirs).flatten(1).sum(1).double()
-            union = (ours | theirs).flatten(1).sum(1).double()
-            iou = torch.where(union > 0, inter / union.clamp(min=1), 1.0)
-            print(f'{len(iou)} masks ({int(theirs.flatten(1).sum(1).median())} px median): '
-                  f'mask IoU min {iou.min():.6f}, {int((iou < 1).sum())} not identical')
-            assert (union > 0).sum() >= 10 and iou.min() >= 0.999
+    for t, d in zip(*_outputs(pair)):
+        ours, theirs = d.pred_instances.masks, t['masks'][:, 0] > 0.5
+        assert ours.shape == theirs.shape
+        inter = (ours & theirs).flatten(1).sum(1).double()
+        union = (ours | theirs).flatten(1).sum(1).double()
+        iou = torch.where(union > 0, inter / union.clamp(min=1), 1.0)
+        print(f'{len(iou)} masks ({int(theirs.flatten(1).sum(1).median())} px median): '
+              f'mask IoU min {iou.min():.6f}, {int((iou < 1).sum())} not identical')
+        assert (union > 0).sum() >= 10 and iou.min() >= 0.999
 
 
-def test_mask_head_with_torchvision_old_names_converts_alike(mask_models):
+@pytest.mark.parametrize('pair', ['mask_rcnn_r50_fpn'], indirect=True)
+def test_mask_head_with_torchvision_old_names_converts_alike(pair):
     """The published v1 file names the mask convs mask_fcn1-4 (torchvision renames them
     when it loads; so does the converter)."""
     import re
     from plugins.converters.torchvision import convert
-    new = mask_models[0].state_dict()
+    new = pair[0].state_dict()
     old = {re.sub(r'mask_head\.(\d)\.0\.', lambda m: f'mask_head.mask_fcn{int(m[1]) + 1}.', k): v
            for k, v in new.items()}
     assert 'roi_heads.mask_head.mask_fcn4.bias' in old
@@ -217,13 +159,10 @@ def test_mask_head_with_torchvision_old_names_converts_alike(mask_models):
     assert convert(new, coco80=True)['roi_head.mask_head.conv_logits.weight'].shape[0] == 80
 
 
-def test_keypoint_rcnn_keypoints_match(keypoint_models):
+@pytest.mark.parametrize('pair', ['keypoint_rcnn_r50_fpn'], indirect=True)
+def test_keypoint_rcnn_keypoints_match(pair):
     """Same detections, and per detection the same 17 keypoints and scores."""
-    tv, det, images = keypoint_models
-    with torch.no_grad():
-        tv_out = tv([to_torchvision_input(img) for img, _ in images])
-        det_out = det.test_step(_detplug_batch(images))
-    for t, d in zip(tv_out, det_out):
+    for t, d in zip(*_outputs(pair)):
         pred = d.pred_instances
         assert len(t['boxes']) >= 20 and len(pred) == len(t['boxes'])
         box_diff = (pred.bboxes - t['boxes']).abs().max().item()
@@ -256,12 +195,16 @@ def _assert_same_losses(tv, det, images, pairs, frozen_bn=False, extra=None):
         assert b == pytest.approx(a, rel=1e-5, abs=1e-6)
 
 
-@pytest.mark.parametrize('pair, extra', [
-    ('models', None), ('v2_models', None), ('mobile_models', None), ('mask_models', 'masks'),
-    ('mask_v2_models', 'masks'), ('keypoint_models', 'keypoints')])
-def test_train_losses_match_when_every_sample_is_taken(pair, extra, request):
-    """Samplers take every positive and negative, so no random draw differs."""
-    tv, det, images = request.getfixturevalue(pair)
+@pytest.mark.parametrize('pair', [
+    'faster_rcnn_r50_fpn', 'faster_rcnn_r50_fpn_v2', 'faster_rcnn_mobilenet_v3_large_fpn',
+    'mask_rcnn_r50_fpn', 'mask_rcnn_r50_fpn_v2', 'keypoint_rcnn_r50_fpn'], indirect=True)
+def test_train_losses_match_when_every_sample_is_taken(pair, request):
+    """Samplers take every positive and negative, so no random draw differs. (Runs after
+    the pair's inference tests: it leaves the models in train mode.)"""
+    tv, det, images = pair
+    name = request.node.callspec.params['pair']
+    extra = 'masks' if name.startswith('mask') else \
+        'keypoints' if name.startswith('keypoint') else None
     tv.rpn.fg_bg_sampler.batch_size_per_image = 10**7
     tv.roi_heads.fg_bg_sampler.batch_size_per_image = 10**7
     det.rpn_head.sampler.num = det.roi_head.sampler.num = 10**7
@@ -274,35 +217,39 @@ def test_train_losses_match_when_every_sample_is_taken(pair, extra, request):
         extra=extra)
 
 
-@pytest.mark.parametrize('pair', ['retina_models', 'retina_v2_models'])
-def test_retinanet_train_losses_match(pair, request):
+@pytest.mark.parametrize('pair', ['retinanet_r50_fpn', 'retinanet_r50_fpn_v2'], indirect=True)
+def test_retinanet_train_losses_match(pair):
     """No sampling: every anchor's focal loss and every positive's box loss (v1 L1 on
     deltas, v2 GIoU on the decoded boxes), per image."""
-    tv, det, images = request.getfixturevalue(pair)
-    assert tv.head.regression_head._loss_type == ('giou' if 'v2' in pair else 'l1')
+    tv, det, images = pair
+    v2 = any(isinstance(m, torch.nn.GroupNorm) for m in tv.head.modules())
+    assert tv.head.regression_head._loss_type == ('giou' if v2 else 'l1')
     _assert_same_losses(tv, det, images, dict(classification='loss_cls',
                                               bbox_regression='loss_bbox'), frozen_bn=True)
 
 
-def test_fcos_train_losses_match(fcos_models):
+@pytest.mark.parametrize('pair', ['fcos_r50_fpn'], indirect=True)
+def test_fcos_train_losses_match(pair):
     """Centre sampling and the size ranges are exact: focal, GIoU and centre-ness losses."""
-    tv, det, images = fcos_models
+    tv, det, images = pair
     _assert_same_losses(tv, det, images, dict(classification='loss_cls',
                                               bbox_regression='loss_bbox',
                                               bbox_ctrness='loss_centerness'), frozen_bn=True)
 
 
-@pytest.mark.parametrize('pair', ['ssd_models', 'ssdlite_models'])
-def test_ssd_train_losses_match(pair, request):
+@pytest.mark.parametrize('pair', ['ssd300_vgg16', 'ssdlite320_mobilenet_v3_large'],
+                         indirect=True)
+def test_ssd_train_losses_match(pair):
     """SSD samples nothing at random: matching and hard negative mining are exact."""
-    tv, det, images = request.getfixturevalue(pair)
+    tv, det, images = pair
     _assert_same_losses(tv, det, images, dict(classification='loss_cls',
                                               bbox_regression='loss_bbox'))
 
 
-def test_ssd_coco80_keeps_80_classes_per_prior(ssd_models):
+@pytest.mark.parametrize('pair', ['ssd300_vgg16'], indirect=True)
+def test_ssd_coco80_keeps_80_classes_per_prior(pair):
     from plugins.converters.torchvision import convert, num_classes_of
-    tv, _, _ = ssd_models
+    tv, _, _ = pair
     out = convert(tv.state_dict(), coco80=True)
     assert num_classes_of(out) == 80
     w_tv = tv.head.classification_head.module_list[1].weight  # 6 priors x 91
