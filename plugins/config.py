@@ -20,7 +20,7 @@ What loading adds to MMEngine's ``Config.fromfile`` + ``merge_from_dict``:
 - A short smoke run works: phases fixed in iterations (a warm-up) that do not fit
   ``train_cfg.max_iters`` are clamped to half of it, and logged.
 
-``test_config()`` turns a loaded config into the one ``tools/test.py`` runs for its
+``config_for_test()`` turns a loaded config into the one ``tools/test.py`` runs for its
 flags (checkpoint, results file, TTA, fused BatchNorm, precision, drawn images), so
 ``tools/test.py --print-config`` prints exactly that.
 """
@@ -199,9 +199,9 @@ def clamp_schedule(cfg: Config) -> None:
                   logger='current', level=30)
 
 
-def test_config(cfg: Config, checkpoint: str, out: Optional[str] = None, tta: bool = False,
-                fuse_conv_bn: bool = False, precision: str = 'fp32',
-                show_dir: Optional[str] = None) -> Config:
+def config_for_test(cfg: Config, checkpoint: str, out: Optional[str] = None,
+                    tta: bool = False, fuse_conv_bn: bool = False, precision: str = 'fp32',
+                    show_dir: Optional[str] = None) -> Config:
     """``cfg`` set up to test ``checkpoint`` (loaded strictly): raw results to ``out``;
     ``tta``: the config's ``tta_model`` around its model and its ``tta_pipeline``;
     ``FuseConvBNHook`` / ``InferencePrecisionHook`` for ``fuse_conv_bn`` / ``precision``;

@@ -7,7 +7,7 @@ import pytest
 from mmengine.config import Config, DictAction
 
 from plugins.apis import init_model
-from plugins.config import clamp_schedule, load_config, test_config
+from plugins.config import clamp_schedule, config_for_test, load_config
 from plugins.errors import ConfigError
 from tests.conftest import CONFIG, TINY, data_args, run_tool
 
@@ -141,7 +141,7 @@ def test_print_config_shows_what_runs(tmp_path):
 
 
 def test_the_test_flags_are_part_of_the_loaded_config(tmp_path):
-    cfg = test_config(load_config(CONFIG), 'ckpt.pth', out='dets.json', tta=True,
+    cfg = config_for_test(load_config(CONFIG), 'ckpt.pth', out='dets.json', tta=True,
                       fuse_conv_bn=True, precision='bf16', show_dir='vis')
     assert cfg.load_from == 'ckpt.pth' and cfg.test_evaluator.outfile == 'dets.json'
     assert cfg.model.type == 'DetTTAModel' and cfg.model.module.type == 'TwoStageDetector'
@@ -151,7 +151,7 @@ def test_the_test_flags_are_part_of_the_loaded_config(tmp_path):
     assert cfg.default_hooks.visualization.out_dir == 'vis'
     no_tta = leaf(tmp_path, 'tta_model = None')
     with pytest.raises(ConfigError, match='--tta needs tta_model'):
-        test_config(load_config(no_tta), 'ckpt.pth', tta=True)
+        config_for_test(load_config(no_tta), 'ckpt.pth', tta=True)
 
 
 def test_test_tool_prints_the_config_its_flags_give(tmp_path):

@@ -19,7 +19,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 from mmengine.runner import Runner  # noqa: E402
 
 from plugins.cli import add_common_args, add_slice_args, load_config, run  # noqa: E402
-from plugins.config import test_config  # noqa: E402
+from plugins.config import config_for_test  # noqa: E402
 from plugins.engine.precision import PRECISIONS  # noqa: E402
 from plugins.inference.sliced_model import sliced_test_config  # noqa: E402
 
@@ -42,7 +42,7 @@ def main():
     args = parser.parse_args()
     if '://' not in args.checkpoint and not osp.isfile(args.checkpoint):
         raise FileNotFoundError(f'{args.checkpoint}: checkpoint file not found')
-    cfg = test_config(load_config(args), args.checkpoint, args.out, args.tta,
+    cfg = config_for_test(load_config(args), args.checkpoint, args.out, args.tta,
                       args.fuse_conv_bn, args.precision, args.show_dir)
     if args.slice:
         if args.tta:

@@ -5,7 +5,7 @@ holding ``data/coco/`` laid out as COCO (real NEON images as val2017 jpgs, COCO'
 categories with their ids) or ``data/VOCdevkit/VOC2012/`` (digit composites as jpgs with
 their label maps, two of them listed in val.txt). One detector and one segmentor go
 through the two tools as subprocesses (``THROUGH_TOOLS``); the others call what the tools
-call (``convert``, ``load_config`` + ``test_config``, the Runner) in the test's process,
+call (``convert``, ``load_config`` + ``config_for_test``, the Runner) in the test's process,
 which saves two interpreter starts and a 170 MB file round trip each."""
 import glob
 import json
@@ -112,7 +112,7 @@ def _convert_then_test(tv, config, folder, tmp_path, num_classes, *convert_args)
 def _in_process(tv, config, folder, tmp_path, num_classes, coco80) -> str:
     from mmengine.runner import Runner
 
-    from plugins.config import load_config, test_config
+    from plugins.config import config_for_test, load_config
     from plugins.converters.torchvision import convert, num_classes_of
     state = convert(tv.state_dict(), coco80=coco80)
     assert num_classes_of(state) == num_classes
@@ -120,7 +120,7 @@ def _in_process(tv, config, folder, tmp_path, num_classes, coco80) -> str:
     here = os.getcwd()
     os.chdir(folder)  # the config's data/... paths, as for a user in that folder
     try:
-        cfg = test_config(load_config(osp.join(ROOT, 'configs', config),
+        cfg = config_for_test(load_config(osp.join(ROOT, 'configs', config),
                                       work_dir=str(tmp_path / 'work')),
                           str(tmp_path / 'converted.pth'))
         metrics = Runner.from_cfg(cfg).test()
