@@ -31,8 +31,20 @@ SLOW_MODULES = ('tests/tools/', 'tests/test_configs.py', 'tests/engine/test_exac
                 'tests/engine/test_distributed.py')
 
 
+# the longest modules (about a minute or more each in one test process) run first, so two
+# test processes finish together rather than one waiting on a big module picked up last
+LONG_FIRST = ('tests/tools/test_convert_torchvision_masks.py', 'tests/test_configs.py',
+              'tests/tools/test_convert_torchvision_dense.py',
+              'tests/tools/test_convert_torchvision.py', 'tests/tools/test_coco_configs.py',
+              'tests/engine/test_exact_resume.py', 'tests/tools/test_cli.py',
+              'tests/engine/test_checkpoint_loading.py', 'tests/tools/test_finetune.py',
+              'tests/engine/test_remote_checkpoints.py', 'tests/engine/test_distributed.py')
+
+
 def pytest_collection_modifyitems(items):
     import inspect
+    rank = {path: i for i, path in enumerate(LONG_FIRST)}
+    items.sort(key=lambda item: rank.get(osp.relpath(str(item.fspath), ROOT), len(rank)))
     for item in items:
         path = osp.relpath(str(item.fspath), ROOT)
         function = getattr(item, 'function', None)

@@ -8,13 +8,13 @@ import torch
 
 from tests.conftest import ROOT, data_args, run_tool
 from plugins.testing.model_pairs import random_faster_rcnn
-from tests.tools.test_convert_torchvision import _images
+from tests.tools.parity import images_at
 
 CONFIG = f'{ROOT}/configs/faster_rcnn/faster_rcnn_r50_fpn_torchvision.py'
 
 
 def test_converted_coco_detector_fine_tunes_into_one_class(neon_root, tmp_path):
-    tv = random_faster_rcnn([img for img, _ in _images(neon_root)])
+    tv = random_faster_rcnn([img for img, _ in images_at(neon_root)])
     torch.save(tv.state_dict(), tmp_path / 'tv.pth')
     out = run_tool('convert_torchvision.py', str(tmp_path / 'tv.pth'), str(tmp_path / 'coco.pth'))
     assert out.returncode == 0, out.stderr[-1500:]
