@@ -29,6 +29,7 @@ from mmengine.structures import InstanceData
 
 from plugins.autocast import native_bf16
 from plugins.benchmarks.common import NEON, alternate, medians, neon_images
+from plugins.engine.checkpoint_loading import load_any
 from plugins.engine.precision import PRECISIONS, set_precision
 from plugins.evaluation.agreement import matched_boxes
 from plugins.testing import model_pairs as pairs
@@ -121,21 +122,24 @@ class Step:
 def detector(name, images, args):
     tv = pairs.TORCHVISION_MODELS[name][0](images)
     if args.tv_weights:
-        tv.load_state_dict(torch.load(args.tv_weights, map_location='cpu', weights_only=True))
+        tv.load_state_dict(load_any(args.tv_weights))  # weights_only, paths or URLs
     steps = {}
     for p in args.precision:
         model = pairs.detplug_model(name, tv.state_dict(), args.fuse_conv_bn)
         calib = [model.data_preprocessor(pairs.detplug_batch(i))['inputs'] for i in images]
         steps[f'detplug {p}'] = Step(set_precision(model, p, calib if p == 'int8' else None),
                                      lambda m, img: m.test_step(pairs.detplug_batch(img))[0])
-    tv_cl = copy.deepcopy(tv).to(memory_format=torch.channels_last)
+    tv_bf16 = None
+    if args.torchvision_bf16:  # a channels_last copy only when it is timed
+        tv_cl = copy.deepcopy(tv).to(memory_format=torch.channels_last)
 
-    def tv_bf16(img):
-        with torch.autocast('cpu', dtype=torch.bfloat16):
-            return tv_cl([pairs.to_torchvision_input(img)])[0]
+        def tv_bf16(img):
+            with torch.autocast('cpu', dtype=torch.bfloat16):
+                return tv_cl([pairs.to_torchvision_input(img)])[0]
     med, first, stages = time_pair(lambda img: tv([pairs.to_torchvision_input(img)])[0], steps,
-                                   images, args.runs, tv_bf16 if args.torchvision_bf16 else None)
-    fp32 = pairs.detplug_model(name, tv.state_dict())
+                                   images, args.runs, tv_bf16)
+    fp32 = (steps['detplug fp32'].model if 'detplug fp32' in steps and not args.fuse_conv_bn
+            else pairs.detplug_model(name, tv.state_dict()))  # convs as trained, for the count
     flops = conv_flops(fp32, lambda: fp32.extract_feat(
         fp32.data_preprocessor(pairs.detplug_batch(images[0]))['inputs']))
     rows = []
