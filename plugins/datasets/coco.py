@@ -6,16 +6,22 @@ Policy for bad annotations (each case is logged with the file and annotation id)
 - a box partly outside the image: clipped to the image;
 - a category id not in the file's ``categories``: error;
 - an image file that does not exist, or no image at all: error when the dataset is built;
+- an image path (``file_name`` joined to the image prefix) that resolves, symlinks
+  included, outside ``data_root`` (the annotation file's folder when there is none):
+  error, unless ``allow_outside_root=True``;
+- more than ``max_instances`` annotations on one image: error (memory in training grows
+  with boxes x anchors: 5,000 boxes on one image took 5.8 GB);
 - an image with no (valid) boxes: kept for testing, dropped from training
   when ``filter_empty_gt=True``;
 - with a ``proposal_file``, an image it has no proposals for: error;
 - a ``segmentation`` (kept as the instance's ``mask`` for
-  ``LoadAnnotations(with_mask=True)``): polygons of fewer than 3 points dropped
-  (logged), an RLE of another size than the image: error;
+  ``LoadAnnotations(with_mask=True)``): ``coco_masks.checked_segmentation`` (polygons of
+  fewer than 3 points dropped, logged; non-finite or far-outside vertices, RLE counts
+  that are negative or do not cover the image exactly: error);
 - ``keypoints`` (kept for ``LoadAnnotations(with_keypoints=True)``): not a flat list of
   x, y, visibility triples: error.
 The file's structure is checked by ``coco_json.read_coco``; the box and mask rules
-(``coco_json.checked_box``, ``checked_segmentation``) are also what ``CocoMetric``
+(``coco_json.checked_box``, ``coco_masks.checked_segmentation``) are also what ``CocoMetric``
 scores against.
 """
 import difflib
@@ -27,8 +33,8 @@ import numpy as np
 from mmengine.dataset import BaseDataset
 from mmengine.logging import print_log
 
-from plugins.datasets.coco_json import (checked_box, checked_keypoints, checked_segmentation,
-                                        read_coco)
+from plugins.datasets.coco_json import checked_box, checked_keypoints, image_path, read_coco
+from plugins.datasets.coco_masks import checked_segmentation
 from plugins.errors import ConfigError, DataError
 from plugins.registry import DATASETS
 
@@ -73,13 +79,16 @@ class CocoDetDataset(BaseDataset):
         proposal_file: precomputed proposals (relative to ``data_root``) for
             Fast R-CNN; each image's ``proposals`` and ``proposal_scores`` then
             travel with it through the pipeline (only ``RandomRot90`` moves them).
+        max_instances: the most annotations one image may have.
+        allow_outside_root: read image paths that resolve outside ``data_root``.
     """
 
     def __init__(self, ann_file: str, data_root: str = '', data_prefix: dict = dict(img=''),
                  pipeline: Sequence = (), metainfo: Optional[dict] = None,
                  test_mode: bool = False, indices: Optional[int] = None,
                  filter_empty_gt: bool = False, check_files: bool = True,
-                 proposal_file: Optional[str] = None):
+                 proposal_file: Optional[str] = None, max_instances: int = 1000,
+                 allow_outside_root: bool = False):
         for key in metainfo or {}:
             if key not in METAINFO_KEYS:
                 close = difflib.get_close_matches(key, METAINFO_KEYS, n=1)
@@ -88,6 +97,8 @@ class CocoDetDataset(BaseDataset):
         self.filter_empty_gt = filter_empty_gt
         self.check_files = check_files
         self.proposal_file = proposal_file
+        self.max_instances = max_instances
+        self.allow_outside_root = allow_outside_root
         super().__init__(ann_file=ann_file, metainfo=metainfo, data_root=data_root,
                          data_prefix=data_prefix, pipeline=pipeline, test_mode=test_mode,
                          indices=indices)
@@ -109,10 +120,17 @@ class CocoDetDataset(BaseDataset):
             proposals = read_proposal_file(self.proposal_file)
         data_list = []
         img_prefix = self.data_prefix.get('img', '')
+        root = self.data_root or osp.dirname(self.ann_file)
         for img in coco['images']:
-            path = osp.join(img_prefix, img['file_name'])
+            path = image_path(img_prefix, img['file_name'], root,
+                              f'{self.ann_file}: image {img["id"]}', self.allow_outside_root)
             if self.check_files and not osp.isfile(path):
                 raise DataError(f'{self.ann_file}: image file not found: {path}')
+            if len(anns_by_img.get(img['id'], [])) > self.max_instances:
+                raise DataError(f'{self.ann_file}: image {img["id"]} ({path}) has '
+                                f'{len(anns_by_img[img["id"]])} annotations, more than '
+                                f'max_instances={self.max_instances} (raise it in the dataset '
+                                'config if memory allows)')
             instances = [inst for ann in anns_by_img.get(img['id'], [])
                          if (inst := self._parse_ann(ann, img, path, cat2label)) is not None]
             info = dict(img_id=img['id'], img_path=path, height=img['height'],

@@ -11,10 +11,9 @@ left out, and counted in a logged warning.
 ``checked_box`` is the one rule for a box, used by the dataset (what it trains and
 tests on) and by ``CocoMetric`` (what it scores against): non-finite, zero or negative
 size, or wholly outside the image: skipped; partly outside: clipped.
-``checked_segmentation`` is the one rule for a mask: a polygon of fewer than 3 points
-is dropped (logged; with none left the annotation has no mask), an RLE must be the
-image's size, anything else is an error. ``checked_keypoints``: a flat list of
-(x, y, visibility) numbers, or an error.
+``checked_keypoints``: a flat list of (x, y, visibility) numbers, or an error.
+``image_path``: an image's path, confined to the data root. The rule
+for a mask is ``plugins.datasets.coco_masks.checked_segmentation``.
 """
 import json
 import math
@@ -44,6 +43,9 @@ def _check_image(img: dict, ann_file: str) -> None:
     if missing:
         raise DataError(f'{ann_file}: image entry {img.get("id", img)} has no '
                         f'{", ".join(missing)}')
+    if not isinstance(img['file_name'], str) or not img['file_name']:
+        raise DataError(f'{ann_file}: image entry {img["id"]}: file_name must be a non-empty '
+                        f'string, got {json.dumps(img["file_name"])[:60]}')
     for key in ('width', 'height'):
         value = img[key]
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
@@ -91,6 +93,19 @@ def read_coco(ann_file: str) -> dict:
     return coco
 
 
+def image_path(prefix: str, file_name: str, root: str, where: str,
+               allow_outside: bool = False) -> str:
+    """``prefix`` / ``file_name``, which must resolve (symlinks included) inside the real
+    path of ``root`` unless ``allow_outside``: a json must not make a run read any file it
+    names (``../../etc/...`` or an absolute path elsewhere). ``where`` names the image."""
+    path = osp.join(prefix, file_name)
+    real, real_root = osp.realpath(path), osp.realpath(root)
+    if not allow_outside and osp.commonpath([real_root, real]) != real_root:
+        raise DataError(f'{where}: file_name {file_name!r} resolves to {real}, outside the data '
+                        f'root {real_root} (allow_outside_root=True reads it)')
+    return path
+
+
 def checked_box(ann: dict, img: dict, where: str, log: bool = True) -> Optional[List[float]]:
     """``ann['bbox']`` (x, y, w, h) as (x1, y1, x2, y2) inside the image, or None when
     it is skipped; ``where`` names the annotation in the messages."""
@@ -118,25 +133,3 @@ def checked_keypoints(kps, where: str) -> List[float]:
         raise DataError(f'{where}: "keypoints" must be a flat list of x, y, visibility numbers '
                         f'(a multiple of 3), got {json.dumps(kps)[:60]}')
     return [float(v) for v in kps]
-
-
-def checked_segmentation(seg, img: dict, where: str, log: bool = True):
-    """``ann['segmentation']`` as polygons (those of 3 or more points) or RLE, or None
-    when no polygon is left; ``where`` names the annotation in the messages."""
-    if isinstance(seg, dict):
-        if 'counts' not in seg or 'size' not in seg:
-            raise DataError(f'{where}: an RLE segmentation needs "size" and "counts", got keys '
-                            f'{sorted(seg)}')
-        if list(seg['size']) != [img['height'], img['width']]:
-            raise DataError(f'{where}: RLE size {list(seg["size"])} does not match the image\'s '
-                            f'[height, width] [{img["height"]}, {img["width"]}]')
-        return seg
-    if not isinstance(seg, list) or not all(
-            isinstance(p, list) and all(isinstance(v, (int, float)) for v in p) for p in seg):
-        raise DataError(f'{where}: "segmentation" must be polygons (lists of x, y numbers) or '
-                        f'an RLE object, got {json.dumps(seg)[:60]}')
-    kept = [p for p in seg if len(p) >= 6 and len(p) % 2 == 0]
-    if len(kept) < len(seg) and log:
-        print_log(f'{where}: dropped {len(seg) - len(kept)} polygons of fewer than 3 points'
-                  f'{"; no mask is left" if not kept else ""}', 'current', 30)
-    return kept or None

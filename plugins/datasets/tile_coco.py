@@ -18,7 +18,7 @@ import numpy as np
 from mmengine.logging import print_log
 from mmengine.utils import ProgressBar
 
-from plugins.datasets.coco_json import checked_box, read_coco
+from plugins.datasets.coco_json import checked_box, image_path, read_coco
 from plugins.datasets.tiling import boxes_in_window, tile_windows
 from plugins.errors import ConfigError
 
@@ -44,7 +44,8 @@ def tile_coco(ann_file: str, image_root: str, out_dir: str, tile: int = 400,
                 if (box := checked_box(a, img, f'{ann_file}: annotation {a.get("id")}'))]
         masks_dropped += sum('segmentation' in a for a, _ in anns)
         boxes = np.array([box for _, box in anns], np.float64).reshape(-1, 4)
-        source = open_image(osp.join(image_root, img['file_name']))
+        source = open_image(image_path(image_root, img['file_name'], image_root,
+                                       f'{ann_file}: image {img["id"]}'))
         stem = osp.splitext(osp.basename(img['file_name']))[0]
         for window in tile_windows(source.width, source.height, tile, overlap):
             kept, index = boxes_in_window(boxes, window, min_visible)

@@ -7,8 +7,8 @@ import io
 from mmengine.logging import MMLogger
 from pycocotools.coco import COCO
 
-from plugins.datasets.coco_json import (checked_box, checked_keypoints, checked_segmentation,
-                                        read_coco)
+from plugins.datasets.coco_json import checked_box, checked_keypoints, read_coco
+from plugins.datasets.coco_masks import checked_segmentation
 from plugins.errors import DataError
 
 

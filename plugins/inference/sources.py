@@ -17,9 +17,9 @@ from typing import Optional, Tuple
 
 import cv2
 import numpy as np
-from PIL import Image
 
 from plugins.errors import DataError
+from plugins.utils.image_size import header_size
 
 MAX_WHOLE_PIXELS = 1 << 30  # OpenCV's own decoding limit (CV_IO_MAX_IMAGE_PIXELS)
 RASTER_EXTS = ('.tif', '.tiff', '.vrt', '.jp2')
@@ -85,19 +85,6 @@ class RasterSource:
                                            resampling=Resampling.average)), factor
 
 
-def _header_size(path: str) -> Tuple[int, int]:
-    """(width, height) from the header (no decoding, Pillow's bomb check off: the limit
-    here is ours); (0, 0) where Pillow cannot tell."""
-    limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
-    try:
-        with Image.open(path) as img:
-            return img.size
-    except Exception:
-        return 0, 0  # the decoder names a file it cannot read
-    finally:
-        Image.MAX_IMAGE_PIXELS = limit
-
-
 def open_image(path: str):
     """The source for an image file: windowed for rasters (rasterio, if installed), else
     the whole image decoded by OpenCV (up to ``MAX_WHOLE_PIXELS``)."""
@@ -109,8 +96,10 @@ def open_image(path: str):
             return RasterSource(path)
         except ImportError:
             pass  # read whole below: pip install detplug[geo] for windows and georeference
-    w, h = _header_size(path)
-    if w * h > MAX_WHOLE_PIXELS:
+    size = header_size(path)
+    if size is None:
+        raise DataError(f'{path}: not an image OpenCV can decode, or corrupt')
+    if size[0] * size[1] > MAX_WHOLE_PIXELS:
         raise DataError(f'{path}: more than {MAX_WHOLE_PIXELS / 1e6:.0f} Mpx to decode whole; '
                         'save it as a (Geo)TIFF and install rasterio (pip install detplug[geo])'
                         ' to read it window by window')

@@ -28,9 +28,11 @@ class MaxIoUAssigner:
         min_pos_iou: with ``match_low_quality``, each gt also takes the priors
             that overlap it most, if that overlap is at least this.
         match_low_quality: give every gt its best priors (Faster R-CNN's RPN rule).
-        gt_max_assign_all: with ``match_low_quality``, a gt takes every prior tied
-            for its best overlap (True), or only the first of them (False: SSD's
-            rule, later gts winning a prior two gts share).
+        gt_max_assign_all: with ``match_low_quality``, every prior tied for a gt's best
+            overlap becomes positive, matched to the gt *it* overlaps most (True:
+            torchvision's ``Matcher``, R-CNN and RetinaNet; a gt's best prior may go to
+            a neighbour it overlaps more), or only the first of them, matched to that
+            gt (False: SSD's rule, later gts winning a prior two gts share).
     """
 
     def __init__(self, pos_iou_thr: float = 0.5, neg_iou_thr: float = 0.5,
@@ -57,8 +59,11 @@ class MaxIoUAssigner:
             gt_max, gt_argmax = overlaps.max(dim=1)  # (G,)
             for g in range(num_gts):
                 if gt_max[g] >= self.min_pos_iou and gt_max[g] > 0:
-                    best = overlaps[g] == gt_max[g] if self.gt_max_assign_all else gt_argmax[g]
-                    gt_inds[best] = g + 1
+                    if self.gt_max_assign_all:
+                        best = overlaps[g] == gt_max[g]
+                        gt_inds[best] = argmax[best] + 1
+                    else:
+                        gt_inds[gt_argmax[g]] = g + 1
         pos = gt_inds > 0
         labels[pos] = gt_labels[gt_inds[pos] - 1]
         return AssignResult(num_gts, gt_inds, max_overlaps, labels)

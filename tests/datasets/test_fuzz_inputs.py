@@ -39,6 +39,10 @@ def image_file(folder, name, kind):
         ok, png = cv2.imencode('.png', real)
         open(path, 'wb').write(png.tobytes()[:200])
         return name, 400, 400
+    if kind == 'Radiance HDR 7000x7000 named .png':  # Pillow cannot read it, OpenCV can
+        open(path, 'wb').write(b'#?RADIANCE\nFORMAT=32-bit_rle_rgbe\n\n-Y 7000 +X 7000\n'
+                               + bytes(4 * 7000))
+        return name, 7000, 7000
     if kind == 'not an image':
         open(path, 'w').write('<html>404 not found</html>')
         return name, 400, 400
@@ -54,6 +58,8 @@ def image_file(folder, name, kind):
 IMAGE_CASES = {  # kind -> what must happen when a training sample is loaded
     'truncated': r'error: .*truncated\.png: cannot decode image',
     'not an image': r'error: .*not_an_image\.png: cannot decode image',
+    'Radiance HDR 7000x7000 named .png':
+        r'error: .*Radiance.*\.png: image is 7000x7000 \(49 Mpx\), more than max_pixels',
     'grey (1 channel)': r'ok: loaded as 3 channels',
     'RGBA (4 channels)': r'ok: loaded as 3 channels',
     '16-bit PNG': r'ok: loaded as 3 channels',
@@ -156,6 +162,23 @@ ANN_CASES = {  # name -> (annotation file content, what must happen)
     'width as a string': (_coco([], [dict(id=1, file_name='real.png', width='400', height=400)]),
                           r'error: .*\.json: image entry 1: width must be a positive integer, '
                           r'got "400"'),
+    'file_name: null': (_coco([], [dict(id=1, file_name=None, width=400, height=400)]),
+                        r'error: .*\.json: image entry 1: file_name must be a non-empty string, '
+                        r'got null'),
+    'file_name outside the data root': (
+        _coco([], [dict(id=1, file_name='../' * 12 + 'etc/hostname', width=400,
+                   height=400)]),
+        r"error: .*\.json: image 1: file_name '(\.\./)+etc/hostname' resolves to "
+        r'/etc/hostname, outside the data root'),
+    'absolute file_name elsewhere': (
+        _coco([], [dict(id=1, file_name='/etc/hostname', width=400, height=400)]),
+        r"error: .*\.json: image 1: file_name '/etc/hostname' resolves to /etc/hostname, "
+        r'outside the data root .* \(allow_outside_root=True reads it\)'),
+    '5,000 boxes on one image': (
+        _coco([dict(id=i, image_id=1, category_id=1, bbox=[i % 390, i // 390, 5, 5])
+               for i in range(5000)]),
+        r'error: .*\.json: image 1 \(.*real\.png\) has 5000 annotations, more than '
+        r'max_instances=1000'),
 }
 FILES = {'missing annotation file': 'missing.json', 'empty annotation file': 'empty.json',
          'invalid JSON': 'invalid.json', 'no "images" key': 'no_images.json',
@@ -197,6 +220,46 @@ MASK_CASES = {  # name -> (annotations, what loading one training sample with ma
               segmentation=dict(size=[40, 40], counts='PPZ50'))],
         r'error: .*annotation 4 of .*: RLE size \[40, 40\] does not match the image\'s '
         r'\[height, width\] \[400, 400\]'),
+    'polygon vertex near 1e12': (
+        [dict(id=4, image_id=1, category_id=1, bbox=[10, 10, 20, 20],
+              segmentation=[[10, 10, 1e12, 10, 30, 30]])],
+        r'error: .*annotation 4 of .*: "segmentation" vertex 1 \(1000000000000\.0, 10\) lies '
+        r'outside the 400 x 400 image'),
+    'polygon vertex NaN': (
+        [dict(id=4, image_id=1, category_id=1, bbox=[10, 10, 20, 20],
+              segmentation=[[10, 10, float('nan'), 10, 30, 30]])],
+        r'error: .*annotation 4 of .*: "segmentation" vertex 1 \(nan, 10\) is not finite'),
+    'polygon vertex Infinity': (
+        [dict(id=4, image_id=1, category_id=1, bbox=[10, 10, 20, 20],
+              segmentation=[[10, 10, 30, float('inf'), 30, 30]])],
+        r'error: .*annotation 4 of .*: "segmentation" vertex 1 \(30, inf\) is not finite'),
+    'polygon drawn for a 4x larger image': (
+        [dict(id=4, image_id=1, category_id=1, bbox=[10, 10, 20, 20],
+              segmentation=[[v * 4 for v in [300, 300, 380, 300, 380, 380, 300, 380]]])],
+        r'error: .*annotation 4 of .*: "segmentation" vertex 0 \(1200, 1200\) lies outside the '
+        r'400 x 400 image \(drawn for another image size\?\)'),
+    'polygon of 200,000 vertices': (
+        [dict(id=4, image_id=1, category_id=1, bbox=[10, 10, 20, 20],
+              segmentation=[[10, 10, 30, 10, 30, 30] * 66_667])],
+        r'error: .*annotation 4 of .*: "segmentation" has 200001 vertices, more than 100000'),
+    'RLE counts past the image': (
+        [dict(id=4, image_id=1, category_id=1, bbox=[10, 10, 20, 20],
+              segmentation=dict(size=[400, 400], counts=[1000, 200_000]))],
+        r'error: .*annotation 4 of .*: RLE "counts" cover 201000 pixels, the image has '
+        r'400 x 400 = 160000'),
+    'RLE counts short of the image': (
+        [dict(id=4, image_id=1, category_id=1, bbox=[10, 10, 20, 20],
+              segmentation=dict(size=[400, 400], counts=[1000, 20]))],
+        r'error: .*annotation 4 of .*: RLE "counts" cover 1020 pixels'),
+    'RLE negative counts': (
+        [dict(id=4, image_id=1, category_id=1, bbox=[10, 10, 20, 20],
+              segmentation=dict(size=[400, 400], counts=[170_000, -10_000]))],
+        r'error: .*annotation 4 of .*: RLE "counts" holds a negative run \(-10000\)'),
+    'RLE compressed garbage': (
+        [dict(id=4, image_id=1, category_id=1, bbox=[10, 10, 20, 20],
+              segmentation=dict(size=[400, 400], counts='not an RLE ~~~'))],
+        r'error: .*annotation 4 of .*: RLE "counts" is not a COCO compressed string: '
+        r"character '.' is not part of the format"),
     'masks missing for some annotations': (
         [dict(id=4, image_id=1, category_id=1, bbox=[10, 10, 20, 20], segmentation=SQUARE),
          dict(id=5, image_id=1, category_id=1, bbox=[50, 50, 20, 20])],
@@ -469,3 +532,16 @@ def test_image_inputs_through_infer(kind, folder, tiny_run, tmp_path):
         assert out.returncode == 1 and last.startswith(f'error: {folder}/{name}: '), last
     else:
         assert out.returncode == 0 and json.load(open(tmp_path / 'predictions.json')), last
+
+
+def test_validation_rle_past_the_image_is_an_error_for_the_metric(folder):
+    """pycocotools loops for ever in rleIou on such counts: the metric's ground truth is
+    checked by the dataset's rule first."""
+    from plugins.evaluation.coco_ground_truth import ground_truth
+    anns = [dict(id=4, image_id=1, category_id=1, bbox=[10, 10, 20, 20],
+                 segmentation=dict(size=[400, 400], counts=[1000, 200_000]))]
+    ann = _ann_file(osp.dirname(folder), 'val_rle_past.json', _coco(anns))
+    with pytest.raises(DataError) as e:
+        ground_truth(ann, masks=True)
+    REPORT.append(('validation RLE past the image (segm metric)', f'error: {e.value}'))
+    assert 'annotation 4: RLE "counts" cover 201000 pixels' in str(e.value)

@@ -84,26 +84,25 @@ def test_every_payload_is_refused_by_safe_load_and_mmengine(tmp_path):
         assert not osp.exists(marker), name
 
 
-def through_every_tool(path, tmp_path, neon_root) -> dict:
-    """Each tool's subprocess run that loads checkpoint ``path`` (a file, URL or name)."""
-    return {
-        'train --resume': run_tool('train.py', CONFIG, '--work-dir', str(tmp_path / 'w'),
-                                   '--resume', path, '--cfg-options', *TINY,
-                                   *data_args(neon_root)),
-        'train load_from': run_tool('train.py', CONFIG, '--work-dir', str(tmp_path / 'w'),
-                                    '--cfg-options', f'load_from={path}', *TINY,
-                                    *data_args(neon_root), 'train_cfg.max_iters=3'),
-        'train init_cfg': run_tool('train.py', CONFIG, '--work-dir', str(tmp_path / 'w'),
-                                   '--cfg-options', 'model.backbone.init_cfg.type=Pretrained',
-                                   f'model.backbone.init_cfg.checkpoint={path}', *TINY,
-                                   *data_args(neon_root), 'train_cfg.max_iters=3'),
-        'test': run_tool('test.py', CONFIG, path, '--cfg-options', *data_args(neon_root)),
-        'infer': run_tool('infer.py', CONFIG, path, f'{neon_root}/val', '--out-dir',
-                          str(tmp_path / 'i')),
-        'export': run_tool('deployment/export_onnx.py', CONFIG, path, '--out',
-                           str(tmp_path / 'm.onnx')),
-        'convert': run_tool('convert_torchvision.py', path, str(tmp_path / 'c.pth')),
+def through_every_tool(path, tmp_path, neon_root, only=None) -> dict:
+    """Each tool's subprocess run that loads checkpoint ``path`` (a file, URL or name);
+    ``only``: the names of the runs to make."""
+    w, data = str(tmp_path / 'w'), data_args(neon_root)
+    runs = {
+        'train --resume': ('train.py', CONFIG, '--work-dir', w, '--resume', path,
+                           '--cfg-options', *TINY, *data),
+        'train load_from': ('train.py', CONFIG, '--work-dir', w, '--cfg-options',
+                            f'load_from={path}', *TINY, *data, 'train_cfg.max_iters=3'),
+        'train init_cfg': ('train.py', CONFIG, '--work-dir', w, '--cfg-options',
+                           'model.backbone.init_cfg.type=Pretrained',
+                           f'model.backbone.init_cfg.checkpoint={path}', *TINY, *data,
+                           'train_cfg.max_iters=3'),
+        'test': ('test.py', CONFIG, path, '--cfg-options', *data),
+        'infer': ('infer.py', CONFIG, path, f'{neon_root}/val', '--out-dir', str(tmp_path / 'i')),
+        'export': ('deployment/export_onnx.py', CONFIG, path, '--out', str(tmp_path / 'm.onnx')),
+        'convert': ('convert_torchvision.py', path, str(tmp_path / 'c.pth')),
     }
+    return {what: run_tool(*args) for what, args in runs.items() if only is None or what in only}
 
 
 def test_payload_through_the_tools_and_init_cfg(tmp_path, neon_root):

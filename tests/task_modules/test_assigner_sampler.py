@@ -49,3 +49,16 @@ def test_ssd_rule_gives_each_gt_only_its_first_best_prior():
     assert ssd.assign(priors, gts, torch.tensor([4, 7])).gt_inds.tolist() == [1, 0, 2, 0]
     rpn = MaxIoUAssigner(pos_iou_thr=0.5, neg_iou_thr=0.5, min_pos_iou=0.0)
     assert rpn.assign(priors, gts, torch.tensor([4, 7])).gt_inds.tolist() == [1, 1, 2, 0]
+
+
+def test_a_gts_best_prior_goes_to_the_gt_it_overlaps_most():
+    """torchvision's Matcher: prior 0 is gt 0's best (IoU 0.25) but overlaps gt 1 more
+    (0.4): it becomes positive, matched to gt 1; the SSD rule gives it to gt 0. (Prior 2
+    is gt 1's best, 0.67.)"""
+    priors = torch.tensor([[0., 0, 10, 10], [50, 50, 60, 60], [2, 0, 12, 4]])
+    gts = torch.tensor([[0., 0, 5, 5], [0, 0, 10, 4]])
+    rpn = MaxIoUAssigner(pos_iou_thr=0.7, neg_iou_thr=0.3, min_pos_iou=0.0)
+    assert rpn.assign(priors, gts, torch.tensor([4, 7])).gt_inds.tolist() == [2, 0, 2]
+    ssd = MaxIoUAssigner(pos_iou_thr=0.7, neg_iou_thr=0.3, min_pos_iou=0.0,
+                         gt_max_assign_all=False)
+    assert ssd.assign(priors, gts, torch.tensor([4, 7])).gt_inds.tolist() == [1, 0, 2]

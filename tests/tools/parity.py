@@ -137,11 +137,26 @@ def check_detections(pair):
 
 
 
+def halved(tv, images):
+    """The images and boxes at half size, and torchvision's ``GeneralizedRCNNTransform``
+    set to take them as they are (scale 1, as at full size): the training checks then cost
+    a quarter of the inference checks, which exercise the full size."""
+    out = []
+    for img, boxes in images:
+        h, w = img.shape[:2]
+        small = cv2.resize(img, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+        out.append((small, boxes * torch.tensor([w // 2 / w, h // 2 / h] * 2)))
+    tv.transform.min_size = (min(min(img.shape[:2]) for img, _ in out),)
+    tv.transform.max_size = max(max(img.shape[:2]) for img, _ in out)
+    return out
+
+
 def assert_same_losses(tv, det, images, pairs, frozen_bn=False, extra=None):
     """Both models in train mode on the same images and targets; ``pairs`` maps
     torchvision's loss names to detplug's. ``frozen_bn``: every BatchNorm in eval mode, as
     in torchvision's published R-CNNs (FrozenBatchNorm2d in v1's backbone). ``extra``:
-    gt masks or keypoints too (``ground_truth``)."""
+    gt masks or keypoints too (``ground_truth``). (Run it after the pair's inference
+    checks: it leaves the models in train mode.)"""
     det.train()
     tv.train()
     for m in [*tv.modules(), *det.modules()] if frozen_bn else []:
@@ -161,13 +176,13 @@ def assert_same_losses(tv, det, images, pairs, frozen_bn=False, extra=None):
 
 def check_rcnn_losses(pair, extra=None):
     """Samplers take every positive and negative, so no random draw differs; ``extra``:
-    'masks' or 'keypoints' for the branch's loss too. (Run it after the pair's inference
-    checks: it leaves the models in train mode.)"""
+    'masks' or 'keypoints' for the branch's loss too; on ``halved`` images (which also
+    fixes Keypoint R-CNN's training sizes, 640-800, to one)."""
     tv, det, images = pair
     tv.rpn.fg_bg_sampler.batch_size_per_image = 10**7
     tv.roi_heads.fg_bg_sampler.batch_size_per_image = 10**7
     det.rpn_head.sampler.num = det.roi_head.sampler.num = 10**7
-    tv.transform.min_size = tv.transform.min_size[-1:]  # Keypoint R-CNN trains at 640-800
+    images = halved(tv, images)
     branch = {'masks': dict(loss_mask='loss_mask'),
               'keypoints': dict(loss_keypoint='loss_keypoint')}.get(extra, {})
     assert_same_losses(tv, det, images, dict(

@@ -1,34 +1,25 @@
 """Image loading that names the file when it cannot be read."""
+import os.path as osp
+
 import cv2.utils.logging
 from mmcv.transforms import LoadImageFromFile
-from PIL import Image
 
 from plugins.errors import DataError
 from plugins.registry import TRANSFORMS
+from plugins.utils.image_size import header_size
 
 cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)  # the DataError below says it
-
-
-def _header_size(path: str):
-    """(width, height) from the file header without decoding; None if unreadable."""
-    try:
-        with Image.open(path) as img:
-            return img.size
-    except Image.DecompressionBombError:  # PIL refuses to even open it: far too large
-        raise DataError(f'{path}: image has more than {2 * Image.MAX_IMAGE_PIXELS / 1e6:.0f} Mpx; '
-                        'tile it (as tools/prepare_neon.py does)') from None
-    except Exception:  # missing or not an image: the decoder below names it
-        return None
 
 
 @TRANSFORMS.register_module()
 class LoadImage(LoadImageFromFile):
     """mmcv's ``LoadImageFromFile`` with one-line errors for missing or corrupt files.
 
-    Also rejects images whose size disagrees with the annotation's
-    ``height``/``width`` (boxes would not fit the pixels), and images of more than
-    ``max_pixels`` (read from the file header, before decoding): a whole
-    orthomosaic would exhaust memory in the network; tile it first.
+    Also rejects images whose size disagrees with the annotation's ``height`` /
+    ``width`` (boxes would not fit the pixels), and images of more than ``max_pixels``
+    (read from the file header before decoding, ``plugins.utils.image_size``; a file whose
+    header no reader knows is not decoded): a whole orthomosaic would exhaust memory in the
+    network; tile it first.
     Grey, RGBA and 16-bit images are decoded to 8-bit, 3-channel BGR (mmcv's
     ``color_type='color'``).
     """
@@ -42,8 +33,12 @@ class LoadImage(LoadImageFromFile):
 
     def transform(self, results: dict) -> dict:
         path = results['img_path']
-        size = _header_size(path)
-        if size and size[0] * size[1] > self.max_pixels:
+        if not osp.isfile(path):
+            raise DataError(f'{path}: image file not found')
+        size = header_size(path)
+        if size is None:
+            raise DataError(f'{path}: cannot decode image (corrupt or not an image)')
+        if size[0] * size[1] > self.max_pixels:
             raise DataError(f'{path}: image is {size[0]}x{size[1]} ({size[0] * size[1] / 1e6:.0f} '
                             f'Mpx), more than max_pixels={self.max_pixels / 1e6:.0f} Mpx; predict '
                             'it in windows (tools/infer.py / tools/test.py --slice SIZE), tile '
