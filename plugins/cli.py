@@ -7,6 +7,7 @@ from mmengine.config import Config, DictAction
 
 from plugins import config
 from plugins.engine.distributed import init_cpu_process_group, leave_process_group
+from plugins.engine.training_run import Interrupted
 from plugins.errors import ConfigError, DataError, ERRORS
 
 
@@ -56,5 +57,8 @@ def run(main) -> None:
         sys.exit(f'error: in the config: {e}')
     except (FileNotFoundError, *ERRORS) as e:
         sys.exit(f'error: {e}')
+    except Interrupted as e:
+        print(e, file=sys.stderr)
+        sys.exit(e.status)
     finally:
         leave_process_group()

@@ -15,8 +15,9 @@ What loading adds to MMEngine's ``Config.fromfile`` + ``merge_from_dict``:
   json of the dataset it evaluates (``dataset_meta['ann_file']``); one a config names
   explicitly is used as written.
 - Checks before anything is built: top-level keys close to one the Runner reads
-  (``trian_cfg``), dataloader ``batch_size`` / ``num_workers`` types, every ``type=``
-  dict against its constructor (``registry.check_config``).
+  (``trian_cfg``), dataloader ``batch_size`` / ``num_workers`` types, the keys of
+  ``optim_wrapper.clip_grad``, every ``type=`` dict against its constructor
+  (``registry.check_config``).
 - A short smoke run works: phases fixed in iterations (a warm-up) that do not fit
   ``train_cfg.max_iters`` are clamped to half of it, and logged.
 
@@ -33,9 +34,10 @@ from typing import Optional, Union
 from mmengine.config import Config
 from mmengine.logging import print_log
 from mmengine.runner import Runner
+from torch.nn.utils import clip_grad_norm_, clip_grad_value_
 
 from plugins.errors import ConfigError
-from plugins.registry import check_config
+from plugins.registry import check_config, close_match
 
 TOP_LEVEL_KEYS = set(inspect.signature(Runner.__init__).parameters) - {'self', 'cfg'} | {
     'tta_model', 'tta_pipeline', 'custom_imports', 'model_wrapper_cfg', 'find_unused_parameters',
@@ -68,6 +70,7 @@ def load_config(config: Union[str, Config], options: Optional[dict] = None,
     check_top_level(cfg)
     follow_top_level(cfg, written_ranks(config, options))
     check_loader_numbers(cfg)
+    check_clip_grad(cfg)
     clamp_schedule(cfg)
     check_config(cfg._cfg_dict.to_dict())
     cfg.work_dir = work_dir or cfg.get('work_dir') or osp.join(
@@ -177,6 +180,20 @@ def check_loader_numbers(cfg: Config) -> None:
                 raise ConfigError(f'{split}_dataloader.{key}: {value!r} is not a '
                                   f'{"positive" if key == "batch_size" else "non-negative"} '
                                   'integer')
+
+
+def check_clip_grad(cfg: Config) -> None:
+    """``optim_wrapper.clip_grad`` (a plain dict MMEngine passes to torch's
+    ``clip_grad_norm_``, or ``clip_grad_value_`` with ``type='value'``): its keys."""
+    clip = (cfg.get('optim_wrapper') or {}).get('clip_grad')
+    if not isinstance(clip, dict):
+        return
+    fn = clip_grad_value_ if clip.get('type') == 'value' else clip_grad_norm_
+    names = [n for n in inspect.signature(fn).parameters if n != 'parameters'] + ['type']
+    for key in clip:
+        if key not in names:
+            raise ConfigError(f'optim_wrapper.clip_grad: unknown key "{key}" for torch\'s '
+                              f'{fn.__name__}{close_match(key, names)}')
 
 
 def clamp_schedule(cfg: Config) -> None:

@@ -35,7 +35,7 @@ def _name(obj) -> str:
     return getattr(obj, '__name__', str(obj))
 
 
-def _close(word: str, names) -> str:
+def close_match(word: str, names) -> str:
     close = difflib.get_close_matches(word, list(names), n=3)
     return f' (did you mean {" or ".join(close)}?)' if close else ''
 
@@ -60,7 +60,7 @@ def resolve(type_name, registry: Optional[Registry] = None, where: str = 'the co
         if found is not None:
             return found
     best = max(pool, key=lambda r: len(difflib.get_close_matches(type_name, list(_types(r)))))
-    hint = _close(type_name, _types(best))
+    hint = close_match(type_name, _types(best))
     raise ConfigError(f'{where}: unknown type "{type_name}": no such '
                       f'{best.name if hint or registry else "component"} is registered{hint}')
 
@@ -103,7 +103,7 @@ def check_cfg(cfg: dict, registry: Optional[Registry] = None, default_args: Opti
     for key in cfg:
         if key not in BUILDER_KEYS and key not in names:
             raise ConfigError(f'{where}: unknown key "{key}" for {_name(obj)}'
-                              f'{_close(key, names)}')
+                              f'{close_match(key, names)}')
         param = params.get(key)
         if param is not None and not (cfg[key] is None and param.default is None) \
                 and not _fits(cfg[key], param.annotation):

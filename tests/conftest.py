@@ -36,7 +36,8 @@ SLOW_MODULES = ('tests/tools/', 'tests/test_configs.py', 'tests/engine/test_exac
 LONG_FIRST = ('tests/tools/test_convert_torchvision_masks.py', 'tests/test_configs.py',
               'tests/tools/test_convert_torchvision_dense.py',
               'tests/tools/test_convert_torchvision.py', 'tests/tools/test_coco_configs.py',
-              'tests/engine/test_exact_resume.py', 'tests/tools/test_cli.py',
+              'tests/engine/test_exact_resume.py', 'tests/engine/test_signals.py',
+              'tests/tools/test_cli.py',
               'tests/engine/test_checkpoint_loading.py', 'tests/tools/test_finetune.py',
               'tests/engine/test_remote_checkpoints.py', 'tests/engine/test_distributed.py')
 

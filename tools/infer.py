@@ -13,6 +13,11 @@ Detectors also give ``predictions.csv`` (DeepForest's columns: image_path, xmin,
 xmax, ymax, label, score) and, for each raster (.tif), ``<name>.geojson``: the boxes as
 polygons in the raster's CRS (pixel coordinates and a warning without one).
 
+In a folder, only regular files with an image extension are read (others skipped,
+logged); an image that cannot be read is skipped, logged and listed in
+``predictions.json`` with its ``error``, and the run then ends with exit code 1 after
+writing the others' results.
+
 ``--slice SIZE``: images of any size, predicted through windows (docs/large_images.md);
 GeoTIFFs are read window by window. Images over ``DRAW_MAX_PIXELS`` are not drawn, and
 their masks are written as RLE of a crop with its ``mask_box``.
@@ -35,6 +40,7 @@ from mmengine.utils import ProgressBar  # noqa: E402
 from plugins.apis import inference, init_model, sliced_inference  # noqa: E402
 from plugins.cli import add_slice_args, run  # noqa: E402
 from plugins.engine.precision import PRECISIONS  # noqa: E402
+from plugins.errors import DataError  # noqa: E402
 from plugins.inference.geo import CSV_HEADER, class_name, csv_rows, to_geojson  # noqa: E402
 from plugins.inference.slicing import check_slicing  # noqa: E402
 from plugins.inference.sources import RASTER_EXTS, open_image  # noqa: E402
@@ -133,7 +139,13 @@ def run_images(model, visualizer, paths, args):
     entries, rows, bar = [], [], ProgressBar(len(paths))
     classes = model.dataset_meta.get('classes')
     for path in paths:
-        sample, height, width = predict(model, path, args)
+        try:
+            sample, height, width = predict(model, path, args)
+        except DataError as e:  # one unreadable file: the others still get predicted
+            print(f'\nskipped: {e}')
+            entries.append(dict(file=path, error=str(e)))
+            bar.update()
+            continue
         name = osp.basename(path)
         entries.append(dict(file=path, height=height, width=width,
                             **describe(sample, model, args, name)))
@@ -162,9 +174,15 @@ def run_images(model, visualizer, paths, args):
 
 
 def input_images(path: str):
+    """The image files to predict: ``path``, or a folder's regular files with an image
+    extension (a FIFO, sub-folder or dangling link named ``x.png`` is skipped, logged)."""
     if osp.isdir(path):
-        images = sorted(osp.join(path, f) for f in os.listdir(path)
-                        if f.lower().endswith(IMAGE_EXTS))
+        named = sorted(osp.join(path, f) for f in os.listdir(path)
+                       if f.lower().endswith(IMAGE_EXTS))
+        images = [f for f in named if osp.isfile(f)]  # regular files (links followed)
+        if len(images) < len(named):
+            print(f'{path}: skipped {len(named) - len(images)} entries that are not regular '
+                  f'files: {", ".join(osp.basename(f) for f in named if f not in images)[:200]}')
         if not images:
             raise FileNotFoundError(f'{path}: no {"/".join(IMAGE_EXTS)} image in the folder')
         return images
@@ -198,7 +216,11 @@ def main():
         entries = run_images(model, visualizer, images, args)
     out = osp.join(args.out_dir, 'predictions.json')
     atomic_write(json.dumps(entries, indent=1).encode(), out)
-    print(f'\n{len(entries)} predictions -> {out}')
+    failed = [e for e in entries if 'error' in e]
+    print(f'\n{len(entries) - len(failed)} predictions -> {out}')
+    if failed:
+        raise DataError(f'{len(failed)} of {len(entries)} images could not be read (first: '
+                        f'{failed[0]["error"]}); the others\' predictions are in {out}')
 
 
 if __name__ == '__main__':

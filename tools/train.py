@@ -7,10 +7,9 @@ import os.path as osp
 import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-from mmengine.runner import Runner  # noqa: E402
-
 from plugins.cli import add_common_args, load_config, run  # noqa: E402
 from plugins.engine.checkpoint_loading import checkpoint_to_resume  # noqa: E402
+from plugins.engine.training_run import train  # noqa: E402
 
 
 def main():
@@ -30,7 +29,7 @@ def main():
         cfg.resume = cfg.load_from is not None
     elif args.resume is not None:  # a bad file: safe_load's one line, from the Runner's load
         cfg.resume, cfg.load_from = True, args.resume
-    Runner.from_cfg(cfg).train()
+    train(cfg)  # the work dir locked; SIGINT / SIGTERM end in one line
 
 
 if __name__ == '__main__':

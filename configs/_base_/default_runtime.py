@@ -17,10 +17,11 @@ default_hooks = dict(
 # torch.load(weights_only=True); RNGStateHook: generator states saved and restored on
 # resume (exact resume); ProgressBarHook: a progress bar with ETA over the test set;
 # MemoryMonitorHook: resident memory (process + loader workers) logged every 100 iterations;
-# DataConsistencyHook: model classes, datasets and evaluators agree, checked at the start
+# DataConsistencyHook: model classes, datasets and evaluators agree, checked at the start;
+# RerunValidationHook: a validation a signal cut short runs again on resume
 custom_hooks = [dict(type='SafeCheckpointHook'), dict(type='RNGStateHook'),
                 dict(type='ProgressBarHook'), dict(type='MemoryMonitorHook', interval=100),
-                dict(type='DataConsistencyHook')]
+                dict(type='DataConsistencyHook'), dict(type='RerunValidationHook')]
 
 env_cfg = dict(cudnn_benchmark=False,
                mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),

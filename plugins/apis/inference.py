@@ -25,6 +25,7 @@ from mmengine.runner.checkpoint import _load_checkpoint, _load_checkpoint_to_mod
 
 from plugins.config import load_config
 from plugins.engine.checkpoint import fit_state_dict
+from plugins.engine.checkpoint_checks import checked_dataset_meta
 from plugins.engine.precision import calibration_inputs, set_precision
 from plugins.inference.slicing import check_slicing
 from plugins.registry import DATASETS, MODELS, TRANSFORMS
@@ -50,9 +51,11 @@ def init_model(config: Union[str, Config], checkpoint: Optional[str] = None,
         state = ckpt.get('state_dict', ckpt)
         fit_state_dict(model, {re.sub(r'^module\.', '', k): v for k, v in state.items()},
                        strict=True, source=checkpoint)  # one line naming what differs
-        meta = _load_checkpoint_to_model(model, ckpt, strict=True).get('meta', {})
+        meta = _load_checkpoint_to_model(model, ckpt, strict=True).get('meta')
+        meta = meta if isinstance(meta, dict) else {}
     dataset_cls = DATASETS.get(cfg.test_dataloader.dataset.type)
-    model.dataset_meta = meta.get('dataset_meta') or dict(getattr(dataset_cls, 'METAINFO', {}))
+    model.dataset_meta = checked_dataset_meta(meta.get('dataset_meta'), checkpoint) or dict(
+        getattr(dataset_cls, 'METAINFO', {}))
     model.cfg = cfg
     model.inference_pipeline = inference_pipeline(cfg.test_dataloader.dataset.pipeline)
     model.eval()

@@ -6,6 +6,7 @@ from .memory_monitor_hook import MemoryMonitorHook, resident_mb
 from .optim_wrapper import FiniteLossOptimWrapper, NonFiniteLossError
 from .precision import BF16OptimWrapper, InferencePrecisionHook, set_precision
 from .progress_bar_hook import ProgressBarHook
+from .rerun_validation_hook import RerunValidationHook
 from .rng_state_hook import RNGStateHook
 from .rotating_checkpoint_hook import RotatingCheckpointHook
 from .train_progress import EarlyLoggerHook, RecentETATimerHook
@@ -16,4 +17,4 @@ __all__ = ['AtomicLocalBackend', 'CheckpointError', 'latest_good_checkpoint', 's
            'FuseConvBNHook', 'ProgressBarHook', 'RNGStateHook', 'FiniteLossOptimWrapper',
            'NonFiniteLossError', 'MemoryMonitorHook', 'resident_mb', 'BF16OptimWrapper',
            'InferencePrecisionHook', 'set_precision', 'EarlyLoggerHook', 'RecentETATimerHook',
-           'RotatingCheckpointHook']
+           'RotatingCheckpointHook', 'RerunValidationHook']

@@ -21,6 +21,7 @@ from mmengine.hooks import Hook
 from mmengine.logging import HistoryBuffer, print_log
 from mmengine.model import BaseTTAModel, is_model_wrapper
 
+from plugins.engine.checkpoint_checks import check_resume, check_weights, non_finite
 from plugins.errors import CheckpointError
 from plugins.registry import HOOKS
 from plugins.utils.fileio import atomic_write
@@ -67,17 +68,6 @@ def to_plain(value, path: str = 'checkpoint'):
                     'checkpoint; store plain types or tensors')
 
 
-def non_finite(value, path: str) -> list:
-    """Key paths of the floating-point tensors in ``value`` that hold NaN or infinity."""
-    if isinstance(value, torch.Tensor):
-        return [path] if value.is_floating_point() and not torch.isfinite(value).all() else []
-    if isinstance(value, dict):
-        return [p for k, v in value.items() for p in non_finite(v, f'{path}.{k}')]
-    if isinstance(value, (list, tuple)):
-        return [p for i, v in enumerate(value) for p in non_finite(v, f'{path}[{i}]')]
-    return []
-
-
 def _rebuild_buffers(log_scalars: dict) -> dict:
     return {k: HistoryBuffer(v['log'], v['count'], v['max_length'])
             if isinstance(v, dict) and v.get(_BUFFER_TAG) else v for k, v in log_scalars.items()}
@@ -110,6 +100,9 @@ class SafeCheckpointHook(Hook):
         checkpoint.update(plain)
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
+        if getattr(runner, '_resume', False):
+            check_resume(checkpoint, runner.max_iters, runner.max_epochs,
+                         runner.cfg.get('load_from') or 'the checkpoint')
         hub = checkpoint.get('message_hub')
         if isinstance(hub, dict) and 'log_scalars' in hub:
             hub['log_scalars'] = _rebuild_buffers(hub['log_scalars'])
@@ -147,6 +140,7 @@ def fit_state_dict(model, state_dict: dict, strict: bool = False,
         if parts:
             raise CheckpointError(f"{source} does not fit the config's model: "
                                   f'{"; ".join(parts)}')
+        check_weights(own, state_dict, source)
         return []
     if dropped:
         print_log(f'checkpoint: {len(dropped)} tensors not loaded, their shapes differ from '

@@ -14,10 +14,13 @@ every scheme registered there an allow-listed one:
   classes, 21 VOC ones), so ``load_from='torchvision://maskrcnn_resnet50_fpn'`` works;
   MMEngine's loader then names any model key left unfilled;
 - ``http://`` / ``https://`` URLs: the file lives in the torch hub cache
-  (``$TORCH_HOME/hub/checkpoints/<file name>``). A cached file is used as it is,
-  offline; a missing one is downloaded there, and when the file name carries a hash
-  prefix (``resnet18-f37072fd.pth``) the download's SHA-256 is checked, as torch.hub
-  does. With no network, one line names the URL and the cache path to put it in.
+  (``$TORCH_HOME/hub/checkpoints/<file name>``). A cached file is used offline; a
+  missing one is downloaded there. When the file name carries a hash prefix
+  (``resnet18-f37072fd.pth``) the file's SHA-256 must start with it: checked on download
+  (as torch.hub does) and on every later use of the cached file (torch.hub does not:
+  a swapped cache file would load quietly); the hash is computed once per file size and
+  modification time, remembered in ``<file>.sha256``. With no network, one line names
+  the URL and the cache path to put it in.
 Every other scheme (``open-mmlab://``, ``s3://``, ``pavi://``, ...) is refused in one
 line: each prefix registered in ``CheckpointLoader`` routes to ``load_from_allowlist``.
 
@@ -27,6 +30,7 @@ stores only tensors and plain types, so no checkpoint needs more.
 import difflib
 import functools
 import glob
+import hashlib
 import os
 import os.path as osp
 import pickle
@@ -38,7 +42,7 @@ import torch
 from mmengine.logging import print_log
 from mmengine.runner.checkpoint import CheckpointLoader, get_torchvision_models
 
-from plugins.engine.checkpoint import non_finite
+from plugins.engine.checkpoint_checks import non_finite
 from plugins.errors import CheckpointError
 
 ALLOWED_GLOBALS: tuple = ()
@@ -91,9 +95,9 @@ def cached_download(url: str) -> str:
     """The torch hub cache's copy of ``url``, downloaded (hash-checked) when missing."""
     name = osp.basename(urlparse(url).path)
     path = osp.join(torch.hub.get_dir(), 'checkpoints', name)
-    if osp.isfile(path):
-        return path
     match = torch.hub.HASH_REGEX.search(name)
+    if osp.isfile(path):
+        return verified(path, match.group(1)) if match else path
     os.makedirs(osp.dirname(path), exist_ok=True)
     try:
         torch.hub.download_url_to_file(url, path, match.group(1) if match else None,
@@ -104,6 +108,28 @@ def cached_download(url: str) -> str:
         reason = getattr(e, 'reason', None) or e
         raise CheckpointError(f'{url}: cannot download ({reason}); put the file at {path} '
                               'and run again') from None
+    return path
+
+
+def verified(path: str, prefix: str) -> str:
+    """``path``, once its SHA-256 is known to start with ``prefix`` (its file name's);
+    the result is kept in ``<path>.sha256`` against the file's size and mtime."""
+    stat = os.stat(path)
+    stamp = f'{stat.st_size} {stat.st_mtime_ns} {prefix}'
+    record = path + '.sha256'
+    if osp.isfile(record) and open(record).read() == stamp:
+        return path
+    digest = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for block in iter(lambda: f.read(1 << 20), b''):
+            digest.update(block)
+    if not digest.hexdigest().startswith(prefix):
+        raise CheckpointError(f'{path}: refused, its SHA-256 starts with '
+                              f'{digest.hexdigest()[:len(prefix)]}, not {prefix} as its name '
+                              'says (a swapped or corrupt cache file; delete it to download '
+                              'it again)')
+    with open(record, 'w') as f:
+        f.write(stamp)
     return path
 
 

@@ -8,7 +8,11 @@ generators (torch, numpy, random): the RPN and RoI samplers and any augmentation
 run in the main process (``num_workers=0``) would draw differently after a resume.
 
 This hook stores the three states in every checkpoint and, on resume, sets them
-back just before the first new batch is fetched, after the replay.
+back just before the first new batch is fetched, after the replay. Validation during
+training leaves them as it found them (the val loader's iterator draws its seed from
+torch's generator): a checkpoint is saved before the validation at its iteration, so
+a run resumed there, whether it validates again or not (``RerunValidationHook``),
+draws what the uninterrupted run drew.
 """
 import random
 
@@ -62,7 +66,13 @@ class RNGStateHook(Hook):
     priority = 'HIGH'  # before SafeCheckpointHook turns the checkpoint into plain types
 
     def __init__(self):
-        self.resumed_state = None
+        self.resumed_state = self.state_before_val = None
+
+    def before_val_epoch(self, runner) -> None:
+        self.state_before_val = get_rng_state()
+
+    def after_val_epoch(self, runner, metrics=None) -> None:
+        set_rng_state(self.state_before_val)
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
         checkpoint['rng_state'] = get_rng_state()

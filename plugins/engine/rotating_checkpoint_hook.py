@@ -7,26 +7,13 @@ only then is the oldest one removed. Temporary files that a killed save left
 behind (``.iter_N.pth.tmpPID`` of a process that no longer runs) are removed when
 training starts.
 """
-import glob
-import os
-import os.path as osp
-import re
 
 from mmengine.dist import is_main_process
 from mmengine.hooks import CheckpointHook
 from mmengine.logging import print_log
 
 from plugins.registry import HOOKS
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+from plugins.utils.fileio import remove_stale_temporaries
 
 
 @HOOKS.register_module()
@@ -37,11 +24,8 @@ class RotatingCheckpointHook(CheckpointHook):
         super().before_train(runner)
         if not is_main_process():
             return
-        for tmp in glob.glob(osp.join(glob.escape(self.out_dir), '.*.tmp*')):
-            pid = re.search(r'\.tmp(\d+)$', tmp)
-            if pid and not _running(int(pid.group(1))):
-                os.remove(tmp)
-                print_log(f'removed {tmp}, left by an interrupted save', logger='current')
+        for tmp in remove_stale_temporaries(self.out_dir):
+            print_log(f'removed {tmp}, left by an interrupted save', logger='current')
 
     def _save_checkpoint_with_step(self, runner, step, meta):
         doomed, keep = None, self.max_keep_ckpts

@@ -302,6 +302,9 @@ def test_one_pixel_and_empty_images_through_the_model(folder):
 
 
 CONFIG_CASES = {  # --cfg-options -> the one line it must end in
+    'optim_wrapper.clip_grad.max_nrom=10': 'error: in the config: optim_wrapper.clip_grad: '
+                                           'unknown key "max_nrom" for torch\'s clip_grad_norm_ '
+                                           '(did you mean max_norm',
     'model.backbone.depthh=18': 'error: in the config: model.backbone: unknown key "depthh" for '
                                 'ResNet (did you mean depth?)',
     'train_cfg.max_iter=5': 'error: in the config: train_cfg: unknown key "max_iter" for '
@@ -545,3 +548,97 @@ def test_validation_rle_past_the_image_is_an_error_for_the_metric(folder):
         ground_truth(ann, masks=True)
     REPORT.append(('validation RLE past the image (segm metric)', f'error: {e.value}'))
     assert 'annotation 4: RLE "counts" cover 201000 pixels' in str(e.value)
+
+
+def test_checkpoint_contents_are_checked_before_use(tiny_run, neon_root, tmp_path, mmlog):
+    """Checkpoints that unpickle safely but hold values that would give silent wrong
+    results (inference), hang or turn NaN (resume), or run code (MMEngine's resume runs
+    ``meta.config`` as a Python config file)."""
+    from plugins.engine.checkpoint_checks import check_resume
+    from plugins.errors import CheckpointError
+    config, good = str(tiny_run / 'faster_rcnn_r18_neon.py'), str(tiny_run / 'iter_4.pth')
+    ckpt = torch.load(good, weights_only=True)
+
+    def saved(name, edit):
+        c = torch.load(good, weights_only=True)
+        edit(c)
+        torch.save(c, tmp_path / name)
+        return str(tmp_path / name)
+
+    nan = saved('nan.pth', lambda c: [v.fill_(float('nan')) for v in c['state_dict'].values()
+                                      if v.is_floating_point()])
+    int8 = saved('int8.pth', lambda c: c.update(state_dict={
+        k: v.to(torch.int8) if v.is_floating_point() else v for k, v in c['state_dict'].items()}))
+    for name, path, expected in [('every weight NaN', nan, 'tensors hold NaN or infinity'),
+                                 ('weights cast to int8', int8, 'weights are not floating point')]:
+        with pytest.raises(CheckpointError) as e:
+            init_model(config, path)  # tools/test.py, infer.py and the export load this way
+        REPORT.append((f'checkpoint: {name}, inference', f'error: {e.value}'))
+        assert str(e.value).startswith(path) and expected in str(e.value)
+    for name, classes in [('classes = 5', 5), ('class names with markup and escapes',
+                                                ['<script>x</script>', 'tree\x1b[31m'])]:
+        path = saved('meta.pth', lambda c: c['meta'].update(dataset_meta=dict(classes=classes)))
+        model = init_model(config, path)
+        logged = [line for line in mmlog.getvalue().splitlines() if 'dataset_meta ignored' in line]
+        classes = model.dataset_meta.get('classes')  # none: labels are shown as numbers
+        REPORT.append((f'checkpoint meta: {name}', f'ok: classes {classes}; logged: '
+                       f'{logged[-1].split(" - ")[-1]}'))
+        assert classes is None and logged
+
+    for name, edit, expected in [
+            ('meta.iter = 10**12', lambda c: c['meta'].update(iter=10**12),
+             "meta.iter 1000000000000 is past this schedule's 5"),
+            ('meta.iter a string', lambda c: c['meta'].update(iter='4'),
+             "meta.iter must be a non-negative integer, got '4'"),
+            ('optimizer state NaN', lambda c: next(iter(c['optimizer']['state'].values()))[
+                'exp_avg'].fill_(float('nan')), 'optimizer state tensors hold NaN')]:
+        c = torch.load(good, weights_only=True)
+        edit(c)
+        with pytest.raises(CheckpointError) as e:
+            check_resume(c, 5, None, 'x.pth')  # what SafeCheckpointHook runs on resume
+        REPORT.append((f'checkpoint: {name}, --resume', f'error: {e.value}'))
+        assert str(e.value).startswith('x.pth: ') and expected in str(e.value)
+
+    marker = tmp_path / 'ran'
+    work = tmp_path / 'w'
+    work.mkdir()
+    ckpt['meta']['config'] = f"x = __import__('pathlib').Path('{marker}').touch()\n"
+    torch.save(ckpt, work / 'iter_4.pth')
+    out = run_tool('train.py', CONFIG, '--work-dir', str(work), '--resume', '--cfg-options',
+                   *TINY, *data_args(neon_root), 'train_cfg.max_iters=5',
+                   'train_cfg.val_interval=100', timeout=300)
+    said = [line.split(' - ')[-1] for line in (out.stdout + out.stderr).splitlines()
+            if 'meta.config ignored' in line]
+    REPORT.append(('checkpoint meta.config holding code, --resume',
+                   f'exit {out.returncode}, code run: {marker.exists()}; logged: {said}'))
+    assert out.returncode == 0 and said and not marker.exists(), out.stderr[-1500:]
+    assert 'resumed epoch: 0, iter: 4' in out.stdout + out.stderr
+
+
+def test_infer_on_a_folder_with_entries_that_are_not_images(tiny_run, neon_root, tmp_path):
+    """A FIFO, a sub-folder and a dangling link named like images are skipped (a FIFO
+    once hung the run); a text file named .png is skipped after the others are predicted,
+    and the run ends with exit 1."""
+    import os
+    import shutil
+    folder = tmp_path / 'in'
+    folder.mkdir()
+    shutil.copy(osp.join(neon_root, 'val', 'OSBS_029.png'), folder / 'good.png')
+    os.mkfifo(folder / 'pipe.png')
+    (folder / 'sub.png').mkdir()
+    os.symlink(tmp_path / 'absent.png', folder / 'dangling.png')
+    (folder / 'text.png').write_text('not an image')
+    out_dir = tmp_path / 'out'
+    out = run_tool('infer.py', str(tiny_run / 'faster_rcnn_r18_neon.py'),
+                   str(tiny_run / 'iter_4.pth'), str(folder), '--out-dir', str(out_dir),
+                   timeout=300)
+    skipped = [line for line in out.stdout.splitlines() if 'skipped' in line]
+    entries = json.load(open(out_dir / 'predictions.json'))
+    REPORT.append(('infer.py on a folder with a FIFO, a folder, a dangling link and a text '
+                   'file named .png', f'exit {out.returncode}; {skipped}; {_last_error(out)}'))
+    assert out.returncode == 1 and _last_error(out).startswith(
+        'error: 1 of 2 images could not be read (first: ') and 'text.png' in _last_error(out)
+    assert 'skipped 3 entries that are not regular files: dangling.png, pipe.png, sub.png' in \
+        skipped[0]
+    assert [osp.basename(e['file']) for e in entries] == ['good.png', 'text.png']
+    assert 'detections' in entries[0] and 'cannot decode image' in entries[1]['error']

@@ -68,3 +68,18 @@ def test_a_checkpoint_with_non_finite_tensors_is_refused():
     ckpt['state_dict']['b'].nan_to_num_()
     ckpt['optimizer']['state'][0]['exp_avg'].nan_to_num_(posinf=1.0)
     SafeCheckpointHook().before_save_checkpoint(SimpleNamespace(iter=12), ckpt)  # now saved
+
+
+def test_atomic_write_removes_what_killed_writers_left(tmp_path):
+    import subprocess
+
+    from plugins.utils.fileio import atomic_write
+    gone = subprocess.Popen(['true'])
+    gone.wait()  # its process id no longer runs
+    stale = tmp_path / f'.predictions.json.tmp{gone.pid}'
+    running = tmp_path / f'.predictions.json.tmp{os.getppid()}'  # a writer still at work
+    stale.write_text('half')
+    running.write_text('half')
+    atomic_write(b'[]', str(tmp_path / 'predictions.json'))
+    assert (tmp_path / 'predictions.json').read_bytes() == b'[]'
+    assert sorted(p.name for p in tmp_path.iterdir()) == [running.name, 'predictions.json']

@@ -83,12 +83,25 @@ def test_wrong_hash_is_refused_and_nothing_is_cached(hub, server):
     assert not hub.exists() or not list(hub.iterdir())
 
 
-def test_torchvision_and_modelzoo_names_load_offline_from_the_cache(hub):
+def test_torchvision_and_modelzoo_names_load_offline_from_the_cache(hub, monkeypatch):
     hub.mkdir(parents=True)
-    _, state = torchvision_resnet18(str(hub), TV_RESNET18)
+    path, state = torchvision_resnet18(str(hub))  # named by its own hash, as downloaded
+    url = f'https://download.pytorch.org/models/{osp.basename(path)}'
+    monkeypatch.setattr(checkpoint_loading, 'get_torchvision_models', lambda: {'resnet18': url})
     for scheme in ('torchvision', 'modelzoo'):
         model = backbone(f'{scheme}://resnet18')
         torch.testing.assert_close(model.layer1[0].conv1.weight, state['layer1.0.conv1.weight'])
+    assert osp.isfile(path + '.sha256')  # verified once, remembered
+
+
+def test_a_swapped_cache_file_is_refused_on_every_use(hub):
+    """torch.hub checks a file's hash prefix only when it downloads it."""
+    hub.mkdir(parents=True)
+    torchvision_resnet18(str(hub), TV_RESNET18)  # a tensor-only file, but not torchvision's
+    for scheme in ('torchvision', 'modelzoo'):
+        with pytest.raises(CheckpointError, match=f'{TV_RESNET18}: refused, its SHA-256 starts '
+                                                  'with [0-9a-f]{8}, not f37072fd'):
+            backbone(f'{scheme}://resnet18')
 
 
 def test_whole_model_names_are_their_default_weights():
@@ -158,7 +171,7 @@ def test_poisoned_cache_through_the_tools_and_init_model(hub, neon_root, tmp_pat
     assert not osp.exists(marker)
 
 
-def test_a_torchvision_builder_name_loads_converted_in_process(hub):
+def test_a_torchvision_builder_name_loads_converted_in_process(hub, monkeypatch):
     """``load_from='torchvision://<detection or segmentation builder>'``: the cached
     torchvision file is converted to detplug's names as it loads (no convert step)."""
     from mmengine.config import Config
@@ -166,8 +179,13 @@ def test_a_torchvision_builder_name_loads_converted_in_process(hub):
     from torchvision.models.segmentation import lraspp_mobilenet_v3_large
     tv = lraspp_mobilenet_v3_large(weights=None, weights_backbone=None, num_classes=21)
     hub.mkdir(parents=True)
-    url = get_model_weights('lraspp_mobilenet_v3_large').DEFAULT.url
-    torch.save(tv.state_dict(), hub / osp.basename(url))  # as if downloaded before
+    torch.save(tv.state_dict(), hub / 'tmp.pth')
+    digest = hashlib.sha256((hub / 'tmp.pth').read_bytes()).hexdigest()[:8]
+    url = get_model_weights('lraspp_mobilenet_v3_large').DEFAULT.url.replace(
+        'd234d4ea', digest)  # torchvision's URL, named by this file's hash
+    shutil.move(hub / 'tmp.pth', hub / osp.basename(url))  # as if downloaded before
+    monkeypatch.setattr(checkpoint_loading, '_whole_model_urls',
+                        lambda: {'lraspp_mobilenet_v3_large': url})
     cfg = Config.fromfile(osp.join(osp.dirname(CONFIG), '..', '_base_', 'models',
                                    'lraspp_mobilenet_v3_large.py'))
     model = MODELS.build(cfg.model)
