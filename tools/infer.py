@@ -14,7 +14,7 @@ xmax, ymax, label, score) and, for each raster (.tif), ``<name>.geojson``: the b
 polygons in the raster's CRS (pixel coordinates and a warning without one).
 
 In a folder, only regular files with an image extension are read (others skipped,
-logged); an image that cannot be read is skipped, logged and listed in
+logged); an image of the folder that cannot be read is skipped, logged and listed in
 ``predictions.json`` with its ``error``, and the run then ends with exit code 1 after
 writing the others' results.
 
@@ -141,7 +141,9 @@ def run_images(model, visualizer, paths, args):
     for path in paths:
         try:
             sample, height, width = predict(model, path, args)
-        except DataError as e:  # one unreadable file: the others still get predicted
+        except DataError as e:  # one unreadable file of several: the others still get predicted
+            if len(paths) == 1:
+                raise
             print(f'\nskipped: {e}')
             entries.append(dict(file=path, error=str(e)))
             bar.update()
