@@ -41,9 +41,9 @@ def locked(work_dir: str):
         return
     os.makedirs(work_dir, exist_ok=True)
     with open(osp.join(work_dir, LOCK), 'a+') as f:
-        try:
-            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        try:  # a POSIX record lock: not inherited by forked loader workers, which may
+            fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)  # outlive a killed run
+        except OSError:
             f.seek(0)
             raise ConfigError(f'{work_dir}: another training (pid {f.read().strip() or "?"}) '
                               'is using this work dir; wait for it to end or choose another '
