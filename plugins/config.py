@@ -18,8 +18,9 @@ What loading adds to MMEngine's ``Config.fromfile`` + ``merge_from_dict``:
   (``trian_cfg``), dataloader ``batch_size`` / ``num_workers`` types, the keys of
   ``optim_wrapper.clip_grad``, every ``type=`` dict against its constructor
   (``registry.check_config``).
-- A short smoke run works: phases fixed in iterations (a warm-up) that do not fit
-  ``train_cfg.max_iters`` are clamped to half of it, and logged.
+- Scheduler phases fixed in iterations that do not fit ``train_cfg.max_iters``: one
+  line (``check_schedule``). Nothing is clamped: the base schedule, ``WarmupCosineLR``,
+  follows ``max_iters`` by construction, so a smoke run of 3 iterations runs it as written.
 
 ``config_for_test()`` turns a loaded config into the one ``tools/test.py`` runs for its
 flags (checkpoint, results file, TTA, fused BatchNorm, precision, drawn images), so
@@ -32,7 +33,6 @@ import os.path as osp
 from typing import Optional, Union
 
 from mmengine.config import Config
-from mmengine.logging import print_log
 from mmengine.runner import Runner
 from torch.nn.utils import clip_grad_norm_, clip_grad_value_
 
@@ -71,7 +71,7 @@ def load_config(config: Union[str, Config], options: Optional[dict] = None,
     follow_top_level(cfg, written_ranks(config, options))
     check_loader_numbers(cfg)
     check_clip_grad(cfg)
-    clamp_schedule(cfg)
+    check_schedule(cfg)
     check_config(cfg._cfg_dict.to_dict())
     cfg.work_dir = work_dir or cfg.get('work_dir') or osp.join(
         'work_dirs', osp.splitext(osp.basename(config))[0])
@@ -196,24 +196,21 @@ def check_clip_grad(cfg: Config) -> None:
                               f'{fn.__name__}{close_match(key, names)}')
 
 
-def clamp_schedule(cfg: Config) -> None:
+def check_schedule(cfg: Config) -> None:
+    """Every scheduler phase fixed in iterations fits ``train_cfg.max_iters`` (an open
+    ``end`` is MMEngine's ``max_iters``): else one line, before anything is built, where
+    MMEngine would fail with "end should be larger than begin" after building it all."""
     max_iters = (cfg.get('train_cfg') or {}).get('max_iters')
     schedulers = cfg.get('param_scheduler') or []
-    schedulers = [schedulers] if isinstance(schedulers, dict) else schedulers
     if not max_iters or not isinstance(max_iters, int):
         return
-    fixed = [s for s in schedulers if not s.get('by_epoch', True)]
-    if all(s.get('begin', 0) < (s.get('end') or max_iters) <= max_iters for s in fixed):
-        return  # every phase fits (an open end is filled in with max_iters by MMEngine)
-    limit = max_iters // 2
-    for s in fixed:
-        old = (s.get('begin', 0), s.get('end'))
-        s['begin'] = min(s.get('begin', 0), limit)
-        if s.get('end') is not None:
-            s['end'] = max(min(s['end'], limit), s['begin'] + 1)
-        print_log(f'param_scheduler {s["type"]}: begin/end {old} clamped to '
-                  f'({s["begin"]}, {s.get("end")}) for max_iters={max_iters}',
-                  logger='current', level=30)
+    for i, s in enumerate([schedulers] if isinstance(schedulers, dict) else schedulers):
+        begin, end = s.get('begin', 0), s.get('end') or max_iters
+        if not s.get('by_epoch', True) and not begin < end <= max_iters:
+            raise ConfigError(f'param_scheduler[{i}] {s.get("type")}: begin {begin}, end '
+                              f'{s.get("end")} do not fit train_cfg.max_iters={max_iters}; '
+                              'WarmupCosineLR (configs/_base_/schedules/cpu_budget.py) follows '
+                              'max_iters by construction')
 
 
 def config_for_test(cfg: Config, checkpoint: str, out: Optional[str] = None,

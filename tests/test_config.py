@@ -4,10 +4,11 @@ import argparse
 import os.path as osp
 
 import pytest
+import torch
 from mmengine.config import Config, DictAction
 
 from plugins.apis import init_model
-from plugins.config import clamp_schedule, config_for_test, load_config
+from plugins.config import check_schedule, config_for_test, load_config
 from plugins.errors import ConfigError
 from tests.conftest import CONFIG, TINY, data_args, run_tool
 
@@ -163,22 +164,34 @@ def test_test_tool_prints_the_config_its_flags_give(tmp_path):
     assert f"load_from = '{ckpt}'" in out.stdout
 
 
-WARMUP = dict(type='LinearLR', by_epoch=False, begin=0, end=100)
-COSINE = dict(type='CosineAnnealingLR', by_epoch=False, begin=100)
+def test_a_phase_that_does_not_fit_max_iters_is_one_line():
+    """Checked, not clamped: MMEngine would build everything, then fail with "end should
+    be larger than begin"."""
+    fixed = [dict(type='LinearLR', by_epoch=False, begin=0, end=100),
+             dict(type='CosineAnnealingLR', by_epoch=False, begin=100)]
+    check_schedule(Config(dict(train_cfg=dict(max_iters=2000), param_scheduler=fixed)))
+    with pytest.raises(ConfigError, match=r'param_scheduler\[0\] LinearLR: begin 0, end 100 do '
+                                          r'not fit train_cfg.max_iters=60'):
+        check_schedule(Config(dict(train_cfg=dict(max_iters=60), param_scheduler=fixed)))
 
 
-@pytest.mark.parametrize('max_iters, warmup, cosine', [
-    (2000, (0, 100), (100, None)),  # fits: unchanged
-    (100, (0, 50), (50, None)),     # the cosine would begin where it ends
-    (60, (0, 30), (30, None)),      # shorter than the warm-up
-    (1, (0, 1), (0, None))])
-def test_phases_are_clamped_to_fit(max_iters, warmup, cosine, mmlog):
-    """A schedule phase that would not fit ``max_iters`` is clamped (logged), so that a
-    short run never ends in MMEngine's "end should be larger than begin"."""
-    cfg = Config(dict(train_cfg=dict(max_iters=max_iters), param_scheduler=[dict(WARMUP),
-                                                                           dict(COSINE)]))
-    clamp_schedule(cfg)
-    (w, c) = cfg.param_scheduler
-    assert ((w.begin, w.end), (c.begin, c.get('end'))) == (warmup, cosine)
-    assert c.begin < max_iters or max_iters == 1 and c.begin == 0
-    assert ('clamped' in mmlog.getvalue()) == (max_iters != 2000)
+@pytest.mark.parametrize('max_iters, warmup', [(2000, 100), (100, 50), (3, 1), (1, 0)])
+def test_the_base_schedule_follows_max_iters(max_iters, warmup):
+    """The loaded config is what runs: WarmupCosineLR's phases follow max_iters (the
+    Runner gives it ``end``), from the base's 2,000 iterations down to one."""
+    from mmengine.optim.scheduler.param_scheduler import INF
+
+    from plugins.engine import WarmupCosineLR
+    cfg = load_config(CONFIG, {'train_cfg.max_iters': max_iters})
+    sched = dict(cfg.param_scheduler[0])
+    assert sched.pop('type') == 'WarmupCosineLR' and sched.get('end', INF) == INF
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+    lr = WarmupCosineLR(opt, end=max_iters, **sched)
+    values = []
+    for _ in range(max_iters):
+        values.append(opt.param_groups[0]['lr'])
+        opt.step()
+        lr.step()
+    assert lr.warmup == warmup and max(values) == pytest.approx(1.0)
+    assert values[:warmup] == sorted(values[:warmup])  # rising, then
+    assert values[warmup:] == sorted(values[warmup:], reverse=True)  # annealing

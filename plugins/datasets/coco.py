@@ -7,8 +7,8 @@ Policy for bad annotations (each case is logged with the file and annotation id)
 - a category id not in the file's ``categories``: error;
 - an image file that does not exist, or no image at all: error when the dataset is built;
 - an image path (``file_name`` joined to the image prefix) that resolves, symlinks
-  included, outside ``data_root`` (the annotation file's folder when there is none):
-  error, unless ``allow_outside_root=True``;
+  included, outside ``data_root`` (without one: the image prefix; without that, the
+  annotation file's folder): error, unless ``allow_outside_root=True``;
 - more than ``max_instances`` annotations on one image: error (memory in training grows
   with boxes x anchors: 5,000 boxes on one image took 5.8 GB);
 - an image with no (valid) boxes: kept for testing, dropped from training
@@ -18,6 +18,10 @@ Policy for bad annotations (each case is logged with the file and annotation id)
   ``LoadAnnotations(with_mask=True)``): ``coco_masks.checked_segmentation`` (polygons of
   fewer than 3 points dropped, logged; non-finite or far-outside vertices, RLE counts
   that are negative or do not cover the image exactly: error);
+- ``iscrowd: 1``: a crowd region, ``ignore_flag=1``: not an object to learn but a region
+  whose anchors / proposals are neither positive nor negative
+  (``LoadAnnotations`` -> ``PackDetInputs`` -> ``ignored_instances``), as the metric
+  treats it;
 - ``keypoints`` (kept for ``LoadAnnotations(with_keypoints=True)``): not a flat list of
   x, y, visibility triples: error.
 The file's structure is checked by ``coco_json.read_coco``; the box and mask rules
@@ -120,7 +124,7 @@ class CocoDetDataset(BaseDataset):
             proposals = read_proposal_file(self.proposal_file)
         data_list = []
         img_prefix = self.data_prefix.get('img', '')
-        root = self.data_root or osp.dirname(self.ann_file)
+        root = self.data_root or img_prefix or osp.dirname(self.ann_file)
         for img in coco['images']:
             path = image_path(img_prefix, img['file_name'], root,
                               f'{self.ann_file}: image {img["id"]}', self.allow_outside_root)
@@ -174,6 +178,8 @@ class CocoDetDataset(BaseDataset):
         if box is None:
             return None
         inst = dict(bbox=box, bbox_label=cat2label[ann['category_id']], ann_id=ann.get('id'))
+        if ann.get('iscrowd'):
+            inst['ignore_flag'] = 1  # a crowd region: ignored in training, as by the metric
         if ann.get('segmentation') is not None:
             mask = checked_segmentation(ann['segmentation'], img, where)
             if mask is not None:

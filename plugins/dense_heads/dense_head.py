@@ -18,6 +18,7 @@ from plugins.dense_heads.utils import batch_input_size
 from plugins.registry import TASK_UTILS
 from plugins.task_modules.assigner import AssignResult
 from plugins.task_modules.postprocess import multiclass_nms, nms_config
+from plugins.task_modules.targets import ignored_bboxes
 
 
 class DenseHead(BaseModule):
@@ -45,11 +46,13 @@ class DenseHead(BaseModule):
         return self.prior_generator.grid_anchors(sizes, maps[0].device,
                                                  batch_input_size(data_samples))
 
-    def match(self, priors: torch.Tensor, gt_instances
+    def match(self, priors: torch.Tensor, data_sample
               ) -> Tuple[AssignResult, torch.Tensor, torch.Tensor]:
-        """priors (P, 4) -> (the assignment, positive indices (P+,), their encoded
-        regression targets (P+, 4))."""
-        assign = self.assigner.assign(priors, gt_instances.bboxes, gt_instances.labels)
+        """priors (P, 4), a training sample -> (the assignment (priors in its crowd
+        regions ignored), positive indices (P+,), their encoded regression targets (P+, 4))."""
+        gt_instances = data_sample.gt_instances
+        assign = self.assigner.assign(priors, gt_instances.bboxes, gt_instances.labels,
+                                      ignored_bboxes(data_sample))
         pos = torch.nonzero(assign.gt_inds > 0).squeeze(1)
         targets = self.bbox_coder.encode(priors[pos], gt_instances.bboxes[assign.gt_inds[pos] - 1])
         return assign, pos, targets

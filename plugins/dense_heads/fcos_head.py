@@ -98,7 +98,7 @@ class FCOSHead(DenseHead):
         pred_boxes, gt_boxes, pred_ctr, ctr_targets = [], [], [], []
         for i, sample in enumerate(data_samples):
             gt = sample.gt_instances
-            assign, pos, targets = self.match(points, gt)
+            assign, pos, targets = self.match(points, sample)
             onehot[i, pos, assign.labels[pos]] = 1.0
             pred_boxes.append(self.bbox_coder.decode(points[pos], distances[i, pos]))
             gt_boxes.append(gt.bboxes[assign.gt_inds[pos] - 1])

@@ -76,7 +76,7 @@ class RetinaHead(DenseHead):
         deltas = flatten_levels(reg_maps, 4)  # (N, P, 4)
         loss_cls, loss_bbox = [], []
         for i, sample in enumerate(data_samples):
-            assign, pos, targets = self.match(anchors, sample.gt_instances)
+            assign, pos, targets = self.match(anchors, sample)
             onehot = torch.zeros_like(logits[i])
             onehot[pos, assign.labels[pos]] = 1.0
             valid = assign.gt_inds >= 0  # not ignored

@@ -22,7 +22,7 @@ from plugins.dense_heads.utils import batch_input_size, flatten_levels
 from plugins.layers import conv_tower
 from plugins.registry import MODELS, TASK_UTILS
 from plugins.task_modules.postprocess import multiclass_nms, nms_config
-from plugins.task_modules.targets import sample_targets
+from plugins.task_modules.targets import ignored_bboxes, sample_targets
 
 
 @MODELS.register_module()
@@ -82,7 +82,8 @@ class RPNHead(BaseModule):
         scores, deltas = flatten_levels(cls_maps, 1).squeeze(-1), flatten_levels(reg_maps, 4)
         cls_preds, cls_targets, reg_preds, reg_targets = [], [], [], []
         for i, sample in enumerate(data_samples):
-            t = sample_targets(self.assigner, self.sampler, anchors, sample.gt_instances, 1)
+            t = sample_targets(self.assigner, self.sampler, anchors, sample.gt_instances, 1,
+                               ignored_bboxes(sample))
             pos = t.inds[:t.num_pos]
             cls_preds.append(scores[i, t.inds])
             cls_targets.append((torch.arange(t.inds.numel(), device=pos.device)

@@ -79,15 +79,17 @@ class SSDHead(DenseHead):
         labels = torch.full(logits.shape[:2], self.num_classes, dtype=torch.long,
                             device=logits.device)
         reg_preds, reg_targets = [], []
+        ignored = torch.zeros(logits.shape[:2], dtype=torch.bool, device=logits.device)
         for i, sample in enumerate(data_samples):
-            assign, pos, targets = self.match(priors, sample.gt_instances)
+            assign, pos, targets = self.match(priors, sample)
             labels[i, pos] = assign.labels[pos]
+            ignored[i] = assign.gt_inds < 0  # in a crowd region: never a mined negative
             reg_preds.append(deltas[i, pos])
             reg_targets.append(targets)
         ce = F.cross_entropy(logits.flatten(0, 1), labels.flatten(),
                              reduction='none').view(labels.shape)
         pos_mask = labels < self.num_classes
-        neg_mask = self.miner.mine(ce, pos_mask)
+        neg_mask = self.miner.mine(ce.masked_fill(ignored, 0), pos_mask) & ~ignored
         num_pos = max(int(pos_mask.sum()), 1)
         return dict(loss_cls=ce[pos_mask | neg_mask].sum() / num_pos,
                     loss_bbox=self.loss_bbox(torch.cat(reg_preds), torch.cat(reg_targets),

@@ -11,10 +11,11 @@ from .rng_state_hook import RNGStateHook
 from .rotating_checkpoint_hook import RotatingCheckpointHook
 from .train_progress import EarlyLoggerHook, RecentETATimerHook
 from .visualization_hook import DetVisualizationHook
+from .warmup_cosine import WarmupCosineLR
 
 __all__ = ['AtomicLocalBackend', 'CheckpointError', 'latest_good_checkpoint', 'safe_load',
            'SafeCheckpointHook', 'to_plain', 'DataConsistencyHook', 'DetVisualizationHook',
            'FuseConvBNHook', 'ProgressBarHook', 'RNGStateHook', 'FiniteLossOptimWrapper',
            'NonFiniteLossError', 'MemoryMonitorHook', 'resident_mb', 'BF16OptimWrapper',
            'InferencePrecisionHook', 'set_precision', 'EarlyLoggerHook', 'RecentETATimerHook',
-           'RotatingCheckpointHook', 'RerunValidationHook']
+           'RotatingCheckpointHook', 'RerunValidationHook', 'WarmupCosineLR']

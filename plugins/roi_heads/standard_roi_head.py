@@ -27,7 +27,7 @@ from mmengine.structures import InstanceData
 from plugins.autocast import fp32_call
 from plugins.errors import ConfigError
 from plugins.registry import MODELS, TASK_UTILS
-from plugins.task_modules.targets import sample_targets
+from plugins.task_modules.targets import ignored_bboxes, sample_targets
 
 
 def _to_rois(boxes: List[torch.Tensor]) -> torch.Tensor:
@@ -78,7 +78,8 @@ class StandardRoIHead(BaseModule):
             gt, props = sample.gt_instances, props.bboxes
             if self.add_gt_as_proposals:
                 props = torch.cat([gt.bboxes, props])
-            t = sample_targets(self.assigner, self.sampler, props, gt, self.bbox_head.num_classes)
+            t = sample_targets(self.assigner, self.sampler, props, gt, self.bbox_head.num_classes,
+                               ignored_bboxes(sample))
             boxes.append(props[t.inds])
             targets.append(t)
         scores, deltas = self.bbox_head(self.roi_extractor(feats, _to_rois(boxes)))

@@ -5,6 +5,8 @@ with ``LoadAnnotations(with_mask=True)`` ``masks`` (K, H, W) bool.
 ``pred_instances``: ``bboxes`` (D, 4) in original-image pixels, ``scores`` (D,),
 ``labels`` (D,), for Mask R-CNN ``masks`` (D, H, W) bool at the original size, for
 Keypoint R-CNN ``keypoints`` (D, K, 3) (x, y, 1) and ``keypoint_scores`` (D, K).
+``ignored_instances``: ``bboxes`` (I, 4) of crowd regions (COCO ``iscrowd``): priors
+overlapping them are neither positive nor negative in training.
 ``proposals``: ``bboxes`` (R, 4) in input-image pixels and ``scores`` (R,), loaded
 from a proposal file for Fast R-CNN. Meta keys (``img_id``,
 ``img_path``, ``ori_shape``, ``img_shape``, ``scale_factor``, ``flip``, ...) are set by
@@ -36,6 +38,7 @@ class DetDataSample(BaseDataElement):
     gt_instances = typed_field('gt_instances', InstanceData)
     pred_instances = typed_field('pred_instances', InstanceData)
     proposals = typed_field('proposals', InstanceData)
+    ignored_instances = typed_field('ignored_instances', InstanceData)
 
 
 def set_predictions(data_samples, results) -> list:

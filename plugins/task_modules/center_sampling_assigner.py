@@ -14,7 +14,7 @@ A point is a positive of a gt box when all of these hold:
   (torchvision's and the paper's 0-64-128-256-512-inf for sizes 8 ... 128).
 A point that fits several boxes takes the one with the smallest area.
 """
-from typing import Sequence
+from typing import Optional, Sequence
 
 import torch
 
@@ -34,7 +34,9 @@ class CenterSamplingAssigner:
         self.lo, self.hi = range_factors
 
     def assign(self, priors: torch.Tensor, gt_bboxes: torch.Tensor,
-               gt_labels: torch.Tensor) -> AssignResult:
+               gt_labels: torch.Tensor, ignored: Optional[torch.Tensor] = None) -> AssignResult:
+        """``ignored`` (crowd regions) is not used: FCOS (as torchvision's) has no ignored
+        points; crowd boxes are simply not objects."""
         num_priors, num_gts = priors.shape[0], gt_bboxes.shape[0]
         gt_inds = priors.new_zeros((num_priors,), dtype=torch.long)
         labels = priors.new_full((num_priors,), -1, dtype=torch.long)

@@ -7,7 +7,7 @@ background = ``num_classes``). Each head encodes (or decodes) boxes with its own
 ``mask_targets``: the mask head's M x M targets of the positives, cut from their gt masks;
 ``keypoint_targets``: the keypoint head's target cell of each (positive, keypoint).
 """
-from typing import NamedTuple
+from typing import NamedTuple, Optional
 
 import torch
 from torchvision.ops import roi_align
@@ -21,9 +21,17 @@ class SampledTargets(NamedTuple):
     pos_gt_inds: torch.Tensor  # (S+,) index of each positive's gt box
 
 
+def ignored_bboxes(data_sample) -> Optional[torch.Tensor]:
+    """The crowd regions (I, 4) of a training sample, or None."""
+    ignored = data_sample.get('ignored_instances')
+    return ignored.bboxes if ignored is not None and 'bboxes' in ignored else None
+
+
 def sample_targets(assigner, sampler, priors: torch.Tensor, gt_instances,
-                   num_classes: int) -> SampledTargets:
-    assign = assigner.assign(priors, gt_instances.bboxes, gt_instances.labels)
+                   num_classes: int, ignored: Optional[torch.Tensor] = None) -> SampledTargets:
+    """``ignored``: crowd regions (I, 4); priors inside them are neither sampled as
+    positives nor as negatives."""
+    assign = assigner.assign(priors, gt_instances.bboxes, gt_instances.labels, ignored)
     sampled = sampler.sample(assign)
     inds = torch.cat([sampled.pos_inds, sampled.neg_inds])
     num_pos = sampled.pos_inds.numel()

@@ -8,6 +8,9 @@ import glob
 import json
 import os.path as osp
 import re
+import subprocess
+import sys
+import time
 
 import cv2
 import numpy as np
@@ -17,7 +20,8 @@ from mmengine.config import Config
 
 from plugins.apis import init_model
 from plugins.datasets import CocoDetDataset, DataError
-from tests.conftest import CONFIG, TINY, data_args, run_tool
+from tests.conftest import CONFIG, ROOT, TINY, data_args, run_tool
+from tests.engine.test_exact_resume import _max_diff
 
 PIPELINE = Config.fromfile(CONFIG).train_pipeline
 REPORT = []
@@ -469,16 +473,26 @@ def test_saving_on_a_full_disk_or_nan_weights_is_one_line(tmp_path, monkeypatch)
         in str(e.value) and not glob.glob(str(tmp_path / '.*tmp*'))
 
 
-def test_max_iters_within_the_warm_up_is_one_logged_line(tmp_path, neon_root):
+def test_max_iters_within_the_warm_up_runs_as_written(tmp_path, neon_root):
+    """The base's 100-iteration warm-up at max_iters=2: WarmupCosineLR shortens it by
+    construction (nothing is clamped after loading); a fixed LinearLR that cannot fit is
+    one line before anything is built."""
     out = run_tool('train.py', CONFIG, '--work-dir', str(tmp_path), '--cfg-options', *TINY,
-                   *data_args(neon_root), 'param_scheduler.0.end=100',
-                   'param_scheduler.1.begin=100', 'train_cfg.max_iters=2',
-                   'train_cfg.val_interval=2', timeout=300)
-    clamped = [line.split(' - ')[-1] for line in (out.stdout + out.stderr).splitlines()
-               if 'clamped' in line]
-    REPORT.append(('max_iters=2 with a 100-iteration warm-up', f'ok, logged: {clamped}'))
-    assert out.returncode == 0 and clamped, out.stderr[-1500:]
-    assert 'LinearLR: begin/end (0, 100) clamped to (0, 1) for max_iters=2' in clamped[0]
+                   *data_args(neon_root), 'train_cfg.max_iters=2', 'train_cfg.val_interval=2',
+                   timeout=300)
+    REPORT.append(('max_iters=2 with the base\'s 100-iteration warm-up',
+                   f'exit {out.returncode}'))
+    assert out.returncode == 0, out.stderr[-1500:]
+    leaf = tmp_path / 'fixed_warm_up.py'
+    leaf.write_text(f"_base_ = '{CONFIG}'\nparam_scheduler = [dict(type='LinearLR', "
+                    "by_epoch=False, begin=0, end=100)]\n")
+    out = run_tool('train.py', str(leaf), '--work-dir', str(tmp_path), '--cfg-options', *TINY,
+                   *data_args(neon_root), 'train_cfg.max_iters=2', timeout=300)
+    last = out.stderr.strip().splitlines()[-1]
+    REPORT.append(('max_iters=2 with a fixed LinearLR(end=100)', last))
+    assert out.returncode == 1 and last.startswith(
+        'error: in the config: param_scheduler[0] LinearLR: begin 0, end 100 do not fit '
+        'train_cfg.max_iters=2')
 
 
 def test_ground_truth_the_dataset_repairs_is_scored_as_repaired(tmp_path, mmlog):
@@ -642,3 +656,93 @@ def test_infer_on_a_folder_with_entries_that_are_not_images(tiny_run, neon_root,
         skipped[0]
     assert [osp.basename(e['file']) for e in entries] == ['good.png', 'text.png']
     assert 'detections' in entries[0] and 'cannot decode image' in entries[1]['error']
+
+
+def test_a_crowd_region_is_ignored_in_training(folder):
+    """COCO ``iscrowd: 1`` (tests/datasets/test_crowd.py: on a real image, its anchors)."""
+    anns = [dict(id=4, image_id=1, category_id=1, bbox=[10, 10, 20, 20]),
+            dict(id=5, image_id=1, category_id=1, bbox=[100, 100, 80, 80], iscrowd=1)]
+    ann = _ann_file(osp.dirname(folder), 'crowd.json', _coco(anns))
+    pipeline = [dict(type='LoadImage'), dict(type='LoadAnnotations'), dict(type='PackDetInputs')]
+    sample = CocoDetDataset(ann_file=ann, data_prefix=dict(img=osp.dirname(folder)),
+                            pipeline=pipeline)[0]['data_samples']
+    outcome = (f'ok: {len(sample.gt_instances)} object, crowd regions in ignored_instances: '
+               f'{sample.ignored_instances.bboxes.tolist()} (anchors there neither positive nor '
+               'negative)')
+    REPORT.append(('an iscrowd: 1 annotation in training', outcome))
+    assert len(sample.gt_instances) == 1
+    assert sample.ignored_instances.bboxes.tolist() == [[100, 100, 180, 180]]
+
+
+# SIGINT / SIGTERM and a busy work dir, through tools/train.py: the signals are sent by the
+# process itself at a chosen point (tests/engine/interrupting_hook.py), as Ctrl-C would
+def _leaf(tmp_path, **signal_hook):
+    """CONFIG with ``SendSignalHook(**signal_hook)`` after its own hooks."""
+    hooks = list(Config.fromfile(CONFIG).custom_hooks) + [dict(type='SendSignalHook',
+                                                               **signal_hook)]
+    leaf = tmp_path / f'leaf_{len(list(tmp_path.iterdir()))}.py'
+    leaf.write_text(f"_base_ = '{CONFIG}'\ncustom_imports = dict(imports=["
+                    f"'tests.engine.interrupting_hook'], allow_failed_imports=False)\n"
+                    f'custom_hooks = {hooks!r}\n')
+    return str(leaf)
+
+
+def _signal_args(work, neon_root):
+    return ['--work-dir', str(work), '--cfg-options', *TINY, *data_args(neon_root),
+            'train_cfg.max_iters=4', 'train_cfg.val_interval=2',
+            'default_hooks.checkpoint.interval=1', 'randomness.deterministic=True']
+
+
+def test_sigterm_in_training_is_one_line(tmp_path, neon_root):
+    work = tmp_path / 'w'
+    out = run_tool('train.py', _leaf(tmp_path, signal_name='SIGTERM', at=1),
+                   *_signal_args(work, neon_root))
+    last = out.stderr.strip().splitlines()[-1]
+    REPORT.append(('SIGTERM during training', f'exit {out.returncode}: {last}'))
+    assert out.returncode == 143 and 'Traceback' not in out.stderr, out.stderr[-2000:]
+    assert last.startswith('interrupted (SIGTERM) at iteration 2; newest checkpoint: ') and \
+        last.endswith(f'go on with: python tools/train.py CONFIG --work-dir {work} --resume')
+
+
+def test_sigint_in_validation_then_resume_reruns_it_and_ends_as_uninterrupted(tmp_path,
+                                                                               neon_root):
+    straight, cut = tmp_path / 'straight', tmp_path / 'cut'
+    assert run_tool('train.py', CONFIG, *_signal_args(straight, neon_root)).returncode == 0
+    out = run_tool('train.py', _leaf(tmp_path, signal_name='SIGINT', val_at=2),
+                   *_signal_args(cut, neon_root))
+    last = out.stderr.strip().splitlines()[-1]
+    REPORT.append(('SIGINT (Ctrl-C) during validation', f'exit {out.returncode}: {last}'))
+    assert out.returncode == 130 and 'Traceback' not in out.stderr, out.stderr[-2000:]
+    assert last.startswith(f'interrupted (SIGINT) at iteration 2; newest checkpoint: '
+                           f'{cut}/iter_2.pth')
+    out = run_tool('train.py', CONFIG, *_signal_args(cut, neon_root), '--resume')
+    assert out.returncode == 0, out.stderr[-2000:]
+    log = out.stdout + out.stderr
+    assert 'the validation at iteration 2 did not finish before the run stopped: running it ' \
+        'now' in log and 'resumed epoch: 0, iter: 2' in log
+    assert log.count('Iter(val) [') >= 2  # the validation at 2 again, then the one at 4
+    a, b = (torch.load(w / 'iter_4.pth', weights_only=True) for w in (straight, cut))
+    diff = {k: _max_diff(a[k], b[k]) for k in ('state_dict', 'optimizer')}
+    REPORT.append(('... then --resume', f'exit {out.returncode}; validation at 2 rerun; final '
+                   f'weights vs an uninterrupted run: max |diff| {diff}'))
+    assert diff == {'state_dict': 0.0, 'optimizer': 0.0}
+
+
+def test_a_second_training_on_a_busy_work_dir_refuses(tmp_path, neon_root):
+    work = tmp_path / 'w'
+    first = subprocess.Popen([sys.executable, f'{ROOT}/tools/train.py', CONFIG,
+                              *_signal_args(work, neon_root), 'train_cfg.max_iters=1000'], cwd=ROOT,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 120
+        while not (work / 'iter_1.pth').exists() and time.time() < deadline:
+            time.sleep(0.1)
+        out = run_tool('train.py', CONFIG, *_signal_args(work, neon_root))
+    finally:
+        first.terminate()
+        first.wait()
+    REPORT.append(('a second training on a busy work dir', _last_error(out)))
+    assert out.returncode == 1
+    assert out.stderr.strip().splitlines()[-1] == (
+        f'error: in the config: {work}: another training (pid {first.pid}) is using this work '
+        'dir; wait for it to end or choose another --work-dir')

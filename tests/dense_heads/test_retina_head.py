@@ -51,7 +51,7 @@ def test_giou_on_decoded_boxes_by_config():
     sample = make_sample([[10., 12, 30, 34]], [2])
     x = feats(n=1)
     anchors = torch.cat(head.priors(x, [sample]))
-    _, pos, _ = head.match(anchors, sample.gt_instances)
+    _, pos, _ = head.match(anchors, sample)
     expected = generalized_box_iou_loss(anchors[pos], sample.gt_instances.bboxes.expand(
         len(pos), 4), reduction='mean')
     assert len(pos) and head.loss_by_feat(head(x), [sample])['loss_bbox'].item() == pytest.approx(

@@ -98,8 +98,7 @@ def test_corrupt_image_in_a_loader_worker_is_one_line(tmp_path, neon_root):
 def test_segmentor_through_the_same_tools(tmp_path, composites_root):
     config = osp.join(ROOT, 'configs', 'fcn', 'fcn8s_r18_mnist_composites.py')
     data = [f'{k}={v}' for k, v in data_options(composites_root).items()]
-    small = ['train_cfg.max_iters=3', 'train_cfg.val_interval=3', 'param_scheduler.0.end=2',
-             'param_scheduler.1.begin=2', 'train_dataloader.batch_size=2',
+    small = ['train_cfg.max_iters=3', 'train_cfg.val_interval=3', 'train_dataloader.batch_size=2',
              'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False']
     out = run_tool('train.py', config, '--work-dir', str(tmp_path / 'w'), '--cfg-options',
                 *small, *data)

@@ -20,8 +20,7 @@ def test_converted_coco_detector_fine_tunes_into_one_class(neon_root, tmp_path):
     assert out.returncode == 0, out.stderr[-1500:]
     small = ['train_dataloader.batch_size=1',
              'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
-             'train_cfg.max_iters=2', 'train_cfg.val_interval=2', 'param_scheduler.0.end=1',
-             'param_scheduler.1.begin=1', f'load_from={tmp_path}/coco.pth']
+             'train_cfg.max_iters=2', 'train_cfg.val_interval=2', f'load_from={tmp_path}/coco.pth']
     out = run_tool('train.py', CONFIG, '--work-dir', str(tmp_path / 'w'),
                    '--cfg-options', *small, *data_args(neon_root), timeout=900)
     log = out.stdout + out.stderr

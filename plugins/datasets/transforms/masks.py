@@ -19,12 +19,16 @@ from plugins.registry import TRANSFORMS
 from plugins.structures.masks import decode_segmentations
 
 
+IGNORE_LABEL = -1  # a crowd region's box label inside the pipeline
+
+
 @TRANSFORMS.register_module()
 class LoadAnnotations(MMCVLoadAnnotations):
     """Args (beside mmcv's):
         with_mask: decode each instance's segmentation (polygons or RLE, checked by
             the dataset) to ``gt_masks``; an instance without one is an error.
         with_keypoints: mmcv's, with an error for an instance without keypoints.
+    Crowd regions (``iscrowd``) get the label ``IGNORE_LABEL``.
     """
 
     def __init__(self, with_bbox: bool = True, with_label: bool = True, with_mask: bool = False,
@@ -34,6 +38,14 @@ class LoadAnnotations(MMCVLoadAnnotations):
                          with_keypoints=with_keypoints, imdecode_backend=imdecode_backend,
                          backend_args=backend_args)
         self.with_mask = with_mask
+
+    def _load_labels(self, results: dict) -> None:
+        """mmcv's, with ``IGNORE_LABEL`` for crowd regions (``ignore_flag``): the label
+        travels with its box through every transform, and ``PackDetInputs`` moves such
+        boxes to ``ignored_instances``."""
+        results['gt_bboxes_labels'] = np.array(
+            [IGNORE_LABEL if inst.get('ignore_flag') else inst['bbox_label']
+             for inst in results.get('instances', [])], np.int64)
 
     def _load_kps(self, results: dict) -> None:
         instances = results.get('instances', [])

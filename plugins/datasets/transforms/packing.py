@@ -6,13 +6,17 @@ from mmcv.transforms import BaseTransform
 from mmengine.structures import InstanceData, PixelData
 
 from plugins.errors import DataError
+from plugins.datasets.transforms.masks import IGNORE_LABEL
 from plugins.registry import TRANSFORMS
 from plugins.structures import DetDataSample, SegDataSample
 
 
 @TRANSFORMS.register_module()
 class PackDetInputs(BaseTransform):
-    """Args:
+    """Boxes labelled ``IGNORE_LABEL`` (crowd regions) go to ``ignored_instances``
+    (``bboxes``), the others to ``gt_instances``.
+
+    Args:
         meta_keys: result keys copied into the data sample's metainfo.
     """
 
@@ -37,7 +41,9 @@ class PackDetInputs(BaseTransform):
             gt.masks = torch.from_numpy(masks).bool()
         if 'gt_keypoints' in results:  # (K, P, 3): x, y, visibility
             gt.keypoints = torch.as_tensor(np.asarray(results['gt_keypoints'], np.float32))
-        sample.gt_instances = gt
+        crowd = gt.labels == IGNORE_LABEL
+        sample.gt_instances = gt[~crowd]
+        sample.ignored_instances = InstanceData(bboxes=gt.bboxes[crowd])
         if 'proposals' in results:
             if tuple(results.get('scale_factor', (1.0, 1.0))) != (1.0, 1.0) or results.get('flip'):
                 raise DataError(f'{results.get("img_path")}: its proposals would not match the '
