@@ -185,6 +185,7 @@ def test_the_base_schedule_follows_max_iters(max_iters, warmup):
     cfg = load_config(CONFIG, {'train_cfg.max_iters': max_iters})
     sched = dict(cfg.param_scheduler[0])
     assert sched.pop('type') == 'WarmupCosineLR' and sched.get('end', INF) == INF
+    assert sched['by_epoch'] is False  # the Runner reads it from the config, not the class
     opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
     lr = WarmupCosineLR(opt, end=max_iters, **sched)
     values = []

@@ -33,12 +33,13 @@ class WarmupCosineLR(LRSchedulerMixin, _ParamScheduler):
         start_factor: the first warm-up step's fraction of the base learning rate.
         eta_min: the learning rate the cosine ends at.
         begin, end, by_epoch, last_step, verbose: as MMEngine's schedulers (``end``
-            left out: the Runner's ``max_iters``).
+            left out: the Runner's ``max_iters``, with ``by_epoch=False`` written in the
+            config: the Runner reads it there, and without it takes ``max_epochs``).
     """
 
     def __init__(self, optimizer, warmup_iters: int = 100, start_factor: float = 0.01,
                  eta_min: float = 0.0, begin: int = 0, end: int = INF,
-                 last_step: int = -1, by_epoch: bool = False, verbose: bool = False):
+                 last_step: int = -1, by_epoch: bool = True, verbose: bool = False):
         if end == INF:
             raise ConfigError('WarmupCosineLR needs an end: leave it out of the config and '
                               'the Runner sets train_cfg.max_iters')

@@ -479,10 +479,12 @@ def test_max_iters_within_the_warm_up_runs_as_written(tmp_path, neon_root):
     one line before anything is built."""
     out = run_tool('train.py', CONFIG, '--work-dir', str(tmp_path), '--cfg-options', *TINY,
                    *data_args(neon_root), 'train_cfg.max_iters=2', 'train_cfg.val_interval=2',
-                   timeout=300)
+                   'default_hooks.logger.interval=1', timeout=300)
+    lrs = re.findall(r'Iter\(train\) \[(\d)/2\].*?lr: ([\d.e+-]+)', out.stdout + out.stderr)
     REPORT.append(('max_iters=2 with the base\'s 100-iteration warm-up',
-                   f'exit {out.returncode}'))
+                   f'exit {out.returncode}; lr per iteration {lrs}'))
     assert out.returncode == 0, out.stderr[-1500:]
+    assert lrs == [('1', '1.0000e-05'), ('2', '1.0000e-03')]  # one warm-up step, then the cosine
     leaf = tmp_path / 'fixed_warm_up.py'
     leaf.write_text(f"_base_ = '{CONFIG}'\nparam_scheduler = [dict(type='LinearLR', "
                     "by_epoch=False, begin=0, end=100)]\n")

@@ -13,4 +13,7 @@ test_cfg = dict(type='TestLoop')
 optim_wrapper = dict(type='FiniteLossOptimWrapper', on_nonfinite='stop',
                      optimizer=dict(type='AdamW', lr=1e-3, weight_decay=0.05),
                      clip_grad=dict(max_norm=10.0))
-param_scheduler = [dict(type='WarmupCosineLR', warmup_iters=100, start_factor=0.01, eta_min=0.0)]
+# by_epoch=False: the Runner reads it from the config (absent, it takes the scheduler as
+# epoch-based: end = max_epochs, stepped once per epoch)
+param_scheduler = [dict(type='WarmupCosineLR', by_epoch=False, warmup_iters=100,
+                        start_factor=0.01, eta_min=0.0)]
