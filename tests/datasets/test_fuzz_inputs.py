@@ -748,3 +748,20 @@ def test_a_second_training_on_a_busy_work_dir_refuses(tmp_path, neon_root):
     assert out.stderr.strip().splitlines()[-1] == (
         f'error: in the config: {work}: another training (pid {first.pid}) is using this work '
         'dir; wait for it to end or choose another --work-dir')
+
+
+def test_a_swapped_hub_cache_file_is_refused(tmp_path, monkeypatch):
+    """A tensor-only file in place of torchvision's resnet18 in the hub cache (torch.hub
+    checks a name's hash prefix only when it downloads; tests/engine/test_remote_checkpoints.py
+    has the other cache cases)."""
+    from plugins.engine import checkpoint_loading
+    from plugins.errors import CheckpointError
+    monkeypatch.setattr(torch.hub, 'get_dir', lambda: str(tmp_path))
+    (tmp_path / 'checkpoints').mkdir()
+    torch.save({'conv1.weight': torch.zeros(64, 3, 7, 7)},
+               tmp_path / 'checkpoints' / 'resnet18-f37072fd.pth')
+    with pytest.raises(CheckpointError) as e:
+        checkpoint_loading.load_any('torchvision://resnet18')
+    REPORT.append(('a swapped file in the hub cache (torchvision://resnet18)', f'error: {e.value}'))
+    assert 'resnet18-f37072fd.pth: refused, its SHA-256 starts with ' in str(e.value)
+    assert 'not f37072fd as its name says' in str(e.value)
