@@ -21,7 +21,7 @@ from mmengine.hooks import Hook
 from mmengine.logging import HistoryBuffer, print_log
 from mmengine.model import BaseTTAModel, is_model_wrapper
 
-from plugins.engine.checkpoint_checks import check_resume, check_weights, non_finite
+from plugins.engine.checkpoint_checks import check_resume, check_weights, listed, non_finite
 from plugins.errors import CheckpointError
 from plugins.registry import HOOKS
 from plugins.utils.fileio import atomic_write
@@ -93,7 +93,7 @@ class SafeCheckpointHook(Hook):
         if bad:
             raise CheckpointError(
                 f'not saving the checkpoint of iteration {runner.iter}: {len(bad)} tensors '
-                f'hold NaN or infinity ({", ".join(bad[:3])}{", ..." if len(bad) > 3 else ""})'
+                f'hold NaN or infinity ({listed(bad)})'
                 '; the checkpoints already written are untouched')
         plain = to_plain(checkpoint)
         checkpoint.clear()
@@ -126,17 +126,13 @@ def fit_state_dict(model, state_dict: dict, strict: bool = False,
     own = model.state_dict()
     dropped = [k for k, v in state_dict.items()
                if k in own and hasattr(v, 'shape') and v.shape != own[k].shape]
-    shapes = ', '.join(f'{k} {tuple(state_dict[k].shape)} -> {tuple(own[k].shape)}'
-                       for k in (dropped[:3] if strict else dropped))
+    shapes = [f'{k} {tuple(state_dict[k].shape)} -> {tuple(own[k].shape)}' for k in dropped]
     if strict:
-        def more(keys):
-            return ', ...' if len(keys) > 3 else ''
-        parts = [f'{len(dropped)} tensors of another shape ({shapes}{more(dropped)})'] \
-            if dropped else []
+        parts = [f'{len(dropped)} tensors of another shape ({listed(shapes)})'] if dropped else []
         for what, keys in (('missing', [k for k in own if k not in state_dict]),
                            ('unexpected', [k for k in state_dict if k not in own])):
             if keys:
-                parts.append(f'{len(keys)} {what} ({", ".join(keys[:3])}{more(keys)})')
+                parts.append(f'{len(keys)} {what} ({listed(keys)})')
         if parts:
             raise CheckpointError(f"{source} does not fit the config's model: "
                                   f'{"; ".join(parts)}')
@@ -144,7 +140,8 @@ def fit_state_dict(model, state_dict: dict, strict: bool = False,
         return []
     if dropped:
         print_log(f'checkpoint: {len(dropped)} tensors not loaded, their shapes differ from '
-                  f'the model (kept as initialised): {shapes}', logger='current', level=30)
+                  f'the model (kept as initialised): {", ".join(shapes)}', logger='current',
+                  level=30)
     for k in dropped:
         del state_dict[k]
     return dropped

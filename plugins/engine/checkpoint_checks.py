@@ -34,7 +34,8 @@ def non_finite(value, path: str) -> list:
     return []
 
 
-def _listed(keys: list) -> str:
+def listed(keys: list) -> str:
+    """The first three of ``keys``, then ', ...' if there are more."""
     return f'{", ".join(keys[:3])}{", ..." if len(keys) > 3 else ""}'
 
 
@@ -44,13 +45,13 @@ def check_weights(own: dict, state: dict, source: str) -> None:
     bad = [k for k, v in state.items() if non_finite(v, k)]
     if bad:
         raise CheckpointError(f'{source}: {len(bad)} tensors hold NaN or infinity '
-                              f'({_listed(bad)}); not usable weights')
+                              f'({listed(bad)}); not usable weights')
     cast = [f'{k} ({v.dtype})' for k, v in state.items()
             if torch.is_tensor(v) and k in own and own[k].is_floating_point()
             and not v.is_floating_point()]
     if cast:
         raise CheckpointError(f'{source}: {len(cast)} weights are not floating point '
-                              f'({_listed(cast)}); the model needs floating weights there')
+                              f'({listed(cast)}); the model needs floating weights there')
 
 
 def checked_dataset_meta(meta, source: str) -> Optional[dict]:
@@ -91,4 +92,4 @@ def check_resume(checkpoint: dict, max_iters: Optional[int], max_epochs: Optiona
     bad = non_finite(checkpoint.get('optimizer', {}), 'optimizer')
     if bad:
         raise CheckpointError(f'{source}: {len(bad)} optimizer state tensors hold NaN or '
-                              f'infinity ({_listed(bad)}); resuming would turn the weights NaN')
+                              f'infinity ({listed(bad)}); resuming would turn the weights NaN')

@@ -207,61 +207,57 @@ def test_annotation_inputs(folder, case, mmlog):
 
 
 SQUARE = [[10, 10, 30, 10, 30, 30, 10, 30]]  # a valid polygon inside box [10, 10, 20, 20]
+
+
+def _one(segmentation) -> list:
+    """One annotation (id 4, box [10, 10, 20, 20]) with ``segmentation``."""
+    return [dict(id=4, image_id=1, category_id=1, bbox=[10, 10, 20, 20],
+                 segmentation=segmentation)]
+
+
 MASK_CASES = {  # name -> (annotations, what loading one training sample with masks gives)
     'polygon of fewer than 3 points': (
-        [dict(id=4, image_id=1, category_id=1, bbox=[10, 10, 20, 20],
-              segmentation=[[10, 10, 30, 30]] + SQUARE)],
+        _one([[10, 10, 30, 30]] + SQUARE),
         r'ok: 1 masks \(\d+ px\); logged: .*annotation 4 of .*dropped 1 polygons of fewer than '
         r'3 points'),
     'only a polygon of 2 points': (
-        [dict(id=4, image_id=1, category_id=1, bbox=[10, 10, 20, 20],
-              segmentation=[[10, 10, 30, 30]]),
-         dict(id=5, image_id=1, category_id=1, bbox=[10, 10, 20, 20], segmentation=SQUARE)],
+        _one([[10, 10, 30, 30]]) + [
+            dict(id=5, image_id=1, category_id=1, bbox=[10, 10, 20, 20], segmentation=SQUARE)],
         r'error: .*real\.png: 1 of its 2 annotations have no valid segmentation \(ids \[4\]\); '
         r'LoadAnnotations\(with_mask=True\) needs one for every box'),
     'RLE of another size than the image': (
-        [dict(id=4, image_id=1, category_id=1, bbox=[10, 10, 20, 20],
-              segmentation=dict(size=[40, 40], counts='PPZ50'))],
+        _one(dict(size=[40, 40], counts='PPZ50')),
         r'error: .*annotation 4 of .*: RLE size \[40, 40\] does not match the image\'s '
         r'\[height, width\] \[400, 400\]'),
     'polygon vertex near 1e12': (
-        [dict(id=4, image_id=1, category_id=1, bbox=[10, 10, 20, 20],
-              segmentation=[[10, 10, 1e12, 10, 30, 30]])],
+        _one([[10, 10, 1e12, 10, 30, 30]]),
         r'error: .*annotation 4 of .*: "segmentation" vertex 1 \(1000000000000\.0, 10\) lies '
         r'outside the 400 x 400 image'),
     'polygon vertex NaN': (
-        [dict(id=4, image_id=1, category_id=1, bbox=[10, 10, 20, 20],
-              segmentation=[[10, 10, float('nan'), 10, 30, 30]])],
+        _one([[10, 10, float('nan'), 10, 30, 30]]),
         r'error: .*annotation 4 of .*: "segmentation" vertex 1 \(nan, 10\) is not finite'),
     'polygon vertex Infinity': (
-        [dict(id=4, image_id=1, category_id=1, bbox=[10, 10, 20, 20],
-              segmentation=[[10, 10, 30, float('inf'), 30, 30]])],
+        _one([[10, 10, 30, float('inf'), 30, 30]]),
         r'error: .*annotation 4 of .*: "segmentation" vertex 1 \(30, inf\) is not finite'),
     'polygon drawn for a 4x larger image': (
-        [dict(id=4, image_id=1, category_id=1, bbox=[10, 10, 20, 20],
-              segmentation=[[v * 4 for v in [300, 300, 380, 300, 380, 380, 300, 380]]])],
+        _one([[v * 4 for v in [300, 300, 380, 300, 380, 380, 300, 380]]]),
         r'error: .*annotation 4 of .*: "segmentation" vertex 0 \(1200, 1200\) lies outside the '
         r'400 x 400 image \(drawn for another image size\?\)'),
     'polygon of 200,000 vertices': (
-        [dict(id=4, image_id=1, category_id=1, bbox=[10, 10, 20, 20],
-              segmentation=[[10, 10, 30, 10, 30, 30] * 66_667])],
+        _one([[10, 10, 30, 10, 30, 30] * 66_667]),
         r'error: .*annotation 4 of .*: "segmentation" has 200001 vertices, more than 100000'),
     'RLE counts past the image': (
-        [dict(id=4, image_id=1, category_id=1, bbox=[10, 10, 20, 20],
-              segmentation=dict(size=[400, 400], counts=[1000, 200_000]))],
+        _one(dict(size=[400, 400], counts=[1000, 200_000])),
         r'error: .*annotation 4 of .*: RLE "counts" cover 201000 pixels, the image has '
         r'400 x 400 = 160000'),
     'RLE counts short of the image': (
-        [dict(id=4, image_id=1, category_id=1, bbox=[10, 10, 20, 20],
-              segmentation=dict(size=[400, 400], counts=[1000, 20]))],
+        _one(dict(size=[400, 400], counts=[1000, 20])),
         r'error: .*annotation 4 of .*: RLE "counts" cover 1020 pixels'),
     'RLE negative counts': (
-        [dict(id=4, image_id=1, category_id=1, bbox=[10, 10, 20, 20],
-              segmentation=dict(size=[400, 400], counts=[170_000, -10_000]))],
+        _one(dict(size=[400, 400], counts=[170_000, -10_000])),
         r'error: .*annotation 4 of .*: RLE "counts" holds a negative run \(-10000\)'),
     'RLE compressed garbage': (
-        [dict(id=4, image_id=1, category_id=1, bbox=[10, 10, 20, 20],
-              segmentation=dict(size=[400, 400], counts='not an RLE ~~~'))],
+        _one(dict(size=[400, 400], counts='not an RLE ~~~')),
         r'error: .*annotation 4 of .*: RLE "counts" is not a COCO compressed string: '
         r"character '.' is not part of the format"),
     'masks missing for some annotations': (
@@ -269,7 +265,7 @@ MASK_CASES = {  # name -> (annotations, what loading one training sample with ma
          dict(id=5, image_id=1, category_id=1, bbox=[50, 50, 20, 20])],
         r'error: .*real\.png: 1 of its 2 annotations have no valid segmentation \(ids \[5\]\)'),
     'segmentation neither polygons nor RLE': (
-        [dict(id=4, image_id=1, category_id=1, bbox=[10, 10, 20, 20], segmentation='square')],
+        _one('square'),
         r'error: .*annotation 4 of .*: "segmentation" must be polygons \(lists of x, y numbers\) '
         r'or an RLE object, got "square"'),
 }
@@ -557,9 +553,8 @@ def test_validation_rle_past_the_image_is_an_error_for_the_metric(folder):
     """pycocotools loops for ever in rleIou on such counts: the metric's ground truth is
     checked by the dataset's rule first."""
     from plugins.evaluation.coco_ground_truth import ground_truth
-    anns = [dict(id=4, image_id=1, category_id=1, bbox=[10, 10, 20, 20],
-                 segmentation=dict(size=[400, 400], counts=[1000, 200_000]))]
-    ann = _ann_file(osp.dirname(folder), 'val_rle_past.json', _coco(anns))
+    ann = _ann_file(osp.dirname(folder), 'val_rle_past.json',
+                    _coco(_one(dict(size=[400, 400], counts=[1000, 200_000]))))
     with pytest.raises(DataError) as e:
         ground_truth(ann, masks=True)
     REPORT.append(('validation RLE past the image (segm metric)', f'error: {e.value}'))

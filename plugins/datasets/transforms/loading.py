@@ -45,8 +45,6 @@ class LoadImage(LoadImageFromFile):
                             'it for training, or raise LoadImage max_pixels')
         try:
             results = super().transform(results)
-        except FileNotFoundError:
-            raise DataError(f'{path}: image file not found') from None
         except Exception:  # mmcv raises AssertionError or cv2 errors on bad bytes
             raise DataError(f'{path}: cannot decode image (corrupt or not an image)') from None
         h, w = results['img'].shape[:2]

@@ -5,8 +5,8 @@ import torch
 from mmcv.transforms import BaseTransform
 from mmengine.structures import InstanceData, PixelData
 
-from plugins.errors import DataError
 from plugins.datasets.transforms.masks import IGNORE_LABEL
+from plugins.errors import DataError
 from plugins.registry import TRANSFORMS
 from plugins.structures import DetDataSample, SegDataSample
 
