@@ -6,6 +6,8 @@ import torch
 from mmengine.config import Config, DictAction
 
 from plugins import config
+from plugins.deploy.runtimes import BACKENDS
+from plugins.engine.precision import PRECISIONS
 from plugins.engine.distributed import init_cpu_process_group, leave_process_group
 from plugins.engine.training_run import Interrupted
 from plugins.errors import ConfigError, DataError, ERRORS
@@ -34,6 +36,16 @@ def add_slice_args(parser: argparse.ArgumentParser) -> None:
                        '(objects larger than a window)')
     group.add_argument('--box-voting', action='store_true',
                        help='merged boxes as the score-weighted mean of the boxes they suppress')
+
+
+def add_precision_args(parser: argparse.ArgumentParser) -> None:
+    """``--precision`` and ``--backend`` (plugins/engine/precision.py, plugins/deploy/)."""
+    parser.add_argument('--precision', choices=PRECISIONS, default='fp32',
+                        help='inference precision (bf16: fused, channels_last, autocast on '
+                        'torch; int8: --backend openvino or onnxruntime)')
+    parser.add_argument('--backend', choices=BACKENDS, default='torch',
+                        help="where the network runs; detplug's pre- and post-processing "
+                        'around it either way (onnxruntime, openvino: pip install them)')
 
 
 def load_config(args) -> Config:

@@ -36,6 +36,7 @@ from mmengine.config import Config
 from mmengine.runner import Runner
 from torch.nn.utils import clip_grad_norm_, clip_grad_value_
 
+from plugins.deploy.runtimes import check_backend
 from plugins.errors import ConfigError
 from plugins.registry import check_config, close_match
 
@@ -215,11 +216,13 @@ def check_schedule(cfg: Config) -> None:
 
 def config_for_test(cfg: Config, checkpoint: str, out: Optional[str] = None,
                     tta: bool = False, fuse_conv_bn: bool = False, precision: str = 'fp32',
-                    show_dir: Optional[str] = None) -> Config:
+                    show_dir: Optional[str] = None, backend: str = 'torch') -> Config:
     """``cfg`` set up to test ``checkpoint`` (loaded strictly): raw results to ``out``;
     ``tta``: the config's ``tta_model`` around its model and its ``tta_pipeline``;
-    ``FuseConvBNHook`` / ``InferencePrecisionHook`` for ``fuse_conv_bn`` / ``precision``;
+    ``FuseConvBNHook`` / ``InferencePrecisionHook`` for ``fuse_conv_bn`` / ``precision``
+    and ``backend``;
     drawn images to ``show_dir``."""
+    check_backend(backend, precision)  # before the Runner builds anything
     cfg.load_from = checkpoint
     for hook in cfg.get('custom_hooks', []):  # the checkpoint must fit the model exactly
         if hook.get('type') == 'SafeCheckpointHook':
@@ -234,9 +237,11 @@ def config_for_test(cfg: Config, checkpoint: str, out: Optional[str] = None,
         cfg.model = dict(cfg.tta_model, module=cfg.model)
         cfg.test_dataloader.dataset.pipeline = cfg.tta_pipeline
     hooks = [dict(type='FuseConvBNHook')] if fuse_conv_bn else []
-    if precision != 'fp32':
-        hooks.append(dict(type='InferencePrecisionHook', precision=precision))
-    cfg.custom_hooks = cfg.get('custom_hooks', []) + hooks
+    kept = cfg.get('custom_hooks', [])
+    if (precision, backend) != ('fp32', 'torch'):  # the flags replace the config's own
+        hooks.append(dict(type='InferencePrecisionHook', precision=precision, backend=backend))
+        kept = [h for h in kept if h.get('type') != 'InferencePrecisionHook']
+    cfg.custom_hooks = kept + hooks
     if show_dir:
         cfg.default_hooks.visualization.out_dir = show_dir
     return cfg

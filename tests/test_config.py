@@ -150,6 +150,9 @@ def test_the_test_flags_are_part_of_the_loaded_config(tmp_path):
                                                          'InferencePrecisionHook']
     assert cfg.custom_hooks[-1]['precision'] == 'bf16'
     assert cfg.default_hooks.visualization.out_dir == 'vis'
+    again = config_for_test(cfg, 'ckpt.pth', precision='int8', backend='openvino')
+    hooks = [h for h in again.custom_hooks if h['type'] == 'InferencePrecisionHook']
+    assert hooks == [dict(type='InferencePrecisionHook', precision='int8', backend='openvino')]
     no_tta = leaf(tmp_path, 'tta_model = None')
     with pytest.raises(ConfigError, match='--tta needs tta_model'):
         config_for_test(load_config(no_tta), 'ckpt.pth', tta=True)
@@ -158,10 +161,14 @@ def test_the_test_flags_are_part_of_the_loaded_config(tmp_path):
 def test_test_tool_prints_the_config_its_flags_give(tmp_path):
     ckpt = tmp_path / 'ckpt.pth'
     ckpt.write_bytes(b'')  # never read: --print-config builds nothing
-    out = run_tool('test.py', CONFIG, str(ckpt), '--precision', 'int8', '--print-config')
+    out = run_tool('test.py', CONFIG, str(ckpt), '--precision', 'int8', '--backend', 'openvino',
+                   '--print-config')
     assert out.returncode == 0, out.stderr[-1500:]
-    assert "precision='int8', type='InferencePrecisionHook'" in out.stdout
+    assert "backend='openvino', precision='int8', type='InferencePrecisionHook'" in out.stdout
     assert f"load_from = '{ckpt}'" in out.stdout
+    out = run_tool('test.py', CONFIG, str(ckpt), '--precision', 'int8', '--print-config')
+    assert out.returncode == 1 and "backend torch runs precision fp32, bf16, not 'int8'" in \
+        out.stderr.strip().splitlines()[-1]
 
 
 def test_a_phase_that_does_not_fit_max_iters_is_one_line():

@@ -38,8 +38,7 @@ import torch  # noqa: E402
 from mmengine.utils import ProgressBar  # noqa: E402
 
 from plugins.apis import inference, init_model, sliced_inference  # noqa: E402
-from plugins.cli import add_slice_args, run  # noqa: E402
-from plugins.engine.precision import PRECISIONS  # noqa: E402
+from plugins.cli import add_precision_args, add_slice_args, run  # noqa: E402
 from plugins.errors import DataError  # noqa: E402
 from plugins.inference.geo import CSV_HEADER, class_name, csv_rows, to_geojson  # noqa: E402
 from plugins.inference.slicing import check_slicing  # noqa: E402
@@ -200,8 +199,7 @@ def main():
     parser.add_argument('input', help='an image, a folder of images or a video file')
     parser.add_argument('--out-dir', required=True)
     parser.add_argument('--score-thr', type=float, default=0.3)
-    parser.add_argument('--precision', choices=PRECISIONS, default='fp32',
-                        help='inference precision (bf16: fused, channels_last, autocast)')
+    add_precision_args(parser)
     add_slice_args(parser)
     args = parser.parse_args()
     if not osp.isfile(args.config):  # the checkpoint: safe_load names it
@@ -209,7 +207,8 @@ def main():
     if args.slice:
         check_slicing(args.slice, args.overlap)
     images = input_images(args.input)
-    model = init_model(args.config, args.checkpoint, precision=args.precision)
+    model = init_model(args.config, args.checkpoint, precision=args.precision,
+                       backend=args.backend)
     visualizer = DetLocalVisualizer(name='infer')
     visualizer.dataset_meta = model.dataset_meta
     if args.input.lower().endswith(VIDEO_EXTS):

@@ -4,10 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if .venv/bin/python -c "import plugins, torch, torchvision, mmengine, mmcv, pycocotools, pytest, \
-onnxruntime, tensorboard, rasterio, xdist, detplug_giou" 2>/dev/null && [ -x .venv/bin/ruff ]; then
+onnxruntime, openvino, nncf, tensorboard, rasterio, xdist, detplug_giou" 2>/dev/null && [ -x .venv/bin/ruff ]; then
   exit 0
 fi
-echo "setting up .venv (torch, torchvision, mmengine, mmcv-lite, pycocotools, onnxruntime; ~1-2 min)"
+echo "setting up .venv (torch, torchvision, mmengine, mmcv-lite, pycocotools, onnxruntime, openvino; ~1-2 min)"
 rm -rf .venv
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip

@@ -1,7 +1,8 @@
 """Evaluate a checkpoint with MMEngine's Runner and print the metrics.
 
     python tools/test.py CONFIG CHECKPOINT [--out dets.json] [--show-dir vis/] [--tta]
-                         [--fuse-conv-bn] [--precision fp32|bf16|int8] [--slice SIZE]
+                         [--fuse-conv-bn] [--precision fp32|bf16|int8]
+                         [--backend torch|onnxruntime|openvino] [--slice SIZE]
 
 ``--slice SIZE`` predicts each test image through SIZE x SIZE windows (``--overlap``,
 ``--slice-batch``, ``--full-image``, ``--box-voting``: docs/large_images.md).
@@ -10,6 +11,8 @@
 BatchNorm layers into their convolutions after loading (faster, same outputs up
 to float rounding). ``--precision bf16`` fuses too, and runs the network in bf16
 (channels_last, autocast) with the box arithmetic in fp32 (plugins/engine/precision.py).
+``--backend onnxruntime|openvino`` runs the network exported to ONNX on that runtime,
+with detplug's pre- and post-processing (plugins/deploy/; int8 needs one of them).
 """
 import argparse
 import os.path as osp
@@ -18,9 +21,9 @@ import sys
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 from mmengine.runner import Runner  # noqa: E402
 
-from plugins.cli import add_common_args, add_slice_args, load_config, run  # noqa: E402
+from plugins.cli import (add_common_args, add_precision_args, add_slice_args,  # noqa: E402
+                         load_config, run)
 from plugins.config import config_for_test  # noqa: E402
-from plugins.engine.precision import PRECISIONS  # noqa: E402
 from plugins.inference.sliced_model import sliced_test_config  # noqa: E402
 
 
@@ -34,8 +37,7 @@ def main():
                         help="test-time augmentation from the config's tta_model/tta_pipeline")
     parser.add_argument('--fuse-conv-bn', action='store_true',
                         help='fold BatchNorm into the preceding convs before testing')
-    parser.add_argument('--precision', choices=PRECISIONS, default='fp32',
-                        help='inference precision (bf16: fused, channels_last, autocast)')
+    add_precision_args(parser)
     add_slice_args(parser)
     parser.add_argument('--print-config', action='store_true',
                         help='print the config these flags give, and exit')
@@ -43,7 +45,7 @@ def main():
     if '://' not in args.checkpoint and not osp.isfile(args.checkpoint):
         raise FileNotFoundError(f'{args.checkpoint}: checkpoint file not found')
     cfg = config_for_test(load_config(args), args.checkpoint, args.out, args.tta,
-                      args.fuse_conv_bn, args.precision, args.show_dir)
+                      args.fuse_conv_bn, args.precision, args.show_dir, args.backend)
     if args.slice:
         if args.tta:
             raise ValueError('--tta and --slice: choose one')

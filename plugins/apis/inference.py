@@ -26,7 +26,8 @@ from mmengine.runner.checkpoint import _load_checkpoint, _load_checkpoint_to_mod
 from plugins.config import load_config
 from plugins.engine.checkpoint import fit_state_dict
 from plugins.engine.checkpoint_checks import checked_dataset_meta
-from plugins.engine.precision import calibration_inputs, set_precision
+from plugins.deploy import check_backend, set_backend
+from plugins.engine.precision import calibration_inputs
 from plugins.inference.slicing import check_slicing
 from plugins.registry import DATASETS, MODELS, TRANSFORMS
 
@@ -34,11 +35,14 @@ LOADING = ('LoadImage', 'LoadImageFromFile', 'LoadAnnotations')
 
 
 def init_model(config: Union[str, Config], checkpoint: Optional[str] = None,
-               cfg_options: Optional[dict] = None, precision: str = 'fp32') -> torch.nn.Module:
+               cfg_options: Optional[dict] = None, precision: str = 'fp32',
+               backend: str = 'torch') -> torch.nn.Module:
     """The config's model in eval mode, with ``model.cfg`` and ``model.dataset_meta``
     (class names, palette) set; random weights when ``checkpoint`` is None.
     ``precision``: 'fp32', 'bf16' or 'int8' (``plugins.engine.precision``; int8 is
-    calibrated on the first 8 training images of the config)."""
+    calibrated on the first 8 training images of the config), on ``backend`` 'torch',
+    'onnxruntime' or 'openvino' (``plugins.deploy``)."""
+    check_backend(backend, precision)  # before anything is loaded
     cfg = load_config(config, cfg_options)  # the same config tools/test.py runs
     init_default_scope(cfg.get('default_scope', 'plugins'))
     model = MODELS.build(cfg.model)
@@ -60,7 +64,7 @@ def init_model(config: Union[str, Config], checkpoint: Optional[str] = None,
     model.inference_pipeline = inference_pipeline(cfg.test_dataloader.dataset.pipeline)
     model.eval()
     calibration = calibration_inputs(model, cfg) if precision == 'int8' else None
-    return set_precision(model, precision, calibration)
+    return set_backend(model, backend, precision, calibration)
 
 
 @contextlib.contextmanager

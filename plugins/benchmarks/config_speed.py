@@ -1,14 +1,16 @@
 """Training and inference speed of any config on this machine.
 
     python tools/benchmark.py config CONFIG [--checkpoint CKPT] [--iters 20] [--warmup 3]
-        [--precision fp32 bf16] [--train-wrapper BF16OptimWrapper]
+        [--precision fp32 bf16] [--backend torch openvino] [--train-wrapper BF16OptimWrapper]
 
 Training: ``train_step`` (forward, loss, backward, optimizer step) on batches of
 the config's train dataloader (``--train-wrapper`` swaps the optim wrapper's type, e.g.
 for bf16 training). Inference: ``test_step`` on images of its test dataloader (batch
-1), for each ``--precision``, with the seconds per image of each stage
-(``plugins.apis.stage_profile``) and, with ``--checkpoint``, how closely each
-precision's outputs agree with the first one's (``agreement``). Prints the median
+1), for each ``--backend`` and ``--precision`` it runs (``plugins.deploy``; the pairs a
+backend does not run are left out), with the seconds per image of each stage
+(``plugins.apis.stage_profile``; on an exported backend the backbone and neck count as
+``other``) and, with ``--checkpoint``, how closely each run's outputs agree with the
+first one's (``agreement``). Prints the median
 seconds per iteration / image (data loading excluded), images per second and the
 peak resident memory.
 """
@@ -23,6 +25,7 @@ from mmengine.runner import Runner
 
 from plugins.apis import init_model
 from plugins.apis.stage_profile import StageProfile
+from plugins.deploy.runtimes import BACKENDS, PRECISIONS as RUNS
 from plugins.engine.precision import PRECISIONS
 from plugins.evaluation.agreement import matched_boxes
 
@@ -35,6 +38,7 @@ def add_arguments(parser) -> None:
     parser.add_argument('--skip-train', action='store_true')
     parser.add_argument('--skip-inference', action='store_true')
     parser.add_argument('--precision', nargs='+', choices=PRECISIONS, default=['fp32'])
+    parser.add_argument('--backend', nargs='+', choices=BACKENDS, default=['torch'])
     parser.add_argument('--train-wrapper', help="optim_wrapper type for the training half")
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, default={})
 
@@ -97,17 +101,19 @@ def main(args) -> None:
                                           persistent_workers=False))
     batches = [] if args.skip_inference else take(loader, n)
     reference = None
-    for precision in [] if args.skip_inference else args.precision:
-        model = init_model(cfg, args.checkpoint, precision=precision)
+    runs = [(b, p) for b in args.backend for p in args.precision if p in RUNS[b]]
+    for backend, precision in [] if args.skip_inference else runs:
+        model = init_model(cfg, args.checkpoint, precision=precision, backend=backend)
+        label = f'{backend} {precision}'
         with torch.no_grad():
             seconds = timed(model.test_step, batches, args.warmup)
             with StageProfile(model) as prof:
                 outputs = [model.test_step(batch)[0] for batch in batches[args.warmup:]]
         stages = '  '.join(f'{k} {v:.4f}' for k, v in prof.report(args.iters).items())
-        print(f'inference {precision}: {seconds:.3f} s/image ({1 / seconds:.2f} images/s)\n'
+        print(f'inference {label}: {seconds:.3f} s/image ({1 / seconds:.2f} images/s)\n'
               f'  stages (s/image): {stages}')
         if reference is None:
-            reference = (precision, outputs)
+            reference = (label, outputs)
         elif args.checkpoint:  # (random weights differ from one precision's model to the next)
             unique = len(loader.dataset)  # a small test set is cycled through: count it once
             print(f'  agreement with {reference[0]}: '

@@ -10,14 +10,10 @@ bf16 autocast and where it stops: ``plugins.autocast`` (native bf16 only, else f
   ``precision``). Everything after a head's network runs in fp32 through
   ``plugins.autocast.fp32_call``: anchors and priors, box encoding and decoding, NMS,
   the final softmax and the losses (torchvision's RoI ops run in fp32 under autocast).
-- ``int8``: post-training quantization of the backbone with torch.ao's FX graph mode
-  on the ``x86`` backend (oneDNN / fbgemm int8 kernels: VNNI on this CPU), calibrated
-  on a few training images; neck and heads then run as in ``bf16`` (the FPN's list
-  handling is not FX-traceable). FX is the
-  torch.ao flow whose converted model runs real int8 kernels in eager mode; the PT2E
-  flow needs ``torch.compile`` for that (minutes of compilation, and a C++ toolchain at
-  run time), and ONNX Runtime's quantizer would need the whole detector exported and a
-  second runtime for the heads. CPU only: quantized kernels run on the CPU.
+- ``int8``: on ``--backend openvino`` (NNCF) or ``onnxruntime`` (its quantizer):
+  ``plugins.deploy``. torch.ao's FX quantization, detplug's int8 until 2026-12-06, is
+  deprecated by PyTorch; the PT2E flow that replaces it runs int8 kernels only under
+  ``torch.compile`` (minutes of compilation and a C++ toolchain at run time).
 
 ``BF16OptimWrapper`` trains the same way: MMEngine's ``AmpOptimWrapper`` with
 dtype bfloat16 made device-agnostic (MMEngine's asserts a CUDA / NPU / MLU device and
@@ -26,8 +22,7 @@ parameters never leave fp32), a disabled loss scaler (bf16 has fp32's exponent r
 and ``FiniteLossOptimWrapper``'s guard on non-finite losses.
 """
 import contextlib
-import copy
-from typing import Iterable, Optional
+from typing import Optional
 
 import torch
 from mmcv.cnn import fuse_conv_bn
@@ -36,6 +31,8 @@ from mmengine.model import is_model_wrapper
 from mmengine.optim import AmpOptimWrapper, OptimWrapper
 
 from plugins.autocast import bf16_autocast
+from plugins.deploy.backend import set_backend
+from plugins.deploy.runtimes import check_backend
 from plugins.engine.optim_wrapper import NonFiniteGuard
 from plugins.errors import ConfigError
 from plugins.registry import DATASETS, HOOKS, OPTIM_WRAPPERS
@@ -43,43 +40,25 @@ from plugins.registry import DATASETS, HOOKS, OPTIM_WRAPPERS
 PRECISIONS = ('fp32', 'bf16', 'int8')
 
 
-def quantize(module: torch.nn.Module, calibration: Iterable[torch.Tensor]) -> torch.nn.Module:
-    """``module`` (eval) as an int8 FX GraphModule, its activation ranges observed on
-    ``calibration`` inputs; takes and returns fp32 tensors."""
-    from torch.ao.quantization import get_default_qconfig_mapping, quantize_fx
-    torch.backends.quantized.engine = 'x86'
-    calibration = list(calibration)
-    prepared = quantize_fx.prepare_fx(copy.deepcopy(module).eval(),
-                                      get_default_qconfig_mapping('x86'), (calibration[0],))
-    with torch.no_grad():
-        for x in calibration:
-            prepared(x)
-    return quantize_fx.convert_fx(prepared)
-
-
 def calibration_inputs(model, cfg, num_images: int = 8) -> list:
     """The first ``num_images`` training images of ``cfg``, through its test pipeline and
-    ``model``'s data preprocessor: one (1, 3, H, W) batch each."""
+    ``model``'s data preprocessor: one batch (``dict(inputs (1, 3, H, W),
+    data_samples)``) each."""
     dataset = DATASETS.build(dict(cfg.train_dataloader.dataset, test_mode=True,
                                   pipeline=cfg.test_dataloader.dataset.pipeline,
                                   indices=num_images))
     with torch.no_grad():
         return [model.data_preprocessor(dict(inputs=[item['inputs']],
-                                             data_samples=[item['data_samples']]))['inputs']
+                                             data_samples=[item['data_samples']]))
                 for item in dataset]
 
 
-def set_precision(model, precision: str,
-                  calibration: Optional[Iterable[torch.Tensor]] = None):
-    """Prepare a model in eval mode for inference at ``precision``; returns it.
-    ``calibration``: preprocessed input batches (N, 3, H, W) for ``int8``."""
+def set_precision(model, precision: str):
+    """Prepare a model in eval mode for PyTorch inference at ``precision``; returns it."""
     if precision not in PRECISIONS:
         raise ConfigError(f'precision must be one of {", ".join(PRECISIONS)}, got {precision!r}')
-    if precision == 'int8':
-        if calibration is None:
-            raise ConfigError('precision int8 needs calibration images')
-        model.backbone = quantize(model.backbone, calibration)
-    if precision in ('bf16', 'int8'):
+    check_backend('torch', precision)
+    if precision == 'bf16':
         fuse_conv_bn(model)
         model.to(memory_format=torch.channels_last)
     model.precision = precision
@@ -89,19 +68,21 @@ def set_precision(model, precision: str,
 @HOOKS.register_module()
 class InferencePrecisionHook(Hook):
     """Args:
-        precision: 'fp32', 'bf16' or 'int8' (calibrated on 8 training images);
-            applied when testing starts, after the checkpoint is loaded
-            (``tools/test.py --precision``).
+        precision: 'fp32', 'bf16' or 'int8' (calibrated on 8 training images).
+        backend: 'torch', 'onnxruntime' or 'openvino' (``plugins.deploy``).
+    Applied when testing starts, after the checkpoint is loaded (``tools/test.py
+    --precision --backend``).
     """
 
-    def __init__(self, precision: str = 'bf16'):
-        self.precision = precision
+    def __init__(self, precision: str = 'bf16', backend: str = 'torch'):
+        check_backend(backend, precision)
+        self.precision, self.backend = precision, backend
 
     def before_test(self, runner) -> None:
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
         calibration = (calibration_inputs(model, runner.cfg) if self.precision == 'int8'
                        else None)
-        set_precision(model, self.precision, calibration)
+        set_backend(model, self.backend, self.precision, calibration)
 
 
 @OPTIM_WRAPPERS.register_module()

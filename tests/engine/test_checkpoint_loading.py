@@ -99,7 +99,8 @@ def through_every_tool(path, tmp_path, neon_root, only=None) -> dict:
                            'train_cfg.max_iters=3'),
         'test': ('test.py', CONFIG, path, '--cfg-options', *data),
         'infer': ('infer.py', CONFIG, path, f'{neon_root}/val', '--out-dir', str(tmp_path / 'i')),
-        'export': ('deployment/export_onnx.py', CONFIG, path, '--out', str(tmp_path / 'm.onnx')),
+        'export': ('deployment/export.py', CONFIG, path, '--image',
+                   f'{neon_root}/val/OSBS_029.png', '--out', str(tmp_path / 'm')),
         'convert': ('convert_torchvision.py', path, str(tmp_path / 'c.pth')),
     }
     return {what: run_tool(*args) for what, args in runs.items() if only is None or what in only}

@@ -1,5 +1,6 @@
-"""Each precision builds and predicts on every detector and segmentor config in
-configs/ (random weights, one real test image, int8 calibrated on one training image)."""
+"""Each precision and backend builds and predicts on every detector and segmentor
+config in configs/ (random weights, one real test image, int8 calibrated on one
+training image); an exported network's parts equal PyTorch's to 1e-4."""
 import os.path as osp
 
 import pytest
@@ -7,7 +8,10 @@ import torch
 from mmengine.dataset import pseudo_collate
 
 from plugins.apis import init_model
-from plugins.engine.precision import PRECISIONS, calibration_inputs, set_precision
+from plugins.deploy import set_backend
+from plugins.deploy.check import part_differences
+from plugins.deploy.parts import network_parts
+from plugins.engine.precision import calibration_inputs
 from plugins.registry import DATASETS
 from tests.conftest import ROOT, use_data
 from tests.test_configs import CONFIGS
@@ -15,19 +19,25 @@ from tests.test_configs import CONFIGS
 pytestmark = pytest.mark.usefixtures('bf16_even_if_emulated')
 
 
-@pytest.mark.parametrize('precision', PRECISIONS)
+@pytest.mark.parametrize('backend,precision', [('torch', 'fp32'), ('torch', 'bf16'),
+                                               ('onnxruntime', 'fp32'), ('openvino', 'int8')])
 @pytest.mark.parametrize('path', CONFIGS, ids=[osp.relpath(p, ROOT) for p in CONFIGS])
-def test_every_config_predicts_at_every_precision(path, precision, request):
+def test_every_config_predicts_at_every_precision(path, backend, precision, request):
     cfg = use_data(path, request)
     model = init_model(cfg)  # init_model(cfg, precision=...) calibrates on 8 images, here 1
-    set_precision(model, precision,
-                  calibration_inputs(model, cfg, 1) if precision == 'int8' else None)
-    assert model.precision == precision
-    if precision == 'int8':
-        assert any('quantized' in type(m).__module__ for m in model.backbone.modules())
+    set_backend(model, backend, precision,
+                calibration_inputs(model, cfg, 1) if precision == 'int8' else None)
     item = DATASETS.build(cfg.test_dataloader.dataset)[0]
+    if backend == 'onnxruntime':
+        for part in network_parts(model):
+            getattr(part.owner, part.attr).keep_last = True
     with torch.no_grad():
         out = model.test_step(pseudo_collate([item]))[0]
+    if backend == 'onnxruntime':  # every part that saw an input, against its own method
+        diffs = part_differences(model)
+        assert diffs and max(diffs.values()) < 1e-4, diffs
+    assert (model.precision, getattr(model, 'backend', 'torch')) == (
+        precision if backend == 'torch' else 'fp32', backend)
     if 'pred_sem_seg' in out:
         seg = out.pred_sem_seg.data
         assert seg.shape[-2:] == tuple(out.ori_shape) and seg.dtype == torch.int64

@@ -145,13 +145,14 @@ def test_the_whole_image_pass_adds_the_shrunk_image_s_boxes(request):
 
 @pytest.mark.usefixtures('bf16_even_if_emulated')
 def test_slicing_runs_at_every_precision(request):
-    from plugins.engine.precision import calibration_inputs, set_precision
+    from plugins.deploy import set_backend
+    from plugins.engine.precision import calibration_inputs
     model, image = model_and_image('faster_rcnn/faster_rcnn_r18_neon.py', request)
     fp32 = sliced_inference(model, image, size=256, overlap=0.25).pred_instances
-    for precision in ('bf16', 'int8'):
+    for backend, precision in (('torch', 'bf16'), ('openvino', 'int8')):
         model, _ = model_and_image('faster_rcnn/faster_rcnn_r18_neon.py', request)
-        set_precision(model, precision, calibration_inputs(model, model.cfg, 1)
-                      if precision == 'int8' else None)
+        set_backend(model, backend, precision, calibration_inputs(model, model.cfg, 1)
+                    if precision == 'int8' else None)
         pred = sliced_inference(model, image, size=256, overlap=0.25).pred_instances
         assert pred.bboxes.dtype == torch.float32 and len(pred) > 0
         assert torch.isfinite(pred.bboxes).all() and len(fp32) > 0

@@ -2,6 +2,7 @@
 infer, learning curve plot, dataset browser, FLOPs, benchmark, ONNX export."""
 import importlib.util
 import json
+import os
 import os.path as osp
 from types import SimpleNamespace
 
@@ -126,18 +127,25 @@ def test_benchmark_agreement_of_precisions_on_a_checkpoint(tiny_run, neon_root):
                    str(tiny_run / 'iter_4.pth'), '--skip-train', '--iters', '2', '--warmup', '1',
                    '--precision', 'fp32', 'fp32', '--cfg-options', *data_args(neon_root))
     assert out.returncode == 0, out.stderr[-2000:]
-    line = next(t for t in out.stdout.splitlines() if 'agreement with fp32' in t)
+    line = next(t for t in out.stdout.splitlines() if 'agreement with torch fp32' in t)
     assert line.split(': ', 1)[1].startswith('100.0% of ') and 'max score diff 0.00e+00' in line
 
 
-def test_export_onnx_tool_checks_its_output(tiny_run, neon_root, tmp_path):
-    out = run_tool('deployment/export_onnx.py', _config(tiny_run), str(tiny_run / 'iter_4.pth'),
-                   '--out', str(tmp_path / 'm.onnx'), '--shape', '192', '192',
-                   '--check-image', f'{neon_root}/val/OSBS_029.png')
+def test_export_tool_checks_three_sizes(tiny_run, neon_root, tmp_path):
+    out = run_tool('deployment/export.py', _config(tiny_run), str(tiny_run / 'iter_4.pth'),
+                   '--image', f'{neon_root}/val/OSBS_029.png', '--out', str(tmp_path / 'm'),
+                   '--backend', 'openvino', '--sizes', '192x192', '160x224', '256x128')
     assert out.returncode == 0, out.stderr[-2000:]
-    result = dict(kv.split('=') for kv in out.stdout.splitlines()[-1].split())
-    assert result['torch_dets'] == result['onnx_dets']
-    assert osp.getsize(tmp_path / 'm.onnx') > 100_000
+    lines = out.stdout.strip().splitlines()[-3:]
+    assert [line.split(':')[0] for line in lines] == [
+        'openvino fp32 192x192', 'openvino fp32 160x224', 'openvino fp32 256x128']
+    for line in lines:
+        matched, total = line.split(': ')[1].split(' boxes')[0].split('/')
+        assert matched == total and int(total) > 0, line
+        diffs = [float(d.split()[-1]) for d in line.split('per part: ')[1].split(', ')]
+        assert len(diffs) == 3 and max(diffs) < 1e-4, line
+    assert sorted(os.listdir(tmp_path / 'm')) == [
+        'extract_feat.onnx', 'roi_head.bbox_head.onnx', 'rpn_head.onnx']
 
 
 def test_ap_by_size_ranks_by_box_side(tmp_path):

@@ -15,8 +15,23 @@ import torch  # noqa: E402
 from mmengine.analysis import get_model_complexity_info  # noqa: E402
 
 from plugins.apis import init_model  # noqa: E402
-from plugins.apis.export import DetectorForExport  # noqa: E402
 from plugins.cli import run  # noqa: E402
+
+
+class DetectorPredict(torch.nn.Module):
+    """A detector as image (1, 3, H, W) BGR 0-255 -> its detections (the test path)."""
+
+    def __init__(self, detector, size):
+        super().__init__()
+        self.detector, self.size = detector, tuple(size)
+
+    def forward(self, image):
+        from plugins.structures import DetDataSample
+        sample = DetDataSample(metainfo=dict(img_shape=self.size, ori_shape=self.size,
+                                             scale_factor=(1.0, 1.0)))
+        data = self.detector.data_preprocessor(dict(inputs=[image[0]], data_samples=[sample]))
+        pred = self.detector(data['inputs'], data['data_samples'], mode='predict')[0]
+        return tuple(pred.pred_instances[k] for k in ('bboxes', 'scores', 'labels'))
 
 
 class SegmentorLogits(torch.nn.Module):
@@ -38,7 +53,7 @@ def main():
         raise FileNotFoundError(f'{args.config}: config file not found')
     model = init_model(args.config)
     is_segmentor = model.cfg.model.type == 'EncoderDecoder'
-    wrapped = SegmentorLogits(model) if is_segmentor else DetectorForExport(model, args.shape)
+    wrapped = SegmentorLogits(model) if is_segmentor else DetectorPredict(model, args.shape)
     image = torch.rand(1, 3, *args.shape) * 255
     if is_segmentor:
         image = (image - 128) / 64

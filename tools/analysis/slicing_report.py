@@ -10,8 +10,7 @@ import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 from plugins.apis import init_model  # noqa: E402
-from plugins.cli import run  # noqa: E402
-from plugins.engine.precision import PRECISIONS  # noqa: E402
+from plugins.cli import add_precision_args, run  # noqa: E402
 from plugins.inference.compare import compare_sliced  # noqa: E402
 
 
@@ -26,9 +25,10 @@ def main():
     parser.add_argument('--whole-size', type=int, default=800,
                         help='longer side the whole image is shrunk to')
     parser.add_argument('--slice-batch', type=int, default=4)
-    parser.add_argument('--precision', choices=PRECISIONS, default='fp32')
+    add_precision_args(parser)
     args = parser.parse_args()
-    model = init_model(args.config, args.checkpoint, precision=args.precision)
+    model = init_model(args.config, args.checkpoint, precision=args.precision,
+                       backend=args.backend)
     table = compare_sliced(model, args.ann_file, args.image_root, args.slice, args.overlap,
                            args.whole_size, args.slice_batch)
     print('\n| inference | AP | AP50 | AP by box side | detections | seam duplicates '
