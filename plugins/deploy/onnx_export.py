@@ -9,9 +9,10 @@ and width of feature maps, the number of RoIs. The graph holds only tensor arith
 sizes a tracer would freeze are not in it; ``tools/deployment/export.py --check``
 compares it with PyTorch at three input sizes.
 
-Why TorchScript's exporter (``dynamo=False``): torch.export's needs onnxscript and
-guards every data-dependent size with symbolic shapes that the FPN's and the heads'
-Python lists do not declare; the traced graph of these parts is the same either way.
+Why TorchScript's exporter (``dynamo=False``): the default (dynamo) exporter needs
+onnxscript, one more dependency, and ``torch.export``'s symbolic shapes; these parts
+are plain tensor code that the tracer exports as it is, their sizes dynamic through
+``dynamic_axes`` (checked at three sizes by the tests).
 """
 import warnings
 from typing import Any, List

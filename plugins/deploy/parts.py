@@ -1,17 +1,18 @@
 """The network parts of a detector or segmentor: what an exported graph stands in for.
 
-A model's network is its tensors-in, tensors-out code: ``extract_feat`` (backbone +
-neck), each dense head's ``forward`` (RPN, RetinaNet, FCOS, SSD), a segmentor's decode
-head, and the RoI heads' networks on the pooled RoIs (box, mask, keypoint). Everything between them
+A model's network is its tensors-in, tensors-out code: the model's ``network``
+(backbone, neck and the first head: RPN, RetinaNet, FCOS or SSD convs, a segmentor's
+decode head; a two-stage detector's features too, which its RoI head pools), and the
+RoI heads' networks on the pooled RoIs (box, mask, keypoint). Everything between them
 stays detplug's Python, whatever the backend: normalising and padding, anchors and
-priors, box decoding, NMS, RoI pooling, mask pasting, resizing logits. RoI pooling
-stays too because it is faster there: OpenVINO 2026.4's ROIAlign on a feature map
-that enters its graph (f32, planar) took 0.14 s for 1,000 RoIs where detplug's
-threaded RoIAlign takes 0.095 s (Faster R-CNN R50-FPN, 800 px, AMX Xeon, 2 threads). So
-a backend's outputs are scored by the same code as PyTorch's, and the graphs take any
-input size (each is fully convolutional, or works on a batch of RoIs).
+priors, box decoding, NMS, RoI pooling, mask pasting, resizing logits. So a backend's
+outputs are scored by the same code as PyTorch's, and the graphs take any input size
+(each is fully convolutional, or works on a batch of RoIs). RoI pooling stays in
+PyTorch because it is faster there: OpenVINO 2026.4's ROIAlign on a feature map that
+enters its graph (f32, planar) took 0.14 s for 1,000 RoIs where detplug's threaded
+RoIAlign takes 0.095 s (Faster R-CNN R50-FPN, 800 px, AMX Xeon, 2 threads).
 
-A part is swapped by an instance attribute (``model.extract_feat = f``,
+A part is swapped by an instance attribute (``model.network = f``,
 ``head.forward = f``): the class's own method stays reachable as ``original(part)``,
 and deleting the attribute restores it.
 
@@ -24,13 +25,12 @@ from typing import Any, List, NamedTuple, Tuple
 import torch
 
 # (owner path from the model, attribute): the order in which a prediction calls them
-PARTS = (('', 'extract_feat'), ('rpn_head', 'forward'), ('bbox_head', 'forward'),
-         ('decode_head', 'forward'), ('roi_head.bbox_head', 'forward'),
+PARTS = (('', 'network'), ('roi_head.bbox_head', 'forward'),
          ('roi_head.mask_head', 'forward'), ('roi_head.keypoint_head', 'forward'))
 
 
 class Part(NamedTuple):
-    name: str        # 'extract_feat', 'rpn_head', 'roi_head.mask_head', ...
+    name: str        # 'network', 'roi_head.bbox_head', 'roi_head.mask_head', ...
     owner: Any       # the model or the head whose attribute is swapped
     attr: str
 

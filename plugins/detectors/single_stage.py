@@ -29,9 +29,12 @@ class SingleStageDetector(BackboneModel):
         super().__init__(backbone, neck, data_preprocessor, init_cfg)
         self.bbox_head = MODELS.build(bbox_head)
 
+    def network(self, inputs):
+        """-> the head's raw outputs."""
+        return self.bbox_head(self.extract_feat(inputs))
+
     def forward(self, inputs, data_samples=None, mode: str = 'tensor'):
-        feats = self.features(inputs, data_samples, mode)
-        outs = self.bbox_head(feats)
+        outs = self.network(self.prepare(inputs, data_samples, mode))
         if mode == 'tensor':
             return outs
         if mode == 'loss':

@@ -51,9 +51,15 @@ class TwoStageDetector(BackboneModel):
                              "'proposals' (set the dataset's proposal_file)")
         return [s.proposals for s in data_samples]
 
+    def network(self, inputs):
+        """-> (feats, the RPN's raw outputs; () without an RPN)."""
+        feats = self.extract_feat(inputs)
+        return feats, (self.rpn_head(feats) if self.rpn_head is not None else ())
+
     def forward(self, inputs, data_samples=None, mode: str = 'tensor'):
-        feats = self.features(inputs, data_samples, mode)
-        rpn_outs = self.rpn_head(feats) if self.rpn_head is not None else None
+        feats, rpn_outs = self.network(self.prepare(inputs, data_samples, mode))
+        if self.rpn_head is None:
+            rpn_outs = None
         if mode == 'tensor':
             return rpn_outs if rpn_outs is not None else feats
         if mode == 'loss':

@@ -35,18 +35,24 @@ class EncoderDecoder(BackboneModel):
         self.decode_head = MODELS.build(decode_head)
         self.auxiliary_head = MODELS.build(auxiliary_head) if auxiliary_head is not None else None
 
+    def network(self, inputs):
+        """-> the decode head's logits."""
+        return self.decode_head(self.extract_feat(inputs))
+
     def forward(self, inputs, data_samples=None, mode: str = 'tensor'):
-        feats = self.features(inputs, data_samples, mode)
-        logits = self.decode_head(feats)
-        if mode == 'tensor':
-            return logits
-        if mode == 'loss':
-            losses = fp32_call(self.decode_head.loss_by_feat, logits, data_samples)
+        inputs = self.prepare(inputs, data_samples, mode)
+        if mode == 'loss':  # the auxiliary head pools the features too
+            feats = self.extract_feat(inputs)
+            losses = fp32_call(self.decode_head.loss_by_feat, self.decode_head(feats),
+                               data_samples)
             if self.auxiliary_head is not None:
                 aux = fp32_call(self.auxiliary_head.loss_by_feat, self.auxiliary_head(feats),
                                 data_samples)
                 losses.update({f'aux.{k}': v for k, v in aux.items()})
             return losses
+        logits = self.network(inputs)
+        if mode == 'tensor':
+            return logits
         logits = fp32_call(self.decode_head.predict_by_feat, logits, data_samples)
         for sample, logit in zip(data_samples, logits):
             h, w = sample.metainfo.get('img_shape', logit.shape[-2:])

@@ -5,7 +5,7 @@ ONNX Runtime or OpenVINO model against PyTorch at three sizes.
         [--backend onnxruntime|openvino] [--precision fp32|bf16|int8] \
         [--sizes 256x256 320x416 480x352]
 
-Writes one ONNX file per network part (``extract_feat.onnx``, ``rpn_head.onnx``,
+Writes one ONNX file per network part (``network.onnx``: backbone, neck and first head;
 ``roi_head.bbox_head.onnx``, ...: plugins/deploy/parts.py), traced on IMAGE, every
 size dynamic; detplug's pre- and post-processing runs around them
 (``tools/test.py --backend``, ``plugins.deploy.set_backend``). Then prints, per size,
