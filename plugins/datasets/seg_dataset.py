@@ -5,14 +5,18 @@ Each image ``<img dir>/<stem><img_suffix>`` pairs with ``<label dir>/<stem>
 ``ignore_index`` (255) for unlabelled pixels. Class names and a palette come
 from ``metainfo``. The images are those of the folder, or the stems listed in an
 ``ann_file`` (Pascal VOC's ``ImageSets/Segmentation/val.txt``). A missing label map, a
-missing list or an empty image folder is an error naming the path.
+missing list or an empty image folder is an error naming the path. Every label map is
+read once when the dataset is built (``label_maps.count_labels``: values outside the
+classes, the 0/255 trap) and the pixels per class are logged.
 """
 import os
 import os.path as osp
 from typing import List, Optional
 
 from mmengine.dataset import BaseDataset
+from mmengine.logging import print_log
 
+from plugins.datasets.label_maps import count_labels
 from plugins.errors import DataError
 from plugins.registry import DATASETS
 
@@ -27,15 +31,18 @@ class SegDataset(BaseDataset):
         img_suffix, seg_map_suffix: file name endings of images and label maps.
         metainfo: ``dict(classes=(...), palette=[(b, g, r), ...])``.
         ignore_index: label of unlabelled pixels.
+        check_labels: read every label map once at build time (values, the 0/255
+            trap, pixels per class logged); False skips it for very large sets.
         pipeline, test_mode, ...: as MMEngine's ``BaseDataset``.
     """
 
     def __init__(self, data_root: str, data_prefix: dict, metainfo: dict, ann_file: str = '',
                  img_suffix: str = '.png', seg_map_suffix: str = '.png', ignore_index: int = 255,
                  pipeline=(), test_mode: bool = False, lazy_init: bool = False,
-                 max_refetch: int = 1000, indices: Optional[int] = None):
+                 max_refetch: int = 1000, indices: Optional[int] = None,
+                 check_labels: bool = True):
         self.img_suffix, self.seg_map_suffix = img_suffix, seg_map_suffix
-        self.ignore_index = ignore_index
+        self.ignore_index, self.check_labels = ignore_index, check_labels
         super().__init__(ann_file=ann_file, data_root=data_root, data_prefix=data_prefix,
                          metainfo=metainfo, pipeline=list(pipeline), test_mode=test_mode,
                          lazy_init=lazy_init, max_refetch=max_refetch, indices=indices)
@@ -64,4 +71,11 @@ class SegDataset(BaseDataset):
                 raise DataError(f'{seg}: label map not found (for {stem}{self.img_suffix})')
             data.append(dict(img_path=img, seg_map_path=seg, seg_fields=[],
                              reduce_zero_label=False))
+        if self.check_labels:
+            classes = self.metainfo['classes']
+            counts = count_labels([d['seg_map_path'] for d in data], len(classes),
+                                  self.ignore_index)
+            print_log(f'{seg_dir}: {len(data)} label maps, pixels per class: ' + ', '.join(
+                f'{name} {n}' for name, n in zip([*classes, 'ignored'], counts.tolist())),
+                logger='current')
         return data

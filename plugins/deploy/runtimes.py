@@ -65,8 +65,9 @@ def compile_part(path: str, backend: str, precision: str,
 
 
 def _onnxruntime(path: str, precision: str, calibration) -> Callable:
+    import onnx
     import onnxruntime as ort
-    names = [i.name for i in ort.InferenceSession(path).get_inputs()]
+    names = [i.name for i in onnx.load(path).graph.input]
     if precision == 'int8':
         from onnxruntime.quantization import (CalibrationDataReader, QuantFormat, QuantType,
                                               quantize_static)

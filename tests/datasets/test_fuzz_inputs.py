@@ -760,3 +760,55 @@ def test_a_swapped_hub_cache_file_is_refused(tmp_path, monkeypatch):
     REPORT.append(('a swapped file in the hub cache (torchvision://resnet18)', f'error: {e.value}'))
     assert 'resnet18-f37072fd.pth: refused, its SHA-256 starts with ' in str(e.value)
     assert 'not f37072fd as its name says' in str(e.value)
+
+
+def _label_maps(root, maps, rgb=False):
+    """Images and label maps (H, W) in ``root``/img and ``root``/ann."""
+    for sub in ('img', 'ann'):
+        (root / sub).mkdir(parents=True, exist_ok=True)
+    for i, label in enumerate(maps):
+        cv2.imwrite(str(root / 'img' / f'{i}.png'), np.full((*label.shape, 3), 100, np.uint8))
+        cv2.imwrite(str(root / 'ann' / f'{i}.png'),
+                    np.repeat(label[..., None], 3, 2) if rgb else label)
+    return dict(data_root=str(root), data_prefix=dict(img_path='img', seg_map_path='ann'))
+
+
+def _mask(foreground: int) -> np.ndarray:
+    label = np.zeros((32, 32), np.uint8)
+    label[8:24, 8:24] = foreground
+    return label
+
+
+LABEL_CASES = {  # name -> (label maps, classes, rgb, expected outcome)
+    'label maps 0/255, two classes (the 0/255 trap)': (
+        [_mask(255), _mask(255)], ('background', 'tree'), False,
+        r"error: .*0\.png and the other 1 label maps hold only 0 and 255 \(the ignore index\)"
+        r": no pixel of classes 1 \.\. 1\. Foreground saved as 255\? Map it to 1"),
+    'label maps 0/1, num_classes=1 (classes=("tree",))': (
+        [_mask(1)], ('tree',), False,
+        r"error: .*0\.png: label values \[1\] outside 0 \.\. 0 \(1 class\) and not the ignore "
+        r"index 255; a binary task needs two classes"),
+    'label maps 0/1, two classes': (
+        [_mask(1), _mask(0)], ('background', 'tree'), False,
+        r'ok: .*pixels per class: background 1792, tree 256, ignored 0'),
+    'label value 7 with 3 classes': (
+        [_mask(7)], ('a', 'b', 'c'), False,
+        r"error: .*0\.png: label values \[7\] outside 0 \.\. 2 \(3 classes\)"),
+    'label map saved as RGB': (
+        [_mask(1)], ('background', 'tree'), True,
+        r'error: .*0\.png: label map has 3 channels; it must be one channel'),
+}
+
+
+@pytest.mark.parametrize('case', list(LABEL_CASES))
+def test_label_map_inputs(case, tmp_path, mmlog):
+    from plugins.datasets.seg_dataset import SegDataset
+    maps, classes, rgb, expected = LABEL_CASES[case]
+    try:
+        SegDataset(**_label_maps(tmp_path, maps, rgb), metainfo=dict(classes=classes))
+        outcome = 'ok: ' + next(line for line in mmlog.getvalue().splitlines()
+                               if 'pixels per class' in line)
+    except DataError as e:
+        outcome = f'error: {e}'
+    REPORT.append((case, outcome))
+    assert re.match(expected, outcome), outcome

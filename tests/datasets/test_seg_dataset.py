@@ -58,3 +58,28 @@ def test_an_image_list_selects_the_images(composites_root, tmp_path):
     with pytest.raises(DataError, match=r'bad\.txt: image .*not_there\.png not found'):
         SegDataset(data_root=composites_root, metainfo=META, ann_file=str(tmp_path / 'bad.txt'),
                    data_prefix=prefix)
+
+
+def test_a_flip_moves_the_label_map_with_the_image(tmp_path):
+    """docs/own_data.md's flip for semantic segmentation: RandomFlip in the train pipeline."""
+    import cv2
+    import numpy as np
+
+    from plugins.datasets.seg_dataset import SegDataset
+    for sub in ('img', 'ann'):
+        (tmp_path / sub).mkdir()
+    image = np.zeros((16, 24, 3), np.uint8)
+    image[:, :6] = 200  # bright left edge
+    label = np.zeros((16, 24), np.uint8)
+    label[:, :6] = 1  # labelled as class 1
+    cv2.imwrite(str(tmp_path / 'img' / 'a.png'), image)
+    cv2.imwrite(str(tmp_path / 'ann' / 'a.png'), label)
+    pipeline = [dict(type='LoadImage'),
+                dict(type='LoadAnnotations', with_bbox=False, with_label=False, with_seg=True),
+                dict(type='RandomFlip', prob=1.0, direction='horizontal'),
+                dict(type='PackSegInputs')]
+    item = SegDataset(data_root=str(tmp_path), data_prefix=dict(img_path='img', seg_map_path='ann'),
+                      metainfo=dict(classes=('background', 'edge')), pipeline=pipeline)[0]
+    flipped_label = item['data_samples'].gt_sem_seg.data[0]
+    assert (flipped_label[:, -6:] == 1).all() and (flipped_label[:, :-6] == 0).all()
+    assert (item['inputs'][:, :, -6:] == 200).all() and (item['inputs'][:, :, :-6] == 0).all()

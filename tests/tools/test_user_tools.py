@@ -163,3 +163,27 @@ def test_ap_by_size_ranks_by_box_side(tmp_path):
     rows = {line.split()[0]: line.split()[1:] for line in out.stdout.splitlines()[1:]}
     assert rows['0-48'] == ['px', '1', '1.000', '1.000']
     assert rows['48-inf'] == ['px', '1', '0.000', '0.000'] and rows['all'][0] == '2'
+
+
+def test_deepforest_example_csv_imports_and_trains(neon_root, tmp_path):
+    """The deepforest wheel's example.csv -> COCO (tools/convert_annotations.py) -> 4
+    training iterations and a validation on it."""
+    import shutil
+
+    from plugins.datasets.neon_trees import TRAIN_STEMS, source_folder
+    from plugins.utils.wheel_data import fetch_from_wheel
+    csv_dir = fetch_from_wheel('deepforest==2.1.0', ['deepforest/data/example.csv'],
+                               osp.join(ROOT, '.cache', 'deepforest_csv'))
+    image = TRAIN_STEMS[1] + '.png'  # the image example.csv annotates
+    shutil.copy(osp.join(source_folder(None, osp.join(ROOT, '.cache')), image), tmp_path / image)
+    out = run_tool('convert_annotations.py', 'csv', osp.join(csv_dir, 'example.csv'), '--images',
+                   str(tmp_path), '--out', str(tmp_path / 'example.json'))
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().endswith("1 images (0 without objects), 79 boxes, classes ['Tree']")
+    out = run_tool('train.py', osp.join(ROOT, 'configs', 'faster_rcnn', 'faster_rcnn_r18_neon.py'),
+                   '--work-dir', str(tmp_path / 'work'), '--cfg-options', *TINY,
+                   *data_args(tmp_path), 'train_cfg.max_iters=4', 'train_cfg.val_interval=4',
+                   *[f'{split}_dataloader.dataset.ann_file=example.json'
+                     for split in ('train', 'val', 'test')])
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert 'coco/AP50' in (out.stdout + out.stderr)
