@@ -3,6 +3,8 @@
     python tools/convert_annotations.py voc XML_DIR --images DIR --out train.json
     python tools/convert_annotations.py yolo LABELS --images DIR --classes classes.txt --out a.json
     python tools/convert_annotations.py csv boxes.csv --images DIR --out a.json   # DeepForest CSV
+    python tools/convert_annotations.py labelme JSON_DIR --out a.json
+    python tools/convert_annotations.py cvat annotations.xml --out a.json   # CVAT for images 1.1
     python tools/convert_annotations.py coco a.json --to yolo|voc|csv --out OUT
 
 An image without objects stays in the json (a DeepForest row of four zeros, an image
@@ -32,9 +34,9 @@ def classes_from(values):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('format', choices=['voc', 'yolo', 'csv', 'coco'])
-    parser.add_argument('input', help='a folder (voc, yolo) or a file (csv, coco json)')
-    parser.add_argument('--images', help='the images (sizes are read from them)')
+    parser.add_argument('format', choices=['voc', 'yolo', 'csv', 'labelme', 'cvat', 'coco'])
+    parser.add_argument('input', help='a folder (voc, yolo, labelme) or a file (csv, cvat, coco)')
+    parser.add_argument('--images', help='the images (voc, yolo, csv: sizes are read from them)')
     parser.add_argument('--classes', nargs='+', help='class list file, or the names')
     parser.add_argument('--to', choices=sorted(WRITERS), help='from coco: the format to write')
     parser.add_argument('--out', required=True)
@@ -48,10 +50,13 @@ def main():
             WRITERS[args.to](json.load(f), args.out)
         print(f'{args.input} -> {args.out} ({args.to})')
         return
-    if not args.images:
-        raise ValueError(f'{args.format}: --images is needed (the image sizes)')
     classes = classes_from(args.classes)
-    if args.format == 'voc':
+    if args.format in ('labelme', 'cvat'):  # the sizes are in the files
+        read = formats.read_labelme if args.format == 'labelme' else formats.read_cvat
+        builder = read(args.input, classes)
+    elif not args.images:
+        raise ValueError(f'{args.format}: --images is needed (the image sizes)')
+    elif args.format == 'voc':
         builder = formats.read_voc_folder(args.input, args.images, classes)
     elif args.format == 'yolo':
         if not classes:

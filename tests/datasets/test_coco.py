@@ -120,3 +120,32 @@ def test_keypoints_are_checked_and_loaded(tmp_path, one_image):
                                         r'y, visibility numbers \(a multiple of 3\)'):
         CocoDetDataset(ann_file=_write(tmp_path, [one_image], bad),
                        data_prefix=dict(img=str(tmp_path)))
+
+
+def test_images_without_objects_are_kept_or_dropped_and_train(neon_root, tmp_path, mmlog):
+    """docs/own_data.md: filter_empty_gt=False keeps an image without objects in training
+    (a negative: every anchor is background), True drops it and says so."""
+    import torch
+    from mmengine.dataset import pseudo_collate
+    from mmengine.optim import build_optim_wrapper
+
+    from plugins.apis import init_model
+    from tests.conftest import CONFIG, TINY
+    gt = json.load(open(f'{neon_root}/val.json'))
+    gt['images'].append(dict(gt['images'][0], id=2, file_name='empty.png'))
+    shutil.copy(f'{neon_root}/val/OSBS_029.png', tmp_path / 'empty.png')
+    (tmp_path / 'val').mkdir()
+    shutil.copy(f'{neon_root}/val/OSBS_029.png', tmp_path / 'val' / 'OSBS_029.png')
+    (tmp_path / 'a.json').write_text(json.dumps(gt))
+    options = {k: int(v) if v.isdigit() else v for k, v in (o.split('=') for o in TINY[:5])}
+    model = init_model(CONFIG, cfg_options=options).train()
+    kept = CocoDetDataset(ann_file='a.json', data_root=str(tmp_path), filter_empty_gt=False,
+                          pipeline=model.cfg.train_pipeline)
+    dropped = CocoDetDataset(ann_file='a.json', data_root=str(tmp_path), filter_empty_gt=True)
+    assert len(kept) == 2 and len(dropped) == 1
+    assert '1 images without boxes are left out of training' in mmlog.getvalue()
+    empty = kept[1]
+    assert len(empty['data_samples'].gt_instances) == 0
+    wrapper = build_optim_wrapper(model, model.cfg.optim_wrapper)
+    losses = model.train_step(pseudo_collate([empty, kept[0]]), wrapper)
+    assert all(torch.isfinite(v) for v in losses.values())

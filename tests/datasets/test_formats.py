@@ -132,3 +132,52 @@ def test_bad_csv_rows_name_file_and_line(tmp_path, content, message):
     (tmp_path / 'b.csv').write_text(content)
     with pytest.raises(DataError, match=message):
         read_csv(str(tmp_path / 'b.csv'), str(tmp_path))
+
+
+LABELME = {  # as LabelMe 5 saves a file
+    'version': '5.4.1', 'flags': {}, 'imagePath': 'a.jpg', 'imageData': None,
+    'imageHeight': 30, 'imageWidth': 40,
+    'shapes': [
+        {'label': 'tree', 'points': [[30.0, 20.0], [10.0, 5.0]], 'group_id': None,
+         'description': '', 'shape_type': 'rectangle', 'flags': {}, 'mask': None},
+        {'label': 'roof', 'points': [[1, 1], [9, 1], [9, 6], [1, 6]], 'group_id': None,
+         'description': '', 'shape_type': 'polygon', 'flags': {}, 'mask': None}]}
+
+CVAT = """<?xml version="1.0" encoding="utf-8"?>
+<annotations>
+  <version>1.1</version>
+  <meta><task><name>trees</name><size>2</size></task></meta>
+  <image id="0" name="a.jpg" width="40" height="30">
+    <box label="tree" source="manual" occluded="0" xtl="10.00" ytl="5.00" xbr="30.00"
+         ybr="20.00" z_order="0"></box>
+    <polygon label="roof" source="manual" occluded="0"
+             points="1.00,1.00;9.00,1.00;9.00,6.00;1.00,6.00" z_order="0"></polygon>
+  </image>
+  <image id="1" name="b.jpg" width="40" height="30"></image>
+</annotations>
+"""
+
+
+def test_labelme_rectangles_and_polygons(tmp_path):
+    from plugins.datasets.formats import read_labelme
+    (tmp_path / 'a.json').write_text(json.dumps(LABELME))
+    coco = read_labelme(str(tmp_path)).to_dict()
+    assert _boxes(coco) == [('a.jpg', 'roof', 1.0, 1.0, 8.0, 5.0),
+                            ('a.jpg', 'tree', 10.0, 5.0, 20.0, 15.0)]
+    assert coco['annotations'][1]['segmentation'] == [[1, 1, 9, 1, 9, 6, 1, 6]]
+    bad = dict(LABELME, shapes=[dict(LABELME['shapes'][0], shape_type='circle')])
+    (tmp_path / 'a.json').write_text(json.dumps(bad))
+    with pytest.raises(DataError, match=r'a\.json: shape 0: a circle of 2 points'):
+        read_labelme(str(tmp_path))
+
+
+def test_cvat_boxes_polygons_and_an_empty_image(tmp_path):
+    from plugins.datasets.formats import read_cvat
+    (tmp_path / 'annotations.xml').write_text(CVAT)
+    coco = read_cvat(str(tmp_path / 'annotations.xml')).to_dict()
+    assert _boxes(coco) == [('a.jpg', 'roof', 1.0, 1.0, 8.0, 5.0),
+                            ('a.jpg', 'tree', 10.0, 5.0, 20.0, 15.0)]
+    assert [i['file_name'] for i in coco['images']] == ['a.jpg', 'b.jpg']  # b: no objects
+    (tmp_path / 'annotations.xml').write_text(CVAT.replace('xbr="30.00"', 'xbr="thirty"'))
+    with pytest.raises(DataError, match=r"annotations\.xml: image 'a\.jpg': needs name"):
+        read_cvat(str(tmp_path / 'annotations.xml'))

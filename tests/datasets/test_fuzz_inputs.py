@@ -812,3 +812,56 @@ def test_label_map_inputs(case, tmp_path, mmlog):
         outcome = f'error: {e}'
     REPORT.append((case, outcome))
     assert re.match(expected, outcome), outcome
+
+
+def _importer_case(tmp_path, kind):
+    """Write one bad file of ``kind``; returns the call that reads it."""
+    from plugins.datasets import formats
+    cv2.imwrite(str(tmp_path / 'a.png'), np.zeros((30, 40, 3), np.uint8))
+    if kind == 'voc':
+        (tmp_path / 'a.xml').write_text('<annotation><filename>a.png</filename><object><name>t'
+                                        '</name><bndbox><xmin>1</xmin></bndbox></object>'
+                                        '</annotation>')
+        return lambda: formats.read_voc_folder(str(tmp_path), str(tmp_path))
+    if kind == 'yolo':
+        (tmp_path / 'a.txt').write_text('0 0.5 0.5 0.2 0.2\n0 20 15 8 6\n')
+        return lambda: formats.read_yolo(str(tmp_path), str(tmp_path), ['tree'])
+    if kind == 'csv':
+        (tmp_path / 'b.csv').write_text('image_path,xmin,ymin,xmax,ymax,label\n'
+                                        'a.png,10,10,5,20,Tree\n')
+        return lambda: formats.read_csv(str(tmp_path / 'b.csv'), str(tmp_path))
+    if kind == 'labelme':
+        (tmp_path / 'a.json').write_text(json.dumps(dict(
+            imagePath='a.png', imageWidth=40, imageHeight=30,
+            shapes=[dict(label='t', points=[[1, 1]], shape_type='point')])))
+        return lambda: formats.read_labelme(str(tmp_path))
+    (tmp_path / 'c.xml').write_text('<annotations><image name="a.png" width="40" height="30">'
+                                    '<polygon label="t" points="1,1;x,2;3,3"/></image>'
+                                    '</annotations>')
+    return lambda: formats.read_cvat(str(tmp_path / 'c.xml'))
+
+
+IMPORTER_CASES = {
+    'VOC object without xmax/ymin/ymax': (
+        'voc', r'error: .*a\.xml: object 0 needs <name> and <bndbox> with xmin, ymin, xmax, ymax'),
+    'YOLO line in pixels': (
+        'yolo', r'error: .*a\.txt:2: 20\.0 15\.0 8\.0 6\.0 are not normalised to 0 \.\. 1'),
+    'DeepForest CSV row with xmax < xmin': (
+        'csv', r'error: .*b\.csv:2: box \[10\.0, 10\.0, 5\.0, 20\.0\] has no area'),
+    'LabelMe point shape': (
+        'labelme', r'error: .*a\.json: shape 0: a point of 1 points; rectangles \(2\) and '),
+    'CVAT polygon with a non-number': (
+        'cvat', r"error: .*c\.xml: image 'a\.png': needs name, width, height, and numeric"),
+}
+
+
+@pytest.mark.parametrize('case', list(IMPORTER_CASES))
+def test_importer_inputs(case, tmp_path):
+    kind, expected = IMPORTER_CASES[case]
+    try:
+        coco = _importer_case(tmp_path, kind)().to_dict()
+        outcome = f'ok: {len(coco["annotations"])} boxes'
+    except DataError as e:
+        outcome = f'error: {e}'
+    REPORT.append((f'import: {case}', outcome))
+    assert re.match(expected, outcome), outcome
