@@ -2,7 +2,7 @@
 
 A detector or segmentor runs its network (backbone, neck, each head's ``forward``)
 under the autocast of the step that calls it: ``BackboneModel._run_forward`` for
-inference at ``precision`` 'bf16' / 'int8', ``BF16OptimWrapper`` for training. What
+inference at ``precision`` 'bf16', ``BF16OptimWrapper`` for training. What
 comes after a head's ``forward`` (anchors and priors, box encoding and decoding,
 matching, NMS, the final softmax and the losses) is called through ``fp32_call``:
 the network's outputs cast to fp32 and autocast switched off. A head therefore writes
@@ -48,9 +48,9 @@ def bf16_autocast(device_type: str):
 
 
 def autocast(device_type: str, precision: str):
-    """bf16 autocast on ``device_type`` for 'bf16' and 'int8' (whose unquantized parts
-    run as in bf16), else nothing."""
-    if precision in ('bf16', 'int8'):
+    """bf16 autocast on ``device_type`` for 'bf16', else nothing (int8 runs on the
+    exported backends: ``plugins.deploy``)."""
+    if precision == 'bf16':
         return bf16_autocast(device_type)
     return contextlib.nullcontext()
 

@@ -10,10 +10,13 @@ calibrate the quantizer. After that every call runs the compiled graph: input le
 -> numpy -> runtime -> fp32 tensors on the input's device, nested as the part's own
 outputs. A call with an empty input (no RoI left for the mask head) runs the part's
 own method: graphs get no zero-sized inputs.
-``export_dir``: keep the ONNX files there (``<part>.onnx``); else a temporary folder.
+``export_dir``: keep the ONNX files there (``<part>.onnx``); else each part is written
+to a temporary folder that is removed once the runtime has compiled it (both runtimes
+hold the compiled model in memory).
 """
 import os
 import os.path as osp
+import shutil
 import tempfile
 from typing import List, Optional
 
@@ -28,8 +31,9 @@ from plugins.errors import ConfigError
 class RuntimePart:
     """Stands in for one part: records inputs, then runs its compiled graph."""
 
-    def __init__(self, part: Part, backend: str, precision: str, folder: str):
-        self.part, self.backend, self.precision, self.folder = part, backend, precision, folder
+    def __init__(self, part: Part, backend: str, precision: str, export_dir: Optional[str]):
+        self.part, self.backend, self.precision = part, backend, precision
+        self.export_dir = export_dir
         self.torch_call = original(part)
         self.recorded: Optional[List[list]] = None  # a list while calibrating
         self.run = self.in_nesting = self.out_nesting = None
@@ -51,9 +55,14 @@ class RuntimePart:
 
     def build(self, samples: List[list]) -> None:
         """Export on the first sample, compile (int8: calibrated on all of them)."""
-        path = osp.join(self.folder, f'{self.part.name}.onnx')
-        self.out_nesting = export_part(self.part, samples[0], self.in_nesting, path)
-        self.run = compile_part(path, self.backend, self.precision, samples)
+        folder = self.export_dir or tempfile.mkdtemp(prefix='detplug_export_')
+        try:
+            path = osp.join(folder, f'{self.part.name}.onnx')
+            self.out_nesting = export_part(self.part, samples[0], self.in_nesting, path)
+            self.run = compile_part(path, self.backend, self.precision, samples)
+        finally:
+            if not self.export_dir:
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def set_backend(model, backend: str = 'onnxruntime', precision: str = 'fp32',
@@ -67,9 +76,9 @@ def set_backend(model, backend: str = 'onnxruntime', precision: str = 'fp32',
         return set_precision(model, precision)
     if precision == 'int8' and not calibration:
         raise ConfigError('precision int8 needs calibration images')
-    folder = export_dir or tempfile.mkdtemp(prefix='detplug_export_')
-    os.makedirs(folder, exist_ok=True)
-    parts = [RuntimePart(p, backend, precision, folder) for p in network_parts(model.eval())]
+    if export_dir:
+        os.makedirs(export_dir, exist_ok=True)
+    parts = [RuntimePart(p, backend, precision, export_dir) for p in network_parts(model.eval())]
     for runtime in parts:
         setattr(runtime.part.owner, runtime.part.attr, runtime)
     if calibration:

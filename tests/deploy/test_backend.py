@@ -58,6 +58,14 @@ def test_each_family_matches_pytorch_at_three_sizes(config, image, request):
             assert len(top) and best.min() > 0.99, agreement(ref, out)
 
 
+def test_no_temporary_export_is_left_behind(image, request, tmp_path, monkeypatch):
+    import tempfile
+    monkeypatch.setattr(tempfile, 'tempdir', str(tmp_path))
+    model = init_model(use_data(f'{ROOT}/configs/faster_rcnn/faster_rcnn_r18_neon.py', request))
+    out = inference(set_backend(model, 'openvino', 'fp32'), [image[:128, :128]])[0]
+    assert 'pred_instances' in out and list(tmp_path.iterdir()) == []
+
+
 def test_a_mask_head_with_no_detection_runs_its_own_method(image, request):
     cfg = use_data(f'{ROOT}/configs/mask_rcnn/mask_rcnn_r18_fpn_mnist_composites.py', request)
     cfg.model.roi_head.bbox_head.test_cfg.score_thr = 1.1  # nothing passes
