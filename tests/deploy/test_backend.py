@@ -26,6 +26,7 @@ FAMILIES = ['faster_rcnn/faster_rcnn_r18_fpn_neon.py',
             'ssd/ssdlite_mobilenetv2_neon.py', 'fcn/fcn8s_r18_mnist_composites.py',
             'deeplabv3/deeplabv3_r18_d8_mnist_composites.py']
 SIZES = [(128, 128), (160, 224), (224, 192)]
+pytestmark = pytest.mark.runtimes
 
 
 @pytest.fixture(scope='module')

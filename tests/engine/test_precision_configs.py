@@ -19,8 +19,10 @@ from tests.test_configs import CONFIGS
 pytestmark = pytest.mark.usefixtures('bf16_even_if_emulated')
 
 
-@pytest.mark.parametrize('backend,precision', [('torch', 'fp32'), ('torch', 'bf16'),
-                                               ('onnxruntime', 'fp32'), ('openvino', 'int8')])
+@pytest.mark.parametrize('backend,precision', [
+    ('torch', 'fp32'), ('torch', 'bf16'),
+    pytest.param('onnxruntime', 'fp32', marks=pytest.mark.runtimes),
+    pytest.param('openvino', 'int8', marks=pytest.mark.runtimes)])
 @pytest.mark.parametrize('path', CONFIGS, ids=[osp.relpath(p, ROOT) for p in CONFIGS])
 def test_every_config_predicts_at_every_precision(path, backend, precision, request):
     cfg = use_data(path, request)

@@ -143,6 +143,7 @@ def test_the_whole_image_pass_adds_the_shrunk_image_s_boxes(request):
     assert 0 < len(merged.pred_instances) <= len(both)
 
 
+@pytest.mark.runtimes
 @pytest.mark.usefixtures('bf16_even_if_emulated')
 def test_slicing_runs_at_every_precision(request):
     from plugins.deploy import set_backend
