@@ -1,7 +1,11 @@
-"""Each precision and backend builds and predicts on every detector and segmentor
-config in configs/ (random weights, one real test image, int8 calibrated on one
-training image); an exported network's parts equal PyTorch's to 1e-4."""
+"""Each precision builds and predicts on every detector and segmentor config in
+configs/, and each exported backend on every one but the three R50 ``*_torchvision.py``
+configs (at full size they cost a minute of CI; every config's export is checked by the
+bench loop of docs/tools.md "Export and CPU runtimes"): random weights, one real test
+image, int8 calibrated on one training image; an exported network's parts equal
+PyTorch's to 1e-4."""
 import os.path as osp
+import re
 
 import pytest
 import torch
@@ -19,11 +23,17 @@ from tests.test_configs import CONFIGS
 pytestmark = pytest.mark.usefixtures('bf16_even_if_emulated')
 
 
-@pytest.mark.parametrize('backend,precision', [
-    ('torch', 'fp32'), ('torch', 'bf16'),
-    pytest.param('onnxruntime', 'fp32', marks=pytest.mark.runtimes),
-    pytest.param('openvino', 'int8', marks=pytest.mark.runtimes)])
-@pytest.mark.parametrize('path', CONFIGS, ids=[osp.relpath(p, ROOT) for p in CONFIGS])
+CONVERTED = re.compile(r'_torchvision\.py$')
+CASES = [pytest.param(path, backend, precision,
+                      id=f'{osp.relpath(path, ROOT)}-{backend}-{precision}',
+                      marks=[pytest.mark.runtimes] if backend != 'torch' else [])
+         for path in CONFIGS
+         for backend, precision in (('torch', 'fp32'), ('torch', 'bf16'), ('onnxruntime', 'fp32'),
+                                    ('openvino', 'int8'))
+         if backend == 'torch' or not CONVERTED.search(path)]
+
+
+@pytest.mark.parametrize('path,backend,precision', CASES)
 def test_every_config_predicts_at_every_precision(path, backend, precision, request):
     cfg = use_data(path, request)
     model = init_model(cfg)  # init_model(cfg, precision=...) calibrates on 8 images, here 1
