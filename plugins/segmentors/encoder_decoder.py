@@ -16,6 +16,7 @@ import torch.nn.functional as F
 from mmengine.structures import PixelData
 
 from plugins.autocast import fp32_call
+from plugins.decode_heads.decode_head import label_map
 from plugins.models_base import BackboneModel
 from plugins.registry import MODELS
 
@@ -62,5 +63,5 @@ class EncoderDecoder(BackboneModel):
                 logit = F.interpolate(logit[None], size=tuple(ori), mode='bilinear',
                                       align_corners=self.decode_head.align_corners)[0]
             sample.seg_logits = PixelData(data=logit)
-            sample.pred_sem_seg = PixelData(data=logit.argmax(0, keepdim=True))
+            sample.pred_sem_seg = PixelData(data=label_map(logit))
         return data_samples

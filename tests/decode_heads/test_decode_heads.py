@@ -5,6 +5,7 @@ from mmengine.structures import PixelData
 
 from plugins.decode_heads import ASPPHead, FCNHead, FCNSkipHead, LRASPPHead
 from plugins.errors import ConfigError
+from plugins.decode_heads.decode_head import label_map
 from plugins.decode_heads.fcn_skip_head import upsample
 from plugins.structures import SegDataSample
 
@@ -91,3 +92,9 @@ def test_combined_losses_are_named_and_summed():
                                [_sample(torch.randint(0, 3, (8, 8)), (8, 8))])
     assert set(losses) == {'loss_ce', 'loss_dice'}
     assert 0 < losses['loss_dice'] < 0.5
+
+
+def test_label_map_is_argmax_with_the_first_of_tied_maxima():
+    logits = torch.randint(0, 3, (21, 30, 40)).float()  # many ties
+    assert torch.equal(label_map(logits), logits.argmax(0, keepdim=True))
+    assert label_map(torch.zeros(4, 2, 3)).eq(0).all()
