@@ -38,6 +38,7 @@ from torch.nn.utils import clip_grad_norm_, clip_grad_value_
 
 from plugins.deploy.runtimes import check_backend
 from plugins.errors import ConfigError
+from plugins.packaged_configs import resolve
 from plugins.registry import check_config, close_match
 
 TOP_LEVEL_KEYS = set(inspect.signature(Runner.__init__).parameters) - {'self', 'cfg'} | {
@@ -53,15 +54,14 @@ _MISSING = object()
 
 def load_config(config: Union[str, Config], options: Optional[dict] = None,
                 work_dir: Optional[str] = None) -> Config:
-    """The config that runs: ``config`` (a file path) with ``options`` (``--cfg-options``,
-    dotted keys) merged, the top-level values followed as the module docstring says,
-    checked, ``work_dir`` set (default ``work_dirs/<config name>``)."""
+    """The config that runs: ``config`` (a file path or a packaged config's name) with
+    ``options`` (``--cfg-options``, dotted keys) merged, the top-level values followed as
+    the module docstring says, checked, ``work_dir`` set (default ``work_dirs/<config name>``)."""
     options = dict(options or {})
     if isinstance(config, Config):  # already loaded (a Config a user built or edited)
         config.merge_from_dict(options)
         return config
-    if not osp.isfile(config):
-        raise FileNotFoundError(f'{config}: config file not found')
+    config = resolve(config)  # a path, or a packaged config's name
     try:
         cfg = Config.fromfile(config)
     except SyntaxError as e:  # MMEngine's carries no file name

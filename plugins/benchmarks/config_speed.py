@@ -15,18 +15,15 @@ seconds per iteration / image (data loading excluded), images per second and the
 peak resident memory.
 """
 import resource
-import statistics
-import time
-
 import torch
 from mmengine.config import DictAction
-from mmengine.optim import build_optim_wrapper
 from mmengine.runner import Runner
 
 from plugins.apis import init_model
 from plugins.apis.stage_profile import StageProfile
 from plugins.deploy.runtimes import BACKENDS, PRECISIONS as RUNS
 from plugins.engine.precision import PRECISIONS
+from plugins.engine.time_budget import seconds_per_iter, take, timed
 from plugins.evaluation.agreement import matched_boxes
 
 
@@ -41,17 +38,6 @@ def add_arguments(parser) -> None:
     parser.add_argument('--backend', nargs='+', choices=BACKENDS, default=['torch'])
     parser.add_argument('--train-wrapper', help="optim_wrapper type for the training half")
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, default={})
-
-
-def timed(step, batches, warmup: int):
-    """Median seconds of ``step(batch)`` after ``warmup`` untimed calls."""
-    times = []
-    for i, batch in enumerate(batches):
-        start = time.perf_counter()
-        step(batch)
-        if i >= warmup:
-            times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def agreement(reference, outputs) -> str:
@@ -72,28 +58,15 @@ def agreement(reference, outputs) -> str:
     return ', '.join(text)
 
 
-def take(loader, n: int):
-    batches = []
-    while len(batches) < n:
-        for batch in loader:
-            batches.append(batch)
-            if len(batches) == n:
-                break
-    return batches
-
-
 def main(args) -> None:
     n = args.iters + args.warmup
     model = init_model(args.config, cfg_options=args.cfg_options)
     cfg = model.cfg
     print(f'config: {args.config}  threads: {torch.get_num_threads()}')
     if not args.skip_train:
-        loader = Runner.build_dataloader(dict(cfg.train_dataloader, num_workers=0,
-                                              persistent_workers=False))
         wrapper_cfg = dict(cfg.optim_wrapper, **(dict(type=args.train_wrapper)
                                                  if args.train_wrapper else {}))
-        optim_wrapper = build_optim_wrapper(model.train(), wrapper_cfg)
-        seconds = timed(lambda b: model.train_step(b, optim_wrapper), take(loader, n), args.warmup)
+        seconds = seconds_per_iter(model, cfg, args.iters, args.warmup, wrapper_cfg)
         print(f'train ({wrapper_cfg["type"]}): {seconds:.3f} s/iter at batch '
               f'{cfg.train_dataloader.batch_size} '
               f'({cfg.train_dataloader.batch_size / seconds:.2f} images/s)')

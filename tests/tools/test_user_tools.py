@@ -1,6 +1,5 @@
 """The tools around the models, run as a user runs them on a (tiny) trained checkpoint:
 infer, learning curve plot, dataset browser, FLOPs, benchmark, ONNX export."""
-import importlib.util
 import json
 import os
 import os.path as osp
@@ -54,9 +53,7 @@ def test_infer_interrupted_mid_video_keeps_the_frames_drawn(tiny_run, neon_root,
     """Stopped at the third frame (Ctrl-C here), the video written so far is closed and
     plays: its two frames are not lost, even while the exception (and so the function's
     frame, as in an interactive session) is still held."""
-    spec = importlib.util.spec_from_file_location('infer_tool', osp.join(ROOT, 'tools', 'infer.py'))
-    infer = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(infer)
+    from plugins.commands import infer
     model = infer.init_model(_config(tiny_run), str(tiny_run / 'iter_4.pth'))
     visualizer = infer.DetLocalVisualizer(name='interrupted')
     calls, predict = [], infer.inference

@@ -1,55 +1,15 @@
-"""Write a dataset's images as the model sees them: through the config's pipeline
-(augmentations included), with the ground truth drawn.
+"""Write a dataset's images as the model sees them: through the config's pipeline.
+
+``detplug browse``, run from a clone: the code and the arguments are in
+plugins/commands/browse.py (``tools/analysis/browse_dataset.py -h``).
 
     python tools/analysis/browse_dataset.py CONFIG --out-dir DIR [--split train] [--num 20]
-
-Boxes for detection datasets, colour-blended label maps for segmentation ones.
 """
-import argparse
 import os.path as osp
 import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-from mmengine.config import DictAction  # noqa: E402
-from mmengine.registry import init_default_scope  # noqa: E402
-from mmengine.structures import PixelData  # noqa: E402
-from mmengine.utils import ProgressBar  # noqa: E402
-
-from plugins.cli import run  # noqa: E402
-from plugins.config import load_config  # noqa: E402
-from plugins.registry import DATASETS  # noqa: E402
-from plugins.visualization import DetLocalVisualizer  # noqa: E402
-
-
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('config')
-    parser.add_argument('--out-dir', required=True)
-    parser.add_argument('--split', choices=('train', 'val', 'test'), default='train')
-    parser.add_argument('--num', type=int, default=20, help='how many images')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction, default={})
-    args = parser.parse_args()
-    cfg = load_config(args.config, args.cfg_options)
-    init_default_scope(cfg.get('default_scope', 'plugins'))
-    dataset = DATASETS.build(cfg[f'{args.split}_dataloader'].dataset)
-    visualizer = DetLocalVisualizer(name='browse')
-    visualizer.dataset_meta = dataset.metainfo
-    count = min(args.num, len(dataset))
-    bar = ProgressBar(count)
-    for index in range(count):
-        item = dataset[index]
-        sample = item['data_samples']
-        image = item['inputs'].permute(1, 2, 0).numpy()[..., ::-1].copy()  # BGR -> RGB
-        if 'gt_sem_seg' in sample:  # drawn as if predicted, so only one panel
-            sample.pred_sem_seg = PixelData(data=sample.gt_sem_seg.data)
-            drawn = visualizer.draw_sem_seg(image, sample, draw_gt=False)
-        else:
-            drawn = visualizer.draw_det(image, sample)
-        name = f'{index:04d}_{osp.basename(sample.img_path)}'
-        visualizer.add_datasample(name, drawn, out_file=osp.join(args.out_dir, name))
-        bar.update()
-    print(f'\n{count} images -> {args.out_dir}')
-
+from plugins.commands import run_tool  # noqa: E402
 
 if __name__ == '__main__':
-    run(main)
+    run_tool('browse', 'tools/analysis/browse_dataset.py')
