@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if .venv/bin/python -c "import plugins, torch, torchvision, mmengine, mmcv, pycocotools, pytest, \
-onnxruntime, openvino, nncf, tensorboard, rasterio, xdist, detplug_giou" 2>/dev/null && [ -x .venv/bin/ruff ] \
+onnxruntime, openvino, nncf, tensorboard, rasterio, xdist, wandb, mlflow, detplug_giou" 2>/dev/null && [ -x .venv/bin/ruff ] \
     && [ -x .venv/bin/detplug ]; then
   exit 0
 fi
