@@ -1,4 +1,5 @@
 from .coco import CocoDetDataset, DataError
+from .repeat_factor_sampler import RepeatFactorSampler
 from .seg_dataset import SegDataset
 
-__all__ = ['CocoDetDataset', 'DataError', 'SegDataset']
+__all__ = ['CocoDetDataset', 'DataError', 'RepeatFactorSampler', 'SegDataset']
