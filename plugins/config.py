@@ -94,7 +94,9 @@ def followed_keys() -> list:
     """The dotted keys whose writer decides what follows what."""
     keys = list(FOLLOWED)
     for split in SPLITS:
-        keys += [f'{split}_dataloader.dataset.{k}' for k in ('data_root', 'metainfo', 'pipeline')]
+        for level in ('dataset', 'dataset.dataset'):  # a dataset, or one a wrapper holds
+            keys += [f'{split}_dataloader.{level}.{k}' for k in ('data_root', 'metainfo',
+                                                                 'pipeline')]
     return keys
 
 
@@ -142,24 +144,28 @@ def _get(tree, key: str):
 
 
 def follow_top_level(cfg: Config, ranks: dict) -> None:
-    """Each dataset takes the top-level ``data_root`` / ``metainfo`` / ``scale_factor``
-    where that was written closer to the leaf than the dataset's own value."""
+    """Each dataset (and the one a wrapper holds) takes the top-level ``data_root`` /
+    ``metainfo`` / ``scale_factor`` where that was written closer to the leaf than the
+    dataset's own value."""
     never = float('inf')
     for name in FOLLOWED:
         if name not in cfg or name not in ranks:
             continue
         value, rank = cfg[name], ranks[name]
         for split in SPLITS:
+            level = f'{split}_dataloader.dataset'
             dataset = (cfg.get(f'{split}_dataloader') or {}).get('dataset') or {}
-            own = f'{split}_dataloader.dataset.{name}'
-            if name == 'scale_factor':
-                if rank < ranks.get(f'{split}_dataloader.dataset.pipeline', never):
-                    for step in dataset.get('pipeline') or []:
-                        if isinstance(step, dict) and 'scale_factor' in step:
-                            step['scale_factor'] = value
-            elif rank < ranks.get(own, never) and (
-                    'data_root' in dataset if name == 'data_root' else 'ann_file' in dataset):
-                dataset[name] = value
+            while dataset:  # the dataset, then the one it wraps (MixImageDataset), if any
+                if name == 'scale_factor':
+                    if rank < ranks.get(f'{level}.pipeline', never):
+                        for step in dataset.get('pipeline') or []:
+                            if isinstance(step, dict) and 'scale_factor' in step:
+                                step['scale_factor'] = value
+                elif rank < ranks.get(f'{level}.{name}', never) and (
+                        'data_root' in dataset if name == 'data_root' else 'ann_file' in dataset):
+                    dataset[name] = value
+                inner = dataset.get('dataset')
+                dataset, level = (inner if isinstance(inner, dict) else {}), f'{level}.dataset'
 
 
 # -- checks ---------------------------------------------------------------------------

@@ -135,12 +135,20 @@ def use_data(path: str, request, num_images: int = 2):
     from mmengine.config import Config
 
     from plugins.config import load_config
-    composites = 'mnist_composites' in Config.fromfile(path).get('data_root', '')
+    raw = Config.fromfile(path)
+    composites = 'mnist_composites' in raw.get('data_root', '')
     root = request.getfixturevalue('composites_root' if composites else 'neon_root')
-    cfg = load_config(path, data_options(root))
+    options = data_options(root)
+    for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        if 'dataset' in raw[name].dataset:  # a wrapper (MixImageDataset): the dataset it holds
+            options[f'{name}.dataset.dataset.data_root'] = options.pop(f'{name}.dataset.data_root')
+    cfg = load_config(path, options)
     for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         loader = cfg[name]
-        loader.dataset.indices = num_images
+        dataset = loader.dataset
+        while 'dataset' in dataset:
+            dataset = dataset.dataset
+        dataset.indices = num_images
         loader.batch_size = min(loader.batch_size, 2)
         loader.num_workers = 0
         loader.persistent_workers = False
