@@ -1,9 +1,9 @@
 """Each precision builds and predicts on every detector and segmentor config in
-configs/, and each exported backend on every one but the three R50 ``*_torchvision.py``
-configs (at full size they cost a minute of CI; every config's export is checked by the
-bench loop of docs/tools.md "Export and CPU runtimes"): random weights, one real test
-image, int8 calibrated on one training image; an exported network's parts equal
-PyTorch's to 1e-4."""
+configs/ (but those that change only training: tests/test_configs.py), and each exported
+backend on every one but the three R50 ``*_torchvision.py`` configs (at full size they
+cost a minute of CI; every config's export is checked by the bench loop of docs/tools.md
+"Export and CPU runtimes"): random weights, one real test image, int8 calibrated on one
+training image; an exported network's parts equal PyTorch's to 1e-4."""
 import os.path as osp
 import re
 
@@ -18,7 +18,7 @@ from plugins.deploy.parts import network_parts
 from plugins.engine.precision import calibration_inputs
 from plugins.registry import DATASETS
 from tests.conftest import ROOT, use_data
-from tests.test_configs import CONFIGS
+from tests.test_configs import MODEL_CONFIGS
 
 pytestmark = pytest.mark.usefixtures('bf16_even_if_emulated')
 
@@ -27,7 +27,7 @@ CONVERTED = re.compile(r'_torchvision\.py$')
 CASES = [pytest.param(path, backend, precision,
                       id=f'{osp.relpath(path, ROOT)}-{backend}-{precision}',
                       marks=[pytest.mark.runtimes] if backend != 'torch' else [])
-         for path in CONFIGS
+         for path in MODEL_CONFIGS
          for backend, precision in (('torch', 'fp32'), ('torch', 'bf16'), ('onnxruntime', 'fp32'),
                                     ('openvino', 'int8'))
          if backend == 'torch' or not CONVERTED.search(path)]
