@@ -19,10 +19,11 @@ def test_every_subcommand_is_listed(capsys):
 
 
 def test_list_configs_filters_by_pattern(capsys):
-    main(['list-configs', '*neon_bf16*'])
+    main(['list-configs', '*neon_bf16_e*'])
     lines = capsys.readouterr().out.splitlines()
-    assert [line.split()[0] for line in lines] == ['faster_rcnn_r18_neon_bf16',
+    assert [line.split()[0] for line in lines] == ['faster_rcnn_r18_neon_bf16_early_stop',
                                                    'faster_rcnn_r18_neon_bf16_ema']
+    assert lines[1].split()[1] == 'faster_rcnn/faster_rcnn_r18_neon_bf16_ema.py'
     with pytest.raises(SystemExit, match='error: nothing_like_this: no packaged config'):
         main(['list-configs', 'nothing_like_this'])
 

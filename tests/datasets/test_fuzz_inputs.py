@@ -707,6 +707,7 @@ def test_sigint_in_validation_then_resume_reruns_it_and_ends_as_uninterrupted(tm
     assert run_tool('train.py', CONFIG, *_signal_args(straight, neon_root)).returncode == 0
     out = run_tool('train.py', _leaf(tmp_path, signal_name='SIGINT', val_at=2),
                    *_signal_args(cut, neon_root))
+    assert out.stderr.strip(), (out.returncode, out.stdout[-3000:])  # once empty under load
     last = out.stderr.strip().splitlines()[-1]
     REPORT.append(('SIGINT (Ctrl-C) during validation', f'exit {out.returncode}: {last}'))
     assert out.returncode == 130 and 'Traceback' not in out.stderr, out.stderr[-2000:]

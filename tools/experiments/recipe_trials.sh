@@ -21,7 +21,7 @@ $PY tools/train.py "$CONFIG" --work-dir "$WORK" --resume-or-start \
 CKPT=$(cat "$WORK/last_checkpoint")
 metrics() {  # config checkpoint label
   $PY tools/test.py "$1" "$2" --work-dir "$WORK/test_$3" | tail -n 1 \
-    | grep -oE 'coco/AP50?=[0-9.]+' | cut -d= -f2 | tr '\n' ' '
+    | grep -oE 'coco/AP(50)?=[0-9.]+' | cut -d= -f2 | tr '\n' ' '
 }
 RESULT="$VARIANT seed=$SEED iters=$ITERS"
 if [ "$VARIANT" = ema ]; then
