@@ -26,7 +26,8 @@ def command(name: str):
     return importlib.import_module(f'{__name__}.{COMMANDS[name]}')
 
 
-def _describe(parser: argparse.ArgumentParser, module) -> argparse.ArgumentParser:
+def describe(parser: argparse.ArgumentParser, module) -> argparse.ArgumentParser:
+    """``parser`` with ``module``'s docstring and arguments."""
     parser.description = module.__doc__
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     module.add_arguments(parser)
@@ -40,7 +41,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     subcommands = parser.add_subparsers(dest='command', required=True, metavar='COMMAND')
     for name in COMMANDS:
         module = command(name)
-        _describe(subcommands.add_parser(name, help=module.__doc__.splitlines()[0]), module)
+        describe(subcommands.add_parser(name, help=module.__doc__.splitlines()[0]), module)
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     run(lambda: command(args.command).main(args))
 
@@ -48,5 +49,5 @@ def main(argv: Optional[List[str]] = None) -> None:
 def run_tool(name: str, prog: str) -> None:
     """One subcommand as a script of its own (``tools/*.py``)."""
     module = command(name)
-    args = _describe(argparse.ArgumentParser(prog=prog), module).parse_args()
+    args = describe(argparse.ArgumentParser(prog=prog), module).parse_args()
     run(lambda: module.main(args))

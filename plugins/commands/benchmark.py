@@ -13,16 +13,14 @@ The code is in ``plugins/benchmarks/``; docs/performance.md has the figures.
 import argparse
 
 from plugins.benchmarks import SUBCOMMANDS, benchmark
+from plugins.commands import describe
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     commands = parser.add_subparsers(dest='benchmark', required=True, metavar='SUBCOMMAND')
     for name in SUBCOMMANDS:
         module = benchmark(name)
-        sub = commands.add_parser(name, help=module.__doc__.splitlines()[0],
-                                  description=module.__doc__,
-                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-        module.add_arguments(sub)
+        describe(commands.add_parser(name, help=module.__doc__.splitlines()[0]), module)
 
 
 def main(args) -> None:

@@ -156,10 +156,10 @@ class MixUp(BaseTransform):
         h, w = results['img'].shape[:2]
         other = _fitted(results['mix_results'][0], h, w)
         oh, ow = other['img'].shape[:2]
-        img = results['img'].astype(np.float32) * (1 - self.ratio)
-        img[:oh, :ow] += other['img'].astype(np.float32) * self.ratio
-        img[oh:] += results['img'][oh:] * self.ratio  # no other image there: unchanged
-        img[:oh, ow:] += results['img'][:oh, ow:] * self.ratio
+        img = results['img'].astype(np.float32)
+        placed = img.copy()  # where the other image does not reach, the blend is unchanged
+        placed[:oh, :ow] = other['img']
+        img = img * (1 - self.ratio) + placed * self.ratio
         whole = (0, 0, w, h)
         parts = [_placed(results, whole, whole, (h, w), self.min_size),
                  _placed(other, (0, 0, ow, oh), (0, 0, ow, oh), (h, w), self.min_size)]
