@@ -40,7 +40,7 @@ def init_model(config: Union[str, Config], checkpoint: Optional[str] = None,
     """The config's model in eval mode, with ``model.cfg`` and ``model.dataset_meta``
     (class names, palette) set; random weights when ``checkpoint`` is None.
     ``precision``: 'fp32', 'bf16' or 'int8' (``plugins.engine.precision``; int8 is
-    calibrated on the first 8 training images of the config), on ``backend`` 'torch',
+    calibrated on 8 training images spread over the set), on ``backend`` 'torch',
     'onnxruntime' or 'openvino' (``plugins.deploy``)."""
     check_backend(backend, precision)  # before anything is loaded
     cfg = load_config(config, cfg_options)  # the same config tools/test.py runs

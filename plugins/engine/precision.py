@@ -41,16 +41,21 @@ PRECISIONS = ('fp32', 'bf16', 'int8')
 
 
 def calibration_inputs(model, cfg, num_images: int = 8) -> list:
-    """The first ``num_images`` training images of ``cfg``, through its test pipeline and
-    ``model``'s data preprocessor: one batch (``dict(inputs (1, 3, H, W),
-    data_samples)``) each."""
-    dataset = DATASETS.build(dict(cfg.train_dataloader.dataset, test_mode=True,
-                                  pipeline=cfg.test_dataloader.dataset.pipeline,
-                                  indices=num_images))
+    """``num_images`` training images of ``cfg`` spread evenly over its training set (the
+    first ones are often tiles of one scene), through its test pipeline and ``model``'s
+    data preprocessor: one batch (``dict(inputs (1, 3, H, W), data_samples)``) each."""
+    source = cfg.train_dataloader.dataset
+    while isinstance(source.get('dataset'), dict):  # a wrapper (MixImageDataset): its images
+        source = source['dataset']
+    dataset = DATASETS.build(dict(source, test_mode=True,
+                                  pipeline=cfg.test_dataloader.dataset.pipeline))
+    n = len(dataset)
+    step = (n - 1) / max(num_images - 1, 1)
+    indices = range(n) if n <= num_images else [round(i * step) for i in range(num_images)]
     with torch.no_grad():
-        return [model.data_preprocessor(dict(inputs=[item['inputs']],
-                                             data_samples=[item['data_samples']]))
-                for item in dataset]
+        return [model.data_preprocessor(dict(inputs=[dataset[i]['inputs']],
+                                             data_samples=[dataset[i]['data_samples']]))
+                for i in indices]
 
 
 def set_precision(model, precision: str):

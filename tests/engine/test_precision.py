@@ -1,6 +1,7 @@
 """bf16 inference (fused, channels_last, autocast; fp32 box arithmetic) and bf16
 training (BF16OptimWrapper: autocast forward, fp32 master weights, the NaN guard)."""
 import glob
+import json
 import os.path as osp
 
 import pytest
@@ -12,7 +13,7 @@ from plugins.apis import inference, init_model
 from plugins import autocast as precision_module
 from plugins.engine.precision import set_precision
 from plugins.errors import ConfigError, NonFiniteLossError
-from tests.conftest import CONFIG, TINY, data_args, make_sample, run_tool
+from tests.conftest import CONFIG, ROOT, TINY, data_args, make_sample, run_tool, use_data
 
 SMALL = {k: int(v) if v.isdigit() else v for k, v in (o.split('=') for o in TINY[:5])}
 
@@ -138,3 +139,21 @@ def test_test_tool_with_low_precision(neon_root, tiny_run, precision, backend):
                    str(tiny_run / 'iter_4.pth'), '--precision', precision, '--backend', backend,
                    '--cfg-options', *data_args(neon_root))
     assert out.returncode == 0 and 'coco/AP50=' in out.stdout, out.stderr[-1500:]
+
+
+@pytest.mark.parametrize('config', ['faster_rcnn_r18_neon_bf16',
+                                    'faster_rcnn_r18_neon_bf16_mosaic'])
+def test_int8_calibration_images_are_spread_over_the_training_set(request, neon_root, config):
+    """The first tiles of a tiled set are one scene's row: calibration takes images at
+    even steps over the whole set, also through a wrapper dataset (Mosaic's)."""
+    from plugins.engine.precision import calibration_inputs
+    from plugins.registry import MODELS
+    cfg = use_data(osp.join(ROOT, 'configs', 'faster_rcnn', config + '.py'), request,
+                   num_images=None)
+    with open(osp.join(neon_root, 'train.json')) as f:
+        files = [osp.basename(image['file_name']) for image in json.load(f)['images']]
+    batches = calibration_inputs(MODELS.build(cfg.model), cfg, 3)
+    middle = round((len(files) - 1) / 2)
+    assert [osp.basename(b['data_samples'][0].img_path) for b in batches] == [
+        files[0], files[middle], files[-1]]
+    assert batches[0]['inputs'].shape[:2] == (1, 3)
