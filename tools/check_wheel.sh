@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The package as a user gets it (CI runs this after the tests): build the wheel, install
+# The package as a user gets it (CI runs this beside the tests): build the wheel, install
 # it into a fresh venv (its dependencies from the package index, no clone on the path),
 # then, from a folder outside the clone, train and test a tiny version of the default
 # detector on real NEON images with the `detplug` command, its config named, not a path.
