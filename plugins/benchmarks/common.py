@@ -8,7 +8,7 @@ import statistics
 import subprocess
 import sys
 import time
-from typing import Callable, Dict, List, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import torch
 
@@ -27,16 +27,23 @@ def neon_images(data: str, count: int, size: int) -> list:
     return [cv2.resize(cv2.imread(f), (size, size)) for f in files]
 
 
-def alternate(contenders: Dict[str, Callable], items: Sequence, passes: int = 1
+def alternate(contenders: Dict[str, Callable], items: Sequence, passes: int = 1,
+              settle: Optional[Dict[str, Callable]] = None
               ) -> Tuple[Dict[str, List[float]], Dict[str, list]]:
     """``passes`` passes over ``items``, each item through every contender in turn, under
-    no_grad -> (seconds per call, outputs per call) for each contender's name."""
+    no_grad -> (seconds per call, outputs per call) for each contender's name.
+    ``settle``: per name, an untimed call on the same item right before the timed one, so
+    each contender is timed in its steady state: a call that directly follows another
+    model's ran up to 0.3 s slower (Faster R-CNN on OpenVINO after torchvision's OpenVINO
+    model, 2026-12-06), whichever contender came next."""
     times = {name: [] for name in contenders}
     outputs = {name: [] for name in contenders}
     with torch.no_grad():
         for _ in range(passes):
             for item in items:
                 for name, fn in contenders.items():
+                    if settle:
+                        settle[name](item)
                     start = time.perf_counter()
                     outputs[name].append(fn(item))
                     times[name].append(time.perf_counter() - start)

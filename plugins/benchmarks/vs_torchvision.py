@@ -106,15 +106,16 @@ def profiled(profile, fn):
 
 
 def time_all(peers: dict, detplug_steps: dict, images, runs: int):
-    """Pass 0 (warm-up, outputs kept), then ``runs`` timed passes with detplug's stages
-    profiled -> (median s per contender, pass-0 outputs, stage reports)."""
+    """Pass 0 (warm-up, outputs kept), then ``runs`` timed passes, each timed call right
+    after an untimed one of the same contender, with detplug's stages profiled ->
+    (median s per contender, pass-0 outputs, stage reports)."""
     from plugins.apis.stage_profile import StageProfile
     contenders = {**peers, **detplug_steps}
     _, first = alternate(contenders, images)
     profiles = {name: StageProfile(step.model) for name, step in detplug_steps.items()}
     timed = {name: profiled(profiles[name], fn) if name in profiles else fn
              for name, fn in contenders.items()}
-    times, _ = alternate(timed, images, runs)
+    times, _ = alternate(timed, images, runs, settle=contenders)
     return medians(times), first, {n: p.report(runs * len(images)) for n, p in profiles.items()}
 
 

@@ -16,6 +16,17 @@ def test_alternate_calls_every_contender_on_each_item_in_turn():
     assert set(medians(times)) == {'a', 'b'}
 
 
+def test_settle_calls_the_same_contender_untimed_right_before_each_timed_call():
+    calls = []
+    contenders = {name: (lambda item, n=name: calls.append((n, item))) for name in ('a', 'b')}
+    settle = {name: (lambda item, n=name: calls.append((n + ' untimed', item)))
+              for name in ('a', 'b')}
+    times, _ = alternate(contenders, [1, 2], settle=settle)
+    assert calls == [('a untimed', 1), ('a', 1), ('b untimed', 1), ('b', 1),
+                     ('a untimed', 2), ('a', 2), ('b untimed', 2), ('b', 2)]
+    assert all(len(t) == 2 for t in times.values())
+
+
 def test_one_command_lists_every_benchmark():
     out = run_tool('benchmark.py', '-h')
     assert out.returncode == 0, out.stderr
