@@ -43,12 +43,22 @@ def _at_most(k: int, x: torch.Tensor):
 
 def _best_per_group(scores: torch.Tensor, groups: torch.Tensor, k: int,
                     num_groups: int) -> torch.Tensor:
-    """Indices of the ``k`` best scores of each of ``num_groups`` groups."""
-    keep = [groups.new_zeros(0)]
-    for g in range(num_groups):
-        members = torch.nonzero(groups == g).squeeze(1)
-        keep.append(members[scores[members].topk(_at_most(k, members)).indices])
-    return torch.cat(keep)
+    """Indices of the ``k`` best scores of each of ``num_groups`` groups, group by group,
+    best first: one sort on a key that orders by group, then by score (a loop of ``topk``
+    per group cost SSD300 ~20 ms an image: 90 classes, 4 small ops each); while tracing,
+    the loop (a graph step per group)."""
+    if torch.jit.is_tracing():
+        keep = [groups.new_zeros(0)]
+        for g in range(num_groups):
+            members = torch.nonzero(groups == g).squeeze(1)
+            keep.append(members[scores[members].topk(_at_most(k, members)).indices])
+        return torch.cat(keep)
+    # group-major, best first: 2 g - score is in [2 g - 1, 2 g] for scores in [0, 1]
+    order = (groups.double() * 2 - scores.double()).argsort()
+    counts = torch.bincount(groups, minlength=num_groups)
+    first = (counts.cumsum(0) - counts)[groups[order]]  # where each one's group starts
+    rank = torch.arange(order.numel(), device=order.device) - first
+    return order[rank < k]
 
 
 def batched_nms(boxes: torch.Tensor, scores: torch.Tensor, groups: torch.Tensor,

@@ -65,3 +65,18 @@ def test_threaded_batched_nms_equals_torchvisions():
     finally:
         torch.set_num_threads(threads)
     assert torch.equal(keep, torchvision_batched_nms(boxes, scores, groups, 0.45))
+
+
+def test_nms_pre_keeps_the_best_of_each_group_as_a_topk_per_group_would():
+    from plugins.task_modules.postprocess import _best_per_group
+    g = torch.Generator().manual_seed(0)
+    scores = torch.rand(5000, generator=g)
+    groups = torch.randint(0, 7, (5000,), generator=g)
+    groups[groups == 3] = 4  # a group without members
+    keep = _best_per_group(scores, groups, 300, 7)
+    expected = [i for c in range(7) for i in
+                torch.nonzero(groups == c).squeeze(1)[scores[groups == c].topk(
+                    min(300, int((groups == c).sum()))).indices].tolist()]
+    assert keep.tolist() == expected  # group by group, best first
+    small = _best_per_group(scores[:5], groups[:5], 300, 7)  # fewer than k: all kept
+    assert sorted(small.tolist()) == [0, 1, 2, 3, 4]
