@@ -53,8 +53,13 @@ def _best_per_group(scores: torch.Tensor, groups: torch.Tensor, k: int,
             members = torch.nonzero(groups == g).squeeze(1)
             keep.append(members[scores[members].topk(_at_most(k, members)).indices])
         return torch.cat(keep)
-    # group-major, best first: 2 g - score is in [2 g - 1, 2 g] for scores in [0, 1]
-    order = (groups.double() * 2 - scores.double()).argsort()
+    if not scores.numel():
+        return groups.new_zeros(0)
+    # group-major, best first: with s = score - min in [0, span], g (span + 1) - s lies in
+    # [g (span + 1) - span, g (span + 1)], below every key of group g + 1 (float64: exact
+    # enough for any float32 score)
+    s = scores.double() - scores.min().double()
+    order = (groups.double() * (s.max() + 1) - s).argsort()
     counts = torch.bincount(groups, minlength=num_groups)
     first = (counts.cumsum(0) - counts)[groups[order]]  # where each one's group starts
     rank = torch.arange(order.numel(), device=order.device) - first

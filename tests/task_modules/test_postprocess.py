@@ -80,3 +80,6 @@ def test_nms_pre_keeps_the_best_of_each_group_as_a_topk_per_group_would():
     assert keep.tolist() == expected  # group by group, best first
     small = _best_per_group(scores[:5], groups[:5], 300, 7)  # fewer than k: all kept
     assert sorted(small.tolist()) == [0, 1, 2, 3, 4]
+    logits = torch.tensor([-3., 5, 2, -1, 40])  # any range of scores, not only [0, 1]
+    assert _best_per_group(logits, torch.tensor([1, 0, 0, 1, 1]), 2, 2).tolist() == [1, 2, 4, 3]
+    assert _best_per_group(torch.zeros(0), torch.zeros(0, dtype=torch.long), 2, 2).numel() == 0
