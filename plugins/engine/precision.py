@@ -52,10 +52,11 @@ def calibration_inputs(model, cfg, num_images: int = 8) -> list:
     n = len(dataset)
     step = (n - 1) / max(num_images - 1, 1)
     indices = range(n) if n <= num_images else [round(i * step) for i in range(num_images)]
+    items = [dataset[i] for i in indices]  # each image loaded and transformed once
     with torch.no_grad():
-        return [model.data_preprocessor(dict(inputs=[dataset[i]['inputs']],
-                                             data_samples=[dataset[i]['data_samples']]))
-                for i in indices]
+        return [model.data_preprocessor(dict(inputs=[item['inputs']],
+                                             data_samples=[item['data_samples']]))
+                for item in items]
 
 
 def set_precision(model, precision: str):
