@@ -11,22 +11,24 @@ a bin's g x g samples are separable, so for each RoI the output is
 the RoI's samples touch (gathered with ``index_select``, whose backward is one
 ``index_add``), ``A_y`` (S, K_y) and ``A_x`` (S, K_x) hold the interpolation weights
 (torchvision's sampling and border rules, so forward and gradient agree with it to
-rounding). While gradients are off, or with an adaptive sampling ratio (0), the
-forward pass is torchvision's: for large RoIs it gathers less. Runs in fp32 under
-autocast, like torchvision's op.
+rounding). With an adaptive sampling ratio (0), and while tracing for ONNX (its
+RoiAlign), the op is torchvision's. Pools in fp32 under autocast, like torchvision's op.
 
-On a CPU that op also runs on one thread, and under autocast it first turns a
-bf16 channels_last map into fp32 NCHW (for P2 at 800 px, more time than the
-pooling). Channels are pooled independently, so inference splits them into one
-slice per torch thread, each converted and pooled in its own Python thread
-(``pooled_in_threads``): the same values, about twice as fast on 2 cores.
+Without gradients, RoIAlign is a weighted sum of feature cells: each output cell
+averages g x g samples of 4 bilinear taps, so with the map as a (N * H * W, C) table
+it is ``embedding_bag`` over the 4 g^2 taps of each bin (``bag_roi_align``), which
+reads whole C-vectors where torchvision's op reads one value at a time on one
+thread: the same values (to fp32 rounding), 3x faster on 2 cores (1,000 RoIs at
+800 px: 0.046 s against 0.148 for torchvision's op split over the threads), and no
+copy at all of a channels_last map. The index and weight tables are smaller than the
+output (4 g^2 entries per bin against C channels).
 """
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 from torchvision.ops import roi_align
 
 from plugins.registry import MODELS
-from plugins.utils.threads import in_threads
 
 # RoIs per chunk are chosen so that a chunk's windows hold at most this many values
 MAX_WINDOW_ELEMENTS = 1 << 24
@@ -57,24 +59,41 @@ def axis_matrix(low, high, frac, weight, out_size: int, ratio: int, origin, k: i
     return rows.view(low.shape[0], out_size, ratio, k).sum(2)
 
 
-def pooled_in_threads(feat, rois, *args):
-    """torchvision's ``roi_align`` on a CPU, one channel slice per torch thread, in fp32
-    NCHW (converted inside each thread), returned in ``feat``'s dtype."""
-    dtype = torch.promote_types(feat.dtype, torch.float32)
-    rois = rois.to(dtype)
-    parts = feat.chunk(min(torch.get_num_threads(), feat.shape[1]), 1)
-    pooled = in_threads(lambda part: roi_align(part.contiguous().to(dtype), rois, *args), parts)
-    return torch.cat(pooled, 1).to(feat.dtype)
-
-
-def window_roi_align(feat, rois, out_size: int, scale: float, ratio: int, aligned: bool):
+def bag_roi_align(feat, rois, out_size: int, scale: float, ratio: int, aligned: bool):
+    """(R, C, S, S) with channels_last strides: each bin's 4 g^2 taps summed by
+    ``embedding_bag`` from the (N * H * W, C) table of ``feat``; in bf16 for a bf16 map
+    (sums in fp32: its rounding is the map's), else in fp32 or wider."""
     n, c, h, w = feat.shape
+    (ylo, yhi, fy, wy), (xlo, xhi, fx, wx) = _sample_axes(rois, out_size, scale, ratio,
+                                                           aligned, h, w)
+    r, taps = rois.shape[0], 2 * ratio  # per bin and axis: ratio samples x (low, high)
+    rows = torch.stack([ylo, yhi], -1).view(r, out_size, 1, taps, 1)
+    cols = torch.stack([xlo, xhi], -1).view(r, 1, out_size, 1, taps)
+    row_w = torch.stack([(1 - fy) * wy, fy * wy], -1).view(r, out_size, 1, taps, 1)
+    col_w = torch.stack([(1 - fx) * wx, fx * wx], -1).view(r, 1, out_size, 1, taps)
+    cells = (rois[:, 0].long().view(r, 1, 1, 1, 1) * h + rows) * w + cols
+    dtype = feat.dtype if feat.dtype == torch.bfloat16 else torch.promote_types(feat.dtype,
+                                                                                  torch.float32)
+    table = feat.permute(0, 2, 3, 1).contiguous().to(dtype).view(n * h * w, c)
+    pooled = F.embedding_bag(cells.reshape(-1, taps * taps), table, mode='sum',
+                             per_sample_weights=(row_w * col_w).reshape(-1, taps * taps)
+                             .to(dtype))
+    return pooled.view(r, out_size, out_size, c).permute(0, 3, 1, 2)
+
+
+def _sample_axes(rois, out_size: int, scale: float, ratio: int, aligned: bool, h: int, w: int):
+    """``axis_samples`` along y and x for RoIs in input pixels."""
     offset = 0.5 if aligned else 0.0
     x1, y1 = rois[:, 1] * scale - offset, rois[:, 2] * scale - offset
     rw, rh = rois[:, 3] * scale - offset - x1, rois[:, 4] * scale - offset - y1
     if not aligned:
         rw, rh = rw.clamp(min=1), rh.clamp(min=1)
-    ys, xs = axis_samples(y1, rh, out_size, ratio, h), axis_samples(x1, rw, out_size, ratio, w)
+    return axis_samples(y1, rh, out_size, ratio, h), axis_samples(x1, rw, out_size, ratio, w)
+
+
+def window_roi_align(feat, rois, out_size: int, scale: float, ratio: int, aligned: bool):
+    n, c, h, w = feat.shape
+    ys, xs = _sample_axes(rois, out_size, scale, ratio, aligned, h, w)
     ky = min(int((ys[1].amax(1) - ys[0].amin(1)).max()) + 1, h)
     kx = min(int((xs[1].amax(1) - xs[0].amin(1)).max()) + 1, w)
     oy, ox = ys[0].amin(1).clamp(max=h - ky), xs[0].amin(1).clamp(max=w - kx)
@@ -110,14 +129,16 @@ class RoIAlign(nn.Module):
     def forward(self, feat: torch.Tensor, rois: torch.Tensor) -> torch.Tensor:
         args = (self.output_size, self.spatial_scale, self.sampling_ratio, self.aligned)
         needs_grad = torch.is_grad_enabled() and feat.requires_grad
-        tracing = torch.jit.is_tracing() or torch.compiler.is_compiling()  # one thread
-        if not needs_grad and feat.device.type == 'cpu' and torch.get_num_threads() > 1 \
-                and len(rois) and not tracing:
-            return pooled_in_threads(feat, rois, *args)
-        if not needs_grad or self.sampling_ratio <= 0:
+        tracing = torch.jit.is_tracing() or torch.compiler.is_compiling()  # ONNX RoiAlign
+        if self.sampling_ratio <= 0 or tracing:
             return roi_align(feat, rois, *args)
         dtype = torch.promote_types(feat.dtype, torch.float32)
-        if not len(rois):
-            return feat.new_zeros(0, feat.shape[1], self.output_size, self.output_size, dtype=dtype)
+        autocast = torch.is_autocast_enabled(feat.device.type)
         with torch.autocast(feat.device.type, enabled=False):
+            if not needs_grad:  # torchvision's op returns the map's dtype under autocast
+                out = bag_roi_align(feat, rois.to(dtype), *args)
+                return out.to(feat.dtype) if autocast else out
+            if not len(rois):
+                return feat.new_zeros(0, feat.shape[1], self.output_size, self.output_size,
+                                      dtype=dtype)
             return window_roi_align(feat.to(dtype), rois.to(dtype), *args)

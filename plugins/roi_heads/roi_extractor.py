@@ -64,7 +64,10 @@ class RoIExtractor(nn.Module):
         for lvl, (layer, feat) in enumerate(zip(self.layers, feats)):
             idx = torch.nonzero(levels == lvl).squeeze(1)
             pooled = layer(feat, rois[idx])
-            if out is None:
-                out = pooled.new_zeros((rois.shape[0],) + pooled.shape[1:])
+            if out is None:  # every RoI has a level: no zeros needed; the layer's layout
+                layout = (torch.channels_last if pooled.is_contiguous(
+                    memory_format=torch.channels_last) else torch.contiguous_format)
+                out = torch.empty((rois.shape[0],) + pooled.shape[1:], dtype=pooled.dtype,
+                                  device=pooled.device, memory_format=layout)
             out[idx] = pooled
         return out

@@ -1,7 +1,7 @@
 """Spreading a single-threaded CPU kernel over the torch threads: torchvision's CPU
-``roi_align`` and ``nms`` run on one thread, so the work is cut into independent parts
-(channel slices, groups of boxes) and each part runs in its own Python thread (torch
-and torchvision ops release the GIL)."""
+``nms`` runs on one thread, so the work is cut into independent parts (groups of
+boxes) and each part runs in its own Python thread (torch and torchvision ops release
+the GIL)."""
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, List, Sequence
 

@@ -59,23 +59,31 @@ def test_without_gradients_no_rois_and_autocast():
     assert out.dtype == torch.float32
 
 
-@pytest.mark.parametrize('threads', [1, 2, 3])
-def test_inference_pools_channel_slices_in_threads(threads):
-    """Without gradients each torch thread pools a slice of channels: the same values as
-    torchvision's op, and its dtype under autocast (a bf16 channels_last map in, bf16 out)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(threads)
-    try:
-        layer = RoIAlign(7, 1 / 4)
-        feat = torch.randn(2, 5, 30, 40)
-        rois = rois_for(2, 150, 40)
-        with torch.no_grad():
-            torch.testing.assert_close(layer(feat, rois), roi_align(feat, rois, 7, 1 / 4, 2, True),
-                                       rtol=0, atol=0)
-            low = feat.bfloat16().to(memory_format=torch.channels_last)
-            with torch.autocast('cpu', dtype=torch.bfloat16):
-                ours, theirs = layer(low, rois), roi_align(low, rois, 7, 1 / 4, 2, True)
-        assert ours.dtype == theirs.dtype == torch.bfloat16
-        torch.testing.assert_close(ours, theirs, rtol=0, atol=0)
-    finally:
-        torch.set_num_threads(before)
+@pytest.mark.parametrize('aligned', [True, False])
+@pytest.mark.parametrize('ratio', [1, 2, 3])
+def test_inference_sums_taps_as_torchvision_samples(aligned, ratio):
+    """Without gradients the taps are summed by embedding_bag: torchvision's values for
+    RoIs inside, across and outside the map, from NCHW or channels_last maps."""
+    layer = RoIAlign(5, 1 / 8, ratio, aligned)
+    feat = torch.randn(2, 6, 25, 30, dtype=torch.float64)
+    rois = rois_for(2, 200, 40).double()
+    ref = roi_align(feat, rois, 5, 1 / 8, ratio, aligned)
+    with torch.no_grad():
+        torch.testing.assert_close(layer(feat, rois), ref)
+        torch.testing.assert_close(layer(feat.to(memory_format=torch.channels_last), rois), ref)
+        assert layer(feat, rois[:0]).shape == (0, 6, 5, 5)
+    assert ref[4].abs().sum() == 0 and ref[:4].abs().sum() > 0
+
+
+def test_inference_under_autocast_returns_the_maps_dtype():
+    """A bf16 channels_last map under autocast: returned in bf16, as torchvision's op
+    does; pooled in bf16 (its weights rounded to bf16: within bf16 rounding of the
+    values it sums, |values| ~ 1 here)."""
+    layer = RoIAlign(7, 1 / 4)
+    low = torch.randn(2, 5, 30, 40).bfloat16().to(memory_format=torch.channels_last)
+    rois = rois_for(2, 150, 40)
+    with torch.no_grad(), torch.autocast('cpu', dtype=torch.bfloat16):
+        ours, theirs = layer(low, rois), roi_align(low, rois, 7, 1 / 4, 2, True)
+    assert ours.dtype == theirs.dtype == torch.bfloat16
+    torch.testing.assert_close(ours.float(), theirs.float(), rtol=2e-2, atol=3e-2)
+    assert (ours.float() - theirs.float()).abs().mean() < 3e-3
