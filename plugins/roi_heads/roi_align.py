@@ -15,13 +15,16 @@ rounding). With an adaptive sampling ratio (0), and while tracing for ONNX (its
 RoiAlign), the op is torchvision's. Pools in fp32 under autocast, like torchvision's op.
 
 Without gradients, RoIAlign is a weighted sum of feature cells: each output cell
-averages g x g samples of 4 bilinear taps, so with the map as a (N * H * W, C) table
+averages g x g samples of 4 bilinear taps, so with the map as an (N * H * W, C) table
 it is ``embedding_bag`` over the 4 g^2 taps of each bin (``bag_roi_align``), which
-reads whole C-vectors where torchvision's op reads one value at a time on one
-thread: the same values (to fp32 rounding), 3x faster on 2 cores (1,000 RoIs at
-800 px: 0.046 s against 0.148 for torchvision's op split over the threads), and no
-copy at all of a channels_last map. The index and weight tables are smaller than the
-output (4 g^2 entries per bin against C channels).
+reads whole C-vectors where torchvision's op reads one value at a time on one thread.
+The same values (to fp32 rounding); the levels of a pyramid are one table, so the
+RoI extractor pools every RoI in one call, in RoI order (no scatter of the output).
+A bf16 map is pooled in bf16 (fp32 sums; the weights rounded to bf16). Cost: one
+copy of the maps into the table (none for one channels_last map); the index and
+weight tables are smaller than the output (4 g^2 entries per bin against C channels).
+Faster R-CNN R50-FPN at 800 px, 1,000 RoIs, 2 threads, AMX Xeon: see
+docs/performance.md (0.10-0.13 s before, torchvision's op split over the threads).
 """
 import torch
 import torch.nn as nn
@@ -59,11 +62,9 @@ def axis_matrix(low, high, frac, weight, out_size: int, ratio: int, origin, k: i
     return rows.view(low.shape[0], out_size, ratio, k).sum(2)
 
 
-def bag_roi_align(feat, rois, out_size: int, scale: float, ratio: int, aligned: bool):
-    """(R, C, S, S) with channels_last strides: each bin's 4 g^2 taps summed by
-    ``embedding_bag`` from the (N * H * W, C) table of ``feat``; in bf16 for a bf16 map
-    (sums in fp32: its rounding is the map's), else in fp32 or wider."""
-    n, c, h, w = feat.shape
+def bag_taps(rois, out_size: int, scale: float, ratio: int, aligned: bool, h: int, w: int):
+    """Each bin's 4 g^2 bilinear taps -> (cells, weights), each (R, S * S * 4 g^2): the
+    tapped cell of an (N * H * W)-row table of the map, and its weight (fp32 or wider)."""
     (ylo, yhi, fy, wy), (xlo, xhi, fx, wx) = _sample_axes(rois, out_size, scale, ratio,
                                                            aligned, h, w)
     r, taps = rois.shape[0], 2 * ratio  # per bin and axis: ratio samples x (low, high)
@@ -72,13 +73,35 @@ def bag_roi_align(feat, rois, out_size: int, scale: float, ratio: int, aligned: 
     row_w = torch.stack([(1 - fy) * wy, fy * wy], -1).view(r, out_size, 1, taps, 1)
     col_w = torch.stack([(1 - fx) * wx, fx * wx], -1).view(r, 1, out_size, 1, taps)
     cells = (rois[:, 0].long().view(r, 1, 1, 1, 1) * h + rows) * w + cols
-    dtype = feat.dtype if feat.dtype == torch.bfloat16 else torch.promote_types(feat.dtype,
-                                                                                  torch.float32)
-    table = feat.permute(0, 2, 3, 1).contiguous().to(dtype).view(n * h * w, c)
-    pooled = F.embedding_bag(cells.reshape(-1, taps * taps), table, mode='sum',
-                             per_sample_weights=(row_w * col_w).reshape(-1, taps * taps)
-                             .to(dtype))
-    return pooled.view(r, out_size, out_size, c).permute(0, 3, 1, 2)
+    per_roi = out_size * out_size * taps * taps
+    return cells.reshape(r, per_roi), (row_w * col_w).reshape(r, per_roi)
+
+
+def bag_roi_align(feats, rois, levels, layers):
+    """RoI i pooled from ``feats[levels[i]]`` by ``layers[levels[i]]`` (RoIAligns of one
+    output size and sampling ratio) -> (R, C, S, S) with channels_last strides, in RoI
+    order: the maps are one (cells, C) table, each bin's taps summed by one
+    ``embedding_bag``. In bf16 for bf16 maps (sums in fp32: its rounding is the maps'),
+    else in fp32 or wider."""
+    size, ratio = layers[0].output_size, layers[0].sampling_ratio
+    dtype = feats[0].dtype if feats[0].dtype == torch.bfloat16 else torch.promote_types(
+        feats[0].dtype, torch.float32)
+    # one copy into the table (none for a single channels_last map)
+    tables = [f.permute(0, 2, 3, 1).reshape(-1, f.shape[1]) for f in feats]
+    table = (tables[0] if len(tables) == 1 else torch.cat(tables)).contiguous().to(dtype)
+    per_roi = size * size * 4 * ratio * ratio
+    cells = rois.new_empty(len(rois), per_roi, dtype=torch.long)
+    weights = rois.new_empty(len(rois), per_roi)
+    offset = 0
+    for lvl, (feat, layer) in enumerate(zip(feats, layers)):
+        idx = torch.nonzero(levels == lvl).squeeze(1)
+        n, _, h, w = feat.shape
+        c, wt = bag_taps(rois[idx], size, layer.spatial_scale, ratio, layer.aligned, h, w)
+        cells[idx], weights[idx] = c + offset, wt
+        offset += n * h * w
+    pooled = F.embedding_bag(cells.view(-1, 4 * ratio * ratio), table, mode='sum',
+                             per_sample_weights=weights.view(-1, 4 * ratio * ratio).to(dtype))
+    return pooled.view(len(rois), size, size, table.shape[1]).permute(0, 3, 1, 2)
 
 
 def _sample_axes(rois, out_size: int, scale: float, ratio: int, aligned: bool, h: int, w: int):
@@ -126,19 +149,34 @@ class RoIAlign(nn.Module):
         self.output_size, self.spatial_scale = output_size, spatial_scale
         self.sampling_ratio, self.aligned = sampling_ratio, aligned
 
-    def forward(self, feat: torch.Tensor, rois: torch.Tensor) -> torch.Tensor:
-        args = (self.output_size, self.spatial_scale, self.sampling_ratio, self.aligned)
+    def bags(self, feat: torch.Tensor) -> bool:
+        """Whether this call pools by ``bag_roi_align``: no gradient wanted, a fixed
+        sampling ratio, not tracing (the ONNX graph gets torchvision's op, RoiAlign)."""
         needs_grad = torch.is_grad_enabled() and feat.requires_grad
-        tracing = torch.jit.is_tracing() or torch.compiler.is_compiling()  # ONNX RoiAlign
-        if self.sampling_ratio <= 0 or tracing:
-            return roi_align(feat, rois, *args)
+        tracing = torch.jit.is_tracing() or torch.compiler.is_compiling()
+        return not needs_grad and self.sampling_ratio > 0 and not tracing
+
+    @staticmethod
+    def pool_levels(feats, rois, levels, layers) -> torch.Tensor:
+        """``bag_roi_align``, returned in the maps' dtype under autocast, as torchvision's
+        op does."""
+        device = feats[0].device.type
+        autocast = torch.is_autocast_enabled(device)
+        with torch.autocast(device, enabled=False):
+            out = bag_roi_align(feats, rois.to(torch.promote_types(rois.dtype, torch.float32)),
+                                levels, layers)
+        return out.to(feats[0].dtype) if autocast else out
+
+    def forward(self, feat: torch.Tensor, rois: torch.Tensor) -> torch.Tensor:
+        if self.bags(feat):
+            return self.pool_levels([feat], rois, rois.new_zeros(len(rois), dtype=torch.long),
+                                    [self])
+        args = (self.output_size, self.spatial_scale, self.sampling_ratio, self.aligned)
+        if self.sampling_ratio <= 0 or not (torch.is_grad_enabled() and feat.requires_grad):
+            return roi_align(feat, rois, *args)  # adaptive, or tracing
         dtype = torch.promote_types(feat.dtype, torch.float32)
-        autocast = torch.is_autocast_enabled(feat.device.type)
+        if not len(rois):
+            return feat.new_zeros(0, feat.shape[1], self.output_size, self.output_size,
+                                  dtype=dtype)
         with torch.autocast(feat.device.type, enabled=False):
-            if not needs_grad:  # torchvision's op returns the map's dtype under autocast
-                out = bag_roi_align(feat, rois.to(dtype), *args)
-                return out.to(feat.dtype) if autocast else out
-            if not len(rois):
-                return feat.new_zeros(0, feat.shape[1], self.output_size, self.output_size,
-                                      dtype=dtype)
             return window_roi_align(feat.to(dtype), rois.to(dtype), *args)

@@ -3,11 +3,11 @@
 Shapes: feats [(N, C, H_l, W_l)] for L levels, rois (R, 5) as
 (batch index, x1, y1, x2, y2) in input pixels -> (R, C, S, S).
 
-The RoI layer is torchvision's ``RoIPool`` or detplug's ``RoIAlign`` (torchvision's
-forward, a faster CPU backward: roi_align.py), registered under those names with
-defaults (RoIAlign: sampling_ratio=2, aligned=True) so that swapping them is one
-config field; built once per level with
-``spatial_scale = 1 / stride``. A box of side
+The RoI layer is torchvision's ``RoIPool`` or detplug's ``RoIAlign`` (roi_align.py:
+torchvision's values, a faster CPU backward, and for inference every level pooled by
+one ``embedding_bag`` in RoI order), registered under those names with defaults
+(RoIAlign: sampling_ratio=2, aligned=True) so that swapping them is one config field;
+built once per level with ``spatial_scale = 1 / stride``. A box of side
 s = sqrt(w * h) goes to level floor(canonical_level + log2(s / canonical_scale))
 (FPN's rule), counted from the finest level's log2(stride) and clamped.
 """
@@ -60,14 +60,17 @@ class RoIExtractor(nn.Module):
         if len(self.layers) == 1:
             return self.layers[0](feats[0], rois)
         levels = self.map_levels(rois)
+        first = self.layers[0]
+        if isinstance(first, RoIAlign) and first.bags(feats[0]) and all(
+                (layer.output_size, layer.sampling_ratio) == (first.output_size,
+                                                              first.sampling_ratio)
+                for layer in self.layers):
+            return RoIAlign.pool_levels(feats[:len(self.layers)], rois, levels, self.layers)
         out = None
         for lvl, (layer, feat) in enumerate(zip(self.layers, feats)):
             idx = torch.nonzero(levels == lvl).squeeze(1)
             pooled = layer(feat, rois[idx])
-            if out is None:  # every RoI has a level: no zeros needed; the layer's layout
-                layout = (torch.channels_last if pooled.is_contiguous(
-                    memory_format=torch.channels_last) else torch.contiguous_format)
-                out = torch.empty((rois.shape[0],) + pooled.shape[1:], dtype=pooled.dtype,
-                                  device=pooled.device, memory_format=layout)
+            if out is None:  # every RoI has a level: no zeros needed
+                out = pooled.new_empty((rois.shape[0],) + pooled.shape[1:])
             out[idx] = pooled
         return out

@@ -87,3 +87,21 @@ def test_inference_under_autocast_returns_the_maps_dtype():
     assert ours.dtype == theirs.dtype == torch.bfloat16
     torch.testing.assert_close(ours.float(), theirs.float(), rtol=2e-2, atol=3e-2)
     assert (ours.float() - theirs.float()).abs().mean() < 3e-3
+
+
+def test_levels_pooled_in_one_bag_match_each_level_apart():
+    """The extractor's one embedding_bag over all levels: each RoI as its level's
+    RoIAlign pools it alone (torchvision's op), in RoI order."""
+    from plugins.roi_heads.roi_extractor import RoIExtractor
+    extractor = RoIExtractor(dict(type='RoIAlign', output_size=7), [4, 8, 16, 32])
+    feats = [torch.randn(2, 3, 640 // s, 512 // s, dtype=torch.float64) for s in (4, 8, 16, 32)]
+    g = torch.Generator().manual_seed(0)
+    xy = torch.rand(60, 2, generator=g, dtype=torch.float64) * 400
+    wh = torch.exp(torch.rand(60, 2, generator=g, dtype=torch.float64) * 4.5) * 8  # 8-720 px
+    rois = torch.cat([torch.randint(0, 2, (60, 1), generator=g).double(), xy, xy + wh], 1)
+    levels = extractor.map_levels(rois)
+    assert set(levels.tolist()) == {0, 1, 2, 3}
+    ref = torch.stack([roi_align(feats[lvl], rois[i:i + 1], 7, 1 / 4 / 2 ** lvl, 2, True)[0]
+                       for i, lvl in enumerate(levels.tolist())])
+    with torch.no_grad():
+        torch.testing.assert_close(extractor(feats, rois), ref)
