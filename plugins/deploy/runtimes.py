@@ -104,19 +104,25 @@ def _openvino(path: str, precision: str, calibration) -> Callable:
         names = [i.get_any_name() for i in model.inputs]
         model = nncf.quantize(model, nncf.Dataset([_feed(leaves, names) for leaves in calibration]),
                               subset_size=len(calibration))
-    return openvino_compiled(model, precision, fit_to=calibration[0])
+    compiled = []
+
+    def run(leaves):  # compiled for the layouts and dtypes of the first real call
+        if not compiled:
+            compiled.append(openvino_compiled(model, precision, fit_to=leaves))
+        return compiled[0](leaves)
+    return run
 
 
 def openvino_compiled(model, precision: str, fit_to: Optional[list] = None) -> Callable:
     """An OpenVINO ``Model`` compiled for this CPU at ``precision`` -> run(leaves).
 
     ``fit_to``: input leaves of a real call (detplug's parts). The graph then takes each
-    4-d input in the memory layout that leaf has (a channels_last tensor, as RoIAlign
-    pools, goes in without a copy: OpenVINO reorders it to its own blocked layout
-    either way), and a graph computing in bf16 returns its 4-d tensors in bf16, as
-    computed, instead of converting them to f32 (and at precision bf16 takes them in
-    bf16): half the memory traffic (the default detector's FPN maps at 800 px are
-    53 MB in f32)."""
+    4-d input in the memory layout and dtype (f32 or bf16) that leaf has, so it goes in
+    without a copy: a channels_last tensor, as RoIAlign pools, or a bf16 one (OpenVINO
+    converts to its own blocked layout and precision either way). And a graph computing
+    in bf16 returns its 4-d tensors in bf16, as computed, instead of converting them to
+    f32: half the memory traffic (the default detector's FPN maps at 800 px are 53 MB in
+    f32). A later input in another layout or dtype is converted to the fitted one."""
     import openvino as ov
     from openvino.preprocess import PrePostProcessor
     bf16 = precision in ('bf16', 'int8')
@@ -124,11 +130,8 @@ def openvino_compiled(model, precision: str, fit_to: Optional[list] = None) -> C
         bf16_autocast('cpu')  # says once that bf16 is emulated here: f32 instead
         bf16 = False
     fitted = fit_to is not None
-    # an int8 graph quantizes its f32 inputs itself: rounding them to bf16 first moved
-    # the NEON detector's AP50 on OSBS_029 by 0.01
-    half = [fitted and precision == 'bf16' and bf16 and len(p.get_partial_shape()) == 4
-            for p in model.inputs]
     samples = [fit_to[int(p.get_any_name()[2:])] if fitted else None for p in model.inputs]
+    half = [t is not None and t.dim() == 4 and t.dtype == torch.bfloat16 for t in samples]
     nhwc = [t is not None and t.dim() == 4 and not t.is_contiguous()
             and t.is_contiguous(memory_format=torch.channels_last) for t in samples]
     maps = [fitted and bf16 and len(p.get_partial_shape()) == 4 for p in model.outputs]
