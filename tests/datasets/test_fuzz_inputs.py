@@ -364,7 +364,7 @@ def test_lr_1e2_stops_cleanly_and_every_checkpoint_is_finite(tmp_path, neon_root
     """The probe that once saved NaN weights: a finite loss, a non-finite gradient."""
     work = str(tmp_path / 'w')
     args = [CONFIG, '--work-dir', work, '--cfg-options', *TINY, *data_args(neon_root),
-            'optim_wrapper.optimizer.lr=100', 'train_cfg.max_iters=40',
+            'optim_wrapper.optimizer.lr=100', 'train_cfg.max_iters=25',
             'train_cfg.val_interval=100', 'default_hooks.checkpoint.interval=1']
     out = run_tool('train.py', *args, timeout=600)
     last = out.stderr.strip().splitlines()[-1]

@@ -1,9 +1,9 @@
 """The COCO and Pascal VOC test configs run as a user runs them, with no edits:
 torchvision's state dict (random weights here, no download) ->
 tools/convert_torchvision.py [--coco80] -> tools/test.py CONFIG converted.pth, in a folder
-holding ``data/coco/`` laid out as COCO (real NEON images as val2017 jpgs, COCO's 80
+holding ``data/coco/`` laid out as COCO (a real NEON image as a val2017 jpg, COCO's 80
 categories with their ids) or ``data/VOCdevkit/VOC2012/`` (digit composites as jpgs with
-their label maps, two of them listed in val.txt). One detector and one segmentor go
+their label maps, one of them listed in val.txt). One detector and one segmentor go
 through the two tools as subprocesses (``THROUGH_TOOLS``); the others call what the tools
 call (``convert``, ``load_config`` + ``config_for_test``, the Runner) in the test's process,
 which saves two interpreter starts and a 170 MB file round trip each."""
@@ -55,7 +55,7 @@ def test_every_coco_and_voc_config_is_covered():
 
 @pytest.fixture(scope='module')
 def coco_folder(tmp_path_factory, neon_root):
-    """A working folder with data/coco/: two real images (one not square), NEON's boxes
+    """A working folder with data/coco/: a real image (not square), NEON's boxes
     labelled with COCO categories, each with its box as a polygon mask; and as
     person_keypoints_val2017.json, every box a person with 17 keypoints on its diagonal."""
     root = tmp_path_factory.mktemp('coco_user')
@@ -66,7 +66,7 @@ def coco_folder(tmp_path_factory, neon_root):
     neon = json.load(open(osp.join(neon_root, 'val.json')))
     image = cv2.imread(osp.join(neon_root, neon['images'][0]['file_name']))
     images, anns = [], []
-    for img_id, crop in ((1, image), (2, image[:, :300])):
+    for img_id, crop in ((1, image[:, :300]),):  # one image, not square
         cv2.imwrite(str(root / 'data' / 'coco' / 'val2017' / f'{img_id:012d}.jpg'), crop)
         images.append(dict(id=img_id, file_name=f'{img_id:012d}.jpg', width=crop.shape[1],
                            height=crop.shape[0]))
@@ -145,7 +145,7 @@ def test_converted_weights_test_with_no_edits(config, coco_folder, tmp_path):
 @pytest.fixture(scope='module')
 def voc_folder(tmp_path_factory, composites_root):
     """A working folder with data/VOCdevkit/VOC2012/: composites as JPEGImages, their label
-    maps (classes 0-10 of VOC's 21) as SegmentationClass, two stems in val.txt."""
+    maps (classes 0-10 of VOC's 21) as SegmentationClass, one stem in val.txt."""
     root = tmp_path_factory.mktemp('voc_user')
     voc = root / 'data' / 'VOCdevkit' / 'VOC2012'
     for sub in ('JPEGImages', 'SegmentationClass', 'ImageSets/Segmentation'):
@@ -157,7 +157,7 @@ def voc_folder(tmp_path_factory, composites_root):
         cv2.imwrite(str(voc / 'JPEGImages' / f'{stem}.jpg'), image)
         shutil.copy(osp.join(composites_root, 'labels', 'val', stem + '.png'),
                     voc / 'SegmentationClass' / f'{stem}.png')
-    (voc / 'ImageSets' / 'Segmentation' / 'val.txt').write_text('\n'.join(stems[:2]) + '\n')
+    (voc / 'ImageSets' / 'Segmentation' / 'val.txt').write_text('\n'.join(stems[:1]) + '\n')
     return root
 
 
