@@ -10,7 +10,9 @@ for bf16 training). Inference: ``test_step`` on images of its test dataloader (b
 backend does not run are left out), with the seconds per image of each stage
 (``plugins.apis.stage_profile``; on an exported backend the backbone and neck count as
 ``other``) and, with ``--checkpoint``, how closely each run's outputs agree with the
-first one's (``agreement``). Prints the median
+first one's (``agreement``); ``--noise-yardstick`` adds the first run's agreement with
+itself when the images get noise below their 8-bit rounding (+- 0.5 gray level), the
+scale against which a lower precision's agreement can be read. Prints the median
 seconds per iteration / image (data loading excluded), images per second and the
 peak resident memory.
 """
@@ -37,6 +39,11 @@ def add_arguments(parser) -> None:
     parser.add_argument('--precision', nargs='+', choices=PRECISIONS, default=['fp32'])
     parser.add_argument('--backend', nargs='+', choices=BACKENDS, default=['torch'])
     parser.add_argument('--train-wrapper', help="optim_wrapper type for the training half")
+    parser.add_argument('--noise-yardstick', action='store_true',
+                        help='with --checkpoint: also the first run on the images with '
+                             'uniform noise of one gray level peak to peak, and its agreement '
+                             'with itself on the clean images (what agreement a change '
+                             'below 8-bit rounding leaves)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, default={})
 
 
@@ -58,6 +65,14 @@ def agreement(reference, outputs) -> str:
     return ', '.join(text)
 
 
+def with_input_noise(batches, levels: float = 1.0, seed: int = 0) -> list:
+    """``batches`` with uniform noise of ``levels`` gray levels peak to peak added to each
+    image (as float; the data preprocessor normalises it as it does uint8)."""
+    gen = torch.Generator().manual_seed(seed)
+    return [dict(b, inputs=[img.float() + (torch.rand(img.shape, generator=gen) - 0.5) * levels
+                            for img in b['inputs']]) for b in batches]
+
+
 def main(args) -> None:
     n = args.iters + args.warmup
     model = init_model(args.config, cfg_options=args.cfg_options)
@@ -73,6 +88,7 @@ def main(args) -> None:
     loader = Runner.build_dataloader(dict(cfg.test_dataloader, batch_size=1, num_workers=0,
                                           persistent_workers=False))
     batches = [] if args.skip_inference else take(loader, n)
+    unique = len(loader.dataset)  # a small test set is cycled through: count it once
     reference = None
     runs = [(b, p) for b in args.backend for p in args.precision if p in RUNS[b]]
     for backend, precision in [] if args.skip_inference else runs:
@@ -88,7 +104,14 @@ def main(args) -> None:
         if reference is None:
             reference = (label, outputs)
         elif args.checkpoint:  # (random weights differ from one precision's model to the next)
-            unique = len(loader.dataset)  # a small test set is cycled through: count it once
             print(f'  agreement with {reference[0]}: '
                   f'{agreement(reference[1][:unique], outputs[:unique])}')
+    if args.noise_yardstick and args.checkpoint and reference is not None:
+        backend, precision = runs[0]
+        model = init_model(cfg, args.checkpoint, precision=precision, backend=backend)
+        with torch.no_grad():
+            noisy = [model.test_step(batch)[0]
+                     for batch in with_input_noise(batches[args.warmup:][:unique])]
+        print(f'yardstick: {reference[0]} on the images +- 0.5 gray level agrees with itself '
+              f'on the clean images: {agreement(reference[1][:unique], noisy)}')
     print(f'peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB')

@@ -27,13 +27,13 @@ from typing import Optional
 import torch
 from mmcv.cnn import fuse_conv_bn
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 from mmengine.optim import AmpOptimWrapper, OptimWrapper
 
 from plugins.autocast import bf16_autocast
 from plugins.deploy.backend import set_backend
 from plugins.deploy.runtimes import check_backend
 from plugins.engine.optim_wrapper import NonFiniteGuard
+from plugins.engine.test_weights import model_to_convert
 from plugins.errors import ConfigError
 from plugins.registry import DATASETS, HOOKS, OPTIM_WRAPPERS
 
@@ -85,7 +85,7 @@ class InferencePrecisionHook(Hook):
         self.precision, self.backend = precision, backend
 
     def before_test(self, runner) -> None:
-        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        model = model_to_convert(runner)  # an EMA hook's average in first
         calibration = (calibration_inputs(model, runner.cfg) if self.precision == 'int8'
                        else None)
         set_backend(model, self.backend, self.precision, calibration)

@@ -39,6 +39,13 @@ def test_ema_weights_are_validated_saved_and_tested(request, tmp_path):
     tested = Runner.from_cfg(plain).test()  # a checkpoint's state_dict is the average
     assert tested['coco/AP'] == validated['coco/AP'] and tested['coco/AR_100'] == \
         validated['coco/AR_100']
+    # the EMA config with its BatchNorms folded when testing starts (--fuse-conv-bn, and
+    # --precision bf16 folds too): the EMA hook's swap once met the folded model's parameters
+    fused = _tiny('faster_rcnn_r18_neon_bf16_ema.py', request, tmp_path / 'fused', 4)
+    fused.load_from = str(tmp_path / 'ema' / 'iter_4.pth')
+    fused.custom_hooks.append(dict(type='FuseConvBNHook'))
+    folded = Runner.from_cfg(fused).test()
+    assert abs(folded['coco/AR_100'] - validated['coco/AR_100']) < 0.01, (folded, validated)
 
 
 def test_early_stopping_ends_the_run_and_keeps_the_best(request, tmp_path):
