@@ -7,7 +7,7 @@ from plugins.registry import MODELS
 
 class _Runner:
     def __init__(self, model):
-        self.model = model
+        self.model, self.hooks = model, []
 
 
 def test_fused_model_gives_the_same_features_without_batchnorm():
