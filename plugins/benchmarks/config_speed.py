@@ -103,15 +103,13 @@ def main(args) -> None:
               f'  stages (s/image): {stages}')
         if reference is None:
             reference = (label, outputs)
+            if args.noise_yardstick and args.checkpoint:  # this model, on noisy images
+                with torch.no_grad():
+                    noisy = [model.test_step(batch)[0]
+                             for batch in with_input_noise(batches[args.warmup:][:unique])]
+                print(f'  yardstick: {label} on the images +- 0.5 gray level agrees with '
+                      f'itself on the clean images: {agreement(outputs[:unique], noisy)}')
         elif args.checkpoint:  # (random weights differ from one precision's model to the next)
             print(f'  agreement with {reference[0]}: '
                   f'{agreement(reference[1][:unique], outputs[:unique])}')
-    if args.noise_yardstick and args.checkpoint and reference is not None:
-        backend, precision = runs[0]
-        model = init_model(cfg, args.checkpoint, precision=precision, backend=backend)
-        with torch.no_grad():
-            noisy = [model.test_step(batch)[0]
-                     for batch in with_input_noise(batches[args.warmup:][:unique])]
-        print(f'yardstick: {reference[0]} on the images +- 0.5 gray level agrees with itself '
-              f'on the clean images: {agreement(reference[1][:unique], noisy)}')
     print(f'peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB')

@@ -17,8 +17,8 @@ from mmengine.model import is_model_wrapper
 def model_to_convert(runner):
     """``runner``'s model (unwrapped), with an EMA hook's averaged weights in it."""
     model = runner.model.module if is_model_wrapper(runner.model) else runner.model
-    for hook in runner.hooks:
-        if isinstance(hook, EMAHook):
+    for hook in runner.hooks:  # once: a second converting hook finds it done
+        if isinstance(hook, EMAHook) and hook.before_test_epoch is not _no_swap:
             # the parameters (and buffers, if it averages them) that its swap exchanges
             model.load_state_dict(hook.ema_model.avg_parameters, strict=False)
             # (not removed from the runner's list: this runs inside its loop over them)

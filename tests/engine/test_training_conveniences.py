@@ -6,6 +6,7 @@ import json
 import os.path as osp
 
 import torch
+from mmcv.cnn import fuse_conv_bn
 from mmengine.optim import build_optim_wrapper
 from mmengine.runner import Runner
 
@@ -43,9 +44,16 @@ def test_ema_weights_are_validated_saved_and_tested(request, tmp_path):
     # --precision bf16 folds too): the EMA hook's swap once met the folded model's parameters
     fused = _tiny('faster_rcnn_r18_neon_bf16_ema.py', request, tmp_path / 'fused', 4)
     fused.load_from = str(tmp_path / 'ema' / 'iter_4.pth')
-    fused.custom_hooks.append(dict(type='FuseConvBNHook'))
-    folded = Runner.from_cfg(fused).test()
+    fused.custom_hooks += [dict(type='FuseConvBNHook'),  # two converting hooks, as with
+                           dict(type='InferencePrecisionHook', precision='fp32')]  # both flags
+    runner = Runner.from_cfg(fused)
+    folded = runner.test()
     assert abs(folded['coco/AR_100'] - validated['coco/AR_100']) < 0.01, (folded, validated)
+    expected = build_model(fused).eval()  # the average, folded once
+    expected.load_state_dict(ckpt['state_dict'])
+    fuse_conv_bn(expected)
+    for name, value in expected.state_dict().items():
+        assert torch.equal(runner.model.state_dict()[name], value), name
 
 
 def test_early_stopping_ends_the_run_and_keeps_the_best(request, tmp_path):

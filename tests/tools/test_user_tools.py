@@ -129,7 +129,7 @@ def test_benchmark_agreement_of_precisions_on_a_checkpoint(tiny_run, neon_root):
     assert out.returncode == 0, out.stderr[-2000:]
     line = next(t for t in out.stdout.splitlines() if 'agreement with torch fp32' in t)
     assert line.split(': ', 1)[1].startswith('100.0% of ') and 'max score diff 0.00e+00' in line
-    line = next(t for t in out.stdout.splitlines() if t.startswith('yardstick: torch fp32'))
+    line = next(t for t in out.stdout.splitlines() if t.startswith('  yardstick: torch fp32'))
     diff = float(re.search(r'of \d+ boxes \(max score diff ([\d.e+-]+)\)', line)[1])
     assert 0 < diff < 0.5, line
 
