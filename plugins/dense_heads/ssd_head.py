@@ -8,8 +8,8 @@ H_l * W_l * A_l priors per image, C foreground classes (label C is background).
   gt's best prior), softmax CE on the positives and the hardest negatives
   (``miner``), smooth L1 on the positives' deltas; both summed and divided by the
   number of positives.
-- predict_by_feat: softmax, decode, clip, then ``multiclass_nms`` with ``test_cfg``: per
-  class the ``nms_pre`` best above ``score_thr``, per-class NMS, the
+- predict_by_feat: softmax, decode, clip; per class the ``nms_pre`` best above
+  ``score_thr`` (``test_cfg``), then ``multiclass_nms``: per-class NMS, the
   ``max_per_img`` best overall.
 """
 from typing import Dict, List, Sequence, Tuple
@@ -103,12 +103,17 @@ class SSDHead(DenseHead):
         results = []
         for i, sample in enumerate(data_samples):
             boxes = self.bbox_coder.decode(priors, deltas[i], sample.metainfo['img_shape'])
-            # (prior, class) pairs above the threshold, prior-major: the candidates of P * C
-            # without copying each box C times (for SSD300's 90 classes, 786k rows)
-            scores = probs[i, :, :-1]
-            prior, labels = torch.nonzero(scores > self.test_cfg['score_thr']).unbind(1)
-            boxes, scores = boxes[prior], scores[prior, labels]
-            keep = multiclass_nms(boxes, scores, labels, self.test_cfg, self.num_classes)
+            # each class's nms_pre best priors by one top-k over the (P, C) scores, class by
+            # class, then those above the threshold: a few thousand (prior, class) pairs
+            # of P * C (SSD300: 786k, of which 150k pass 0.01 on calibrated random weights;
+            # sorting them all took 13 ms an image)
+            scores, prior = probs[i, :, :-1].topk(
+                min(self.test_cfg['nms_pre'] or len(priors), len(priors)), dim=0)
+            labels = torch.arange(self.num_classes, device=prior.device).expand_as(prior)
+            scores, prior, labels = scores.t(), prior.t(), labels.t()
+            above = scores > self.test_cfg['score_thr']
+            boxes, scores, labels = boxes[prior[above]], scores[above], labels[above]
+            keep = multiclass_nms(boxes, scores, labels, dict(self.test_cfg, nms_pre=None))
             results.append(InstanceData(bboxes=boxes[keep], scores=scores[keep],
                                         labels=labels[keep]))
         return results

@@ -81,8 +81,11 @@ class BBoxHead(BaseModule):
     def predict(self, scores, deltas, rois: torch.Tensor, img_shape) -> InstanceData:
         """One image: rois (R, 4) -> InstanceData(bboxes, scores, labels)."""
         probs = scores.softmax(-1)[:, :-1]
-        boxes = self.bbox_coder.decode(rois, deltas, img_shape).reshape(-1, self.num_classes, 4)
-        labels = torch.arange(self.num_classes, device=rois.device).expand_as(probs)
-        boxes, probs, labels = boxes.reshape(-1, 4), probs.reshape(-1), labels.reshape(-1)
+        # only the (RoI, class) pairs above the threshold are decoded, RoI by RoI as before
+        thr = self.test_cfg['score_thr']
+        roi, labels = torch.nonzero(probs > thr if thr > 0 else probs == probs).unbind(1)
+        probs = probs[roi, labels]
+        boxes = self.bbox_coder.decode(
+            rois[roi], deltas.reshape(len(rois), self.num_classes, 4)[roi, labels], img_shape)
         keep = multiclass_nms(boxes, probs, labels, self.test_cfg)
         return InstanceData(bboxes=boxes[keep], scores=probs[keep], labels=labels[keep])

@@ -104,8 +104,30 @@ def multiclass_nms(boxes: torch.Tensor, scores: torch.Tensor, groups: torch.Tens
         keep = keep[_best_per_group(scores[keep], groups[keep], cfg['nms_pre'], num_groups)]
     if cfg['min_size'] > 0:
         keep = keep[remove_small_boxes(boxes[keep], cfg['min_size'])]
-    nms = batched_nms(boxes[keep], scores[keep], groups[keep], cfg['iou_threshold'])
-    return keep[nms[:cfg['max_per_img']]]
+    return keep[_best_kept(boxes[keep], scores[keep], groups[keep], cfg['iou_threshold'],
+                           cfg['max_per_img'])]
+
+
+def _best_kept(boxes: torch.Tensor, scores: torch.Tensor, groups: torch.Tensor,
+               iou_threshold: float, count: Optional[int]) -> torch.Tensor:
+    """The ``count`` best indices that NMS keeps, best first (all kept: ``count`` None).
+
+    Whether NMS keeps a box depends only on the better boxes of its group, so NMS on the
+    candidates scoring at least some t keeps exactly the boxes that NMS on all of them
+    keeps above t; once that is ``count`` boxes, no box below t can be among the best
+    ``count`` kept. So NMS runs on the best 2 ``count`` first, then on 4x as many, ...:
+    SSD300 keeps 200 of up to 90 x 400 candidates, which NMS'd whole took 28 ms an image
+    (about half of its 400 per class survive: 7 M IoUs); the best 400 take 1 ms."""
+    n = scores.numel()
+    size = 2 * count if count else n
+    while size < n and not torch.jit.is_tracing():
+        # every tie of the size-th best score too, in index order (NMS's order for ties)
+        top = torch.nonzero(scores >= scores.topk(size, sorted=False).values.min()).squeeze(1)
+        kept = batched_nms(boxes[top], scores[top], groups[top], iou_threshold)
+        if kept.numel() >= count:
+            return top[kept[:count]]
+        size *= 4
+    return batched_nms(boxes, scores, groups, iou_threshold)[:count]
 
 
 def vote_boxes(kept: torch.Tensor, kept_labels: torch.Tensor, boxes: torch.Tensor,

@@ -63,6 +63,35 @@ def test_predict_filters_and_labels():
     assert (result.bboxes >= 0).all() and (result.bboxes <= 64).all()
 
 
+def test_predict_is_torchvisions_per_class_loop():
+    """Per class the nms_pre best above the threshold, NMS per class, the best overall:
+    torchvision's SSD postprocess written as its loop, on 320 priors x 5 classes."""
+    from torchvision.ops import batched_nms
+
+    from plugins.dense_heads.utils import flatten_levels
+    torch.manual_seed(0)
+    head = build_head(num_classes=5).eval()
+    head.test_cfg.update(score_thr=0.1, nms_pre=30, max_per_img=40)
+    outs = head([torch.rand(1, 8, 8, 8) * 4, torch.rand(1, 16, 4, 4) * 4])
+    (result,) = head.predict_by_feat(outs, [make_sample([])])
+    probs = flatten_levels(outs[0], 6).softmax(-1)[0]
+    sample = make_sample([])
+    boxes = head.bbox_coder.decode(torch.cat(head.priors(outs[0], [sample])),
+                                   flatten_levels(outs[1], 4)[0], sample.metainfo['img_shape'])
+    kept_boxes, kept_scores, kept_labels = [], [], []
+    for c in range(5):
+        above = torch.nonzero(probs[:, c] > 0.1).squeeze(1)
+        best = probs[above, c].topk(min(30, len(above))).indices
+        kept_boxes.append(boxes[above[best]])
+        kept_scores.append(probs[above[best], c])
+        kept_labels.append(torch.full((len(best),), c))
+    b, s, lab = torch.cat(kept_boxes), torch.cat(kept_scores), torch.cat(kept_labels)
+    keep = batched_nms(b, s, lab, head.test_cfg['iou_threshold'])[:40]
+    assert len(b) > 40 and len(keep) == 40  # the top-k, the threshold and the cut all matter
+    assert torch.equal(result.bboxes, b[keep]) and torch.equal(result.scores, s[keep])
+    assert torch.equal(result.labels, lab[keep])
+
+
 def test_mismatched_levels_are_named():
     with pytest.raises(ValueError, match='2 levels'):
         SSDHead(num_classes=1, in_channels=[8, 16, 32],

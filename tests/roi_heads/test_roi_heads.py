@@ -89,6 +89,10 @@ def test_bbox_head_predict_filters_and_labels():
     pred = head.predict(scores, deltas, rois, (64, 64))
     assert pred.labels.tolist() == [0] and pred.bboxes.tolist() == [[0., 0, 10, 10]]
     assert head.predict(scores[:0], deltas[:0], rois[:0], (64, 64)).bboxes.shape == (0, 4)
+    head.test_cfg.update(score_thr=0.0, max_per_img=10)  # every (RoI, class) pair
+    pred = head.predict(scores, deltas, rois, (64, 64))
+    assert sorted(zip(pred.labels.tolist(), pred.bboxes[:, 0].tolist())) == [
+        (0, 0.), (0, 5.), (0, 20.), (1, 0.), (1, 5.), (1, 20.)]
 
 
 def test_class_specific_regression_targets_only_gt_class():

@@ -83,3 +83,32 @@ def test_nms_pre_keeps_the_best_of_each_group_as_a_topk_per_group_would():
     logits = torch.tensor([-3., 5, 2, -1, 40])  # any range of scores, not only [0, 1]
     assert _best_per_group(logits, torch.tensor([1, 0, 0, 1, 1]), 2, 2).tolist() == [1, 2, 4, 3]
     assert _best_per_group(torch.zeros(0), torch.zeros(0, dtype=torch.long), 2, 2).numel() == 0
+
+
+@pytest.mark.parametrize('ties', [False, True])
+def test_max_per_img_from_the_best_candidates_equals_nms_of_all(ties):
+    """NMS on the best candidates first (grown until max_per_img survive) keeps what NMS of
+    all of them keeps, best first; with tied scores, boxes of the same scores."""
+    from torchvision.ops import batched_nms as torchvision_batched_nms
+    g = torch.Generator().manual_seed(1)
+    for n, iou, most in [(9000, 0.45, 200), (3000, 0.9, 50), (5000, 0.7, 1000), (300, 0.5, 5)]:
+        xy = torch.rand(n, 2, generator=g) * 300
+        boxes = torch.cat([xy, xy + torch.rand(n, 2, generator=g) * 40 + 1], 1)
+        scores = torch.rand(n, generator=g)
+        scores = (scores * 20).round() / 20 if ties else scores
+        groups = torch.randint(0, 90, (n,), generator=g)
+        keep = multiclass_nms(boxes, scores, groups,
+                              nms_config(dict(iou_threshold=iou, max_per_img=most), 't'))
+        every = torchvision_batched_nms(boxes, scores, groups, iou)
+        assert len(keep) == min(most, len(every))
+        assert torch.equal(scores[keep], scores[every[:most]])
+        assert ties or torch.equal(keep, every[:most])
+        assert set(keep.tolist()) <= set(every.tolist())
+    # 4,000 boxes jittered around 80 places, 2 groups: NMS keeps 156 of them, fewer than 150
+    # of the best 300, so the candidates must grow
+    centres = (torch.rand(80, 2, generator=g) * 500).repeat(50, 1)
+    xy = centres + torch.rand(4000, 2, generator=g) * 3
+    boxes, scores = torch.cat([xy, xy + 30], 1), torch.rand(4000, generator=g)
+    groups = torch.randint(0, 2, (4000,), generator=g)
+    keep = multiclass_nms(boxes, scores, groups, nms_config(dict(max_per_img=150), 't'))
+    assert torch.equal(keep, torchvision_batched_nms(boxes, scores, groups, 0.5)[:150])
