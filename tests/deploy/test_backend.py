@@ -12,7 +12,9 @@ import torch
 from torchvision.ops import box_iou
 
 from plugins.apis import inference, init_model
+from plugins.autocast import native_bf16
 from plugins.deploy import set_backend
+from plugins.deploy.backend import TorchBf16Part
 from plugins.deploy.check import agreement, check_sizes, part_differences
 from plugins.deploy.parts import flatten, network_parts, unflatten
 from plugins.engine.precision import set_precision
@@ -87,6 +89,8 @@ def test_int8_keeps_a_trained_detectors_boxes(backend, neon_root, tiny_run):
     assert model.backend == backend and int8.bboxes.dtype == torch.float32 and len(int8) > 0
     best = box_iou(fp32.bboxes[:10], int8.bboxes).amax(1)
     assert (best > 0.7).float().mean() >= 0.7, best
+    in_torch = isinstance(model.roi_head.bbox_head.forward, TorchBf16Part)
+    assert in_torch == (backend == 'openvino' and native_bf16('cpu'))  # FCs only: faster
 
 
 def test_sliced_inference_on_a_backend_takes_batches_of_windows(image, request):

@@ -108,3 +108,24 @@ def test_class_specific_regression_targets_only_gt_class():
 
 def test_registered_names():
     assert MODELS.get('StandardRoIHead') is StandardRoIHead
+
+
+def test_bbox_head_takes_bf16_channels_last_rois_as_they_lie():
+    """At inference, bf16 RoIs in channels_last go through the first FC without a
+    transpose (its columns reordered once): the same outputs as the flattened NCHW ones,
+    and the reordered weight follows a change of the weights."""
+    torch.manual_seed(0)
+    head = BBoxHead(num_classes=3, in_channels=4, roi_size=3, fc_channels=8).eval()
+    x = torch.randn(5, 4, 3, 3)
+    with torch.no_grad(), torch.autocast('cpu', torch.bfloat16):
+        planar = head(x.bfloat16())
+        laid_out = head(x.bfloat16().contiguous(memory_format=torch.channels_last))
+        assert head._laid_out is not None
+        for a, b in zip(planar, laid_out):
+            assert torch.allclose(a.float(), b.float(), atol=0.05)
+    with torch.no_grad():
+        head.shared_fcs[0].weight.mul_(2)  # outside autocast, which caches its casts
+    with torch.no_grad(), torch.autocast('cpu', torch.bfloat16):
+        again = head(x.bfloat16().contiguous(memory_format=torch.channels_last))
+        assert not torch.allclose(again[0].float(), laid_out[0].float(), atol=0.05)
+        assert torch.allclose(again[0].float(), head(x.bfloat16())[0].float(), atol=0.05)
