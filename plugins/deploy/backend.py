@@ -76,7 +76,7 @@ class TorchBf16Part:
     saved; AMX Xeon, 2 threads)."""
 
     def __init__(self, part: Part):
-        self.part, self.torch_call = part, original(part)
+        self.torch_call = original(part)
 
     def __call__(self, *args):
         with torch.autocast(flatten(args)[0][0].device.type, torch.bfloat16):

@@ -105,7 +105,7 @@ class BBoxHead(BaseModule):
     def predict(self, scores, deltas, rois: torch.Tensor, img_shape) -> InstanceData:
         """One image: rois (R, 4) -> InstanceData(bboxes, scores, labels)."""
         probs = scores.softmax(-1)[:, :-1]
-        # only the (RoI, class) pairs above the threshold are decoded, RoI by RoI as before
+        # only the (RoI, class) pairs above the threshold are decoded, in the grid's order
         thr = self.test_cfg['score_thr']
         roi, labels = torch.nonzero(probs > thr if thr > 0 else probs == probs).unbind(1)
         probs = probs[roi, labels]
