@@ -117,15 +117,20 @@ def _best_kept(boxes: torch.Tensor, scores: torch.Tensor, groups: torch.Tensor,
     keeps above t; once that is ``count`` boxes, no box below t can be among the best
     ``count`` kept. So NMS runs on the best 2 ``count`` first, then on 4x as many, ...:
     SSD300 keeps 200 of up to 90 x 400 candidates, which NMS'd whole took 28 ms an image
-    (about half of its 400 per class survive: 7 M IoUs); the best 400 take 1 ms."""
+    (about half of its 400 per class survive: 7 M IoUs); the best 400 take 1 ms. Where
+    kept boxes tie at the cut (saturated scores: RetinaNet's random-weight parity pairs
+    have 22 distinct scores in 300), which of them come first is the choice of the final
+    sort of all that NMS kept, so NMS runs on all, as torchvision's would."""
     n = scores.numel()
     size = 2 * count if count else n
     while size < n and not torch.jit.is_tracing():
         # every tie of the size-th best score too, in index order (NMS's order for ties)
         top = torch.nonzero(scores >= scores.topk(size, sorted=False).values.min()).squeeze(1)
-        kept = batched_nms(boxes[top], scores[top], groups[top], iou_threshold)
+        kept = top[batched_nms(boxes[top], scores[top], groups[top], iou_threshold)]
+        if kept.numel() > count and scores[kept[count - 1]] == scores[kept[count]]:
+            break  # a tie at the cut
         if kept.numel() >= count:
-            return top[kept[:count]]
+            return kept[:count]
         size *= 4
     return batched_nms(boxes, scores, groups, iou_threshold)[:count]
 
