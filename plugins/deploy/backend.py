@@ -10,7 +10,8 @@ calibrate the quantizer. After that every call runs the compiled graph: input le
 -> numpy -> runtime -> fp32 tensors on the input's device, nested as the part's own
 outputs. A call with an empty input (no RoI left for the mask head) runs the part's
 own method: graphs get no zero-sized inputs. Under OpenVINO bf16 and int8 a part of FCs
-only runs PyTorch bf16 instead (``TorchBf16Part``), where the CPU has native bf16.
+only runs PyTorch bf16 instead (``TorchBf16Part``), where the CPU has native bf16, unless
+``export_dir`` asks for every part's file.
 ``export_dir``: keep the ONNX files there (``<part>.onnx``); else each part is written
 to a temporary folder that is removed once the runtime has compiled it (both runtimes
 hold the compiled model in memory).
@@ -104,7 +105,7 @@ def set_backend(model, backend: str = 'onnxruntime', precision: str = 'fp32',
         os.makedirs(export_dir, exist_ok=True)
     parts = []
     for part in network_parts(model.eval()):
-        if _runs_in_torch(part, backend, precision):
+        if not export_dir and _runs_in_torch(part, backend, precision):
             setattr(part.owner, part.attr, TorchBf16Part(part))
         else:
             parts.append(RuntimePart(part, backend, precision, export_dir))

@@ -69,6 +69,14 @@ def test_no_temporary_export_is_left_behind(image, request, tmp_path, monkeypatc
     assert 'pred_instances' in out and list(tmp_path.iterdir()) == []
 
 
+def test_an_export_dir_gets_every_part_even_the_one_bf16_runs_in_torch(image, request, tmp_path):
+    cfg = use_data(f'{ROOT}/configs/faster_rcnn/faster_rcnn_r18_neon.py', request)
+    model = set_backend(init_model(cfg), 'openvino', 'bf16', export_dir=str(tmp_path))
+    assert 'pred_instances' in inference(model, [image[:128, :128]])[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['network.onnx',
+                                                          'roi_head.bbox_head.onnx']
+
+
 def test_a_mask_head_with_no_detection_runs_its_own_method(image, request):
     cfg = use_data(f'{ROOT}/configs/mask_rcnn/mask_rcnn_r18_fpn_mnist_composites.py', request)
     cfg.model.roi_head.bbox_head.test_cfg.score_thr = 1.1  # nothing passes
