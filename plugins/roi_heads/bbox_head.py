@@ -107,7 +107,7 @@ class BBoxHead(BaseModule):
         probs = scores.softmax(-1)[:, :-1]
         # only the (RoI, class) pairs above the threshold are decoded, in the grid's order
         thr = self.test_cfg['score_thr']
-        roi, labels = torch.nonzero(probs > thr if thr > 0 else probs == probs).unbind(1)
+        roi, labels = torch.nonzero(probs > thr if thr > 0 else probs >= 0).unbind(1)  # 0: all
         probs = probs[roi, labels]
         boxes = self.bbox_coder.decode(
             rois[roi], deltas.reshape(len(rois), self.num_classes, 4)[roi, labels], img_shape)
