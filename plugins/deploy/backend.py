@@ -25,7 +25,7 @@ from typing import List, Optional
 import torch
 import torch.nn as nn
 
-from plugins.autocast import native_bf16
+from plugins.autocast import bf16_autocast, native_bf16
 from plugins.deploy.onnx_export import export_part
 from plugins.deploy.parts import Part, flatten, network_parts, original, unflatten
 from plugins.deploy.runtimes import check_backend, compile_part
@@ -80,7 +80,7 @@ class TorchBf16Part:
         self.torch_call = original(part)
 
     def __call__(self, *args):
-        with torch.autocast(flatten(args)[0][0].device.type, torch.bfloat16):
+        with bf16_autocast(flatten(args)[0][0].device.type):
             return self.torch_call(*args)
 
 
