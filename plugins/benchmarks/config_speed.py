@@ -12,12 +12,17 @@ backend does not run are left out), with the seconds per image of each stage
 ``other``) and, with ``--checkpoint``, how closely each run's outputs agree with the
 first one's (``agreement``); ``--noise-yardstick`` adds the first run's agreement with
 itself when the images get noise below their 8-bit rounding (+- 0.5 gray level), the
-scale against which a lower precision's agreement can be read. Prints the median
+scale against which a lower precision's agreement can be read; ``--rounding-yardstick 8``
+adds the agreement of a torch fp32 run whose convolutions' weights, inputs, or both are
+rounded to 8 bits (``plugins.evaluation.rounding``): what any 8-bit quantizer that keeps
+these weights costs at least. Prints the median
 seconds per iteration / image (data loading excluded), images per second and the
 peak resident memory.
 """
 import resource
+
 import torch
+from mmcv.cnn import fuse_conv_bn
 from mmengine.config import DictAction
 from mmengine.runner import Runner
 
@@ -27,6 +32,7 @@ from plugins.deploy.runtimes import BACKENDS, PRECISIONS as RUNS
 from plugins.engine.precision import PRECISIONS
 from plugins.engine.time_budget import seconds_per_iter, take, timed
 from plugins.evaluation.agreement import matched_boxes
+from plugins.evaluation.rounding import rounded_convolutions
 
 
 def add_arguments(parser) -> None:
@@ -44,6 +50,11 @@ def add_arguments(parser) -> None:
                              'uniform noise of one gray level peak to peak, and its agreement '
                              'with itself on the clean images (what agreement a change '
                              'below 8-bit rounding leaves)')
+    parser.add_argument('--rounding-yardstick', type=int, nargs='+', metavar='BITS', default=[],
+                        choices=range(2, 17),
+                        help='with --checkpoint: also torch fp32 with the convolutions\' '
+                             'weights, inputs and both rounded to BITS bits, and its agreement '
+                             'with the first run (what BITS-bit numbers cost this model)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, default={})
 
 
@@ -71,6 +82,20 @@ def with_input_noise(batches, levels: float = 1.0, seed: int = 0) -> list:
     gen = torch.Generator().manual_seed(seed)
     return [dict(b, inputs=[img.float() + (torch.rand(img.shape, generator=gen) - 0.5) * levels
                             for img in b['inputs']]) for b in batches]
+
+
+def rounding_yardstick(cfg, checkpoint, bits_list, batches, reference) -> None:
+    """Agreement with ``reference`` (outputs on ``batches``) of the checkpoint in torch fp32,
+    BatchNorm folded, its convolutions' weights / inputs / both rounded to each bit width."""
+    model = fuse_conv_bn(init_model(cfg, checkpoint))
+    for bits in bits_list:
+        print(f'  rounding yardstick: torch fp32, the convolutions at {bits} bits, against '
+              f'{reference[0]}:')
+        for name, weights, inputs in (('weights', True, False), ('inputs', False, True),
+                                      ('weights and inputs', True, True)):
+            with torch.no_grad(), rounded_convolutions(model, bits, weights, inputs):
+                outputs = [model.test_step(batch)[0] for batch in batches]
+            print(f'    {name}: {agreement(reference[1], outputs)}')
 
 
 def main(args) -> None:
@@ -109,6 +134,9 @@ def main(args) -> None:
                              for batch in with_input_noise(batches[args.warmup:][:unique])]
                 print(f'  yardstick: {label} on the images +- 0.5 gray level agrees with '
                       f'itself on the clean images: {agreement(outputs[:unique], noisy)}')
+            if args.rounding_yardstick and args.checkpoint:
+                rounding_yardstick(cfg, args.checkpoint, args.rounding_yardstick,
+                                   batches[args.warmup:][:unique], (label, outputs[:unique]))
         elif args.checkpoint:  # (random weights differ from one precision's model to the next)
             print(f'  agreement with {reference[0]}: '
                   f'{agreement(reference[1][:unique], outputs[:unique])}')

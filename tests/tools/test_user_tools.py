@@ -121,17 +121,21 @@ def test_benchmark_prints_train_and_inference_speed(neon_root):
 
 def test_benchmark_agreement_of_precisions_on_a_checkpoint(tiny_run, neon_root):
     """fp32 twice on the same weights: every box is found again with its score; the
-    yardstick (the same on noisy images) moves the scores."""
+    yardsticks (the same on noisy images; the convolutions rounded to 8 or 16 bits) move
+    the scores, 16-bit rounding less than 8-bit."""
     out = run_tool('benchmark.py', 'config', _config(tiny_run), '--checkpoint',
                    str(tiny_run / 'iter_4.pth'), '--skip-train', '--iters', '2', '--warmup', '1',
                    '--precision', 'fp32', 'fp32', '--noise-yardstick',
-                   '--cfg-options', *data_args(neon_root))
+                   '--rounding-yardstick', '8', '16', '--cfg-options', *data_args(neon_root))
     assert out.returncode == 0, out.stderr[-2000:]
     line = next(t for t in out.stdout.splitlines() if 'agreement with torch fp32' in t)
     assert line.split(': ', 1)[1].startswith('100.0% of ') and 'max score diff 0.00e+00' in line
     line = next(t for t in out.stdout.splitlines() if t.startswith('  yardstick: torch fp32'))
     diff = float(re.search(r'of \d+ boxes \(max score diff ([\d.e+-]+)\)', line)[1])
     assert 0 < diff < 0.5, line
+    rounded = [float(re.search(r'of \d+ boxes \(max score diff ([\d.e+-]+)\)', t)[1])
+               for t in out.stdout.splitlines() if t.startswith('    weights and inputs: ')]
+    assert len(rounded) == 2 and 0 < rounded[1] < rounded[0] < 0.5, out.stdout
 
 
 def test_export_tool_checks_three_sizes(tiny_run, neon_root, tmp_path):
